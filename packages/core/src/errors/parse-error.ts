@@ -1,0 +1,47 @@
+/**
+ * One problem with one field of an input record: where it is, which rule it broke, and what was received,
+ * so a person can find and fix the source record.
+ */
+export interface ParseIssue {
+  /** Dotted path to the field, e.g. `"paymentSchedule.0.dueDate"`; `""` for the record itself. */
+  readonly path: string
+  /** The rule broken, e.g. `"invalid_type"`, `"too_small"`, `"invalid_format"`, `"missing"`. */
+  readonly rule: string
+  /** Human-readable explanation, e.g. `"expected a calendar date YYYY-MM-DD"`. */
+  readonly message: string
+  /** The value that was received at that path (`undefined` when the field was absent). */
+  readonly received: unknown
+}
+
+/** An input record that could not be read into its canonical form. Lists every issue, not just the first. */
+export class ParseError extends Error {
+  override readonly name = 'ParseError'
+  readonly reason = 'Invalid' as const
+
+  constructor(
+    /** The entity the record was parsed as. */
+    readonly entity: string,
+    /** Every issue found. */
+    readonly issues: readonly ParseIssue[],
+    /** The record's id, when it could be read. */
+    readonly recordId?: string,
+  ) {
+    super(formatIssues(entity, issues, recordId))
+  }
+}
+
+/** Renders issues as one line each: `registrationDate: expected a calendar date YYYY-MM-DD (received "15/01/2026")`. */
+export function formatIssues(entity: string, issues: readonly ParseIssue[], recordId?: string): string {
+  const head = `invalid ${entity}${recordId === undefined ? '' : ` ${recordId}`}`
+  return `${head}: ${issues.map((i) => `${i.path || '(record)'}: ${i.message} (received ${describe(i.received)})`).join('; ')}`
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing'
+  try {
+    const json = JSON.stringify(value)
+    return json.length > 80 ? `${json.slice(0, 77)}...` : json
+  } catch {
+    return String(value)
+  }
+}

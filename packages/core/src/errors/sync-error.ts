@@ -1,0 +1,36 @@
+import type { OutcomeCounts } from '../store/store.ts'
+import type { StoreError } from './store-error.ts'
+
+/**
+ * Why a sync call failed as a whole (per-record problems are outcomes, not errors):
+ * - `Store`: the Store failed; nothing of the failing batch was written. `cause` is the {@link StoreError}.
+ * - `Aborted`: the caller's AbortSignal fired; batches before it were fully written, none after.
+ * - `UnknownEntity`: the entity name is not declared in the engine.
+ * - `Cycle`: the entity references form a cycle, so no order exists.
+ */
+export type SyncErrorReason = 'Store' | 'Aborted' | 'UnknownEntity' | 'Cycle'
+
+/** The error of every sync call. `completed` holds what was fully written before it failed. */
+export class SyncError extends Error {
+  override readonly name = 'SyncError'
+
+  constructor(
+    readonly reason: SyncErrorReason,
+    message: string,
+    options: { cause?: StoreError | unknown; completed?: OutcomeCounts } = {},
+  ) {
+    super(message, { cause: options.cause })
+    this.completed = options.completed
+  }
+
+  /** Outcome counts of the batches fully written before the failure (streams and multi-entity syncs). */
+  readonly completed: OutcomeCounts | undefined
+
+  /** Whether retrying the same call may succeed (the Store was temporarily unavailable, or aborted). */
+  get retryable(): boolean {
+    if (this.reason === 'Aborted') return true
+    if (this.reason !== 'Store') return false
+    const cause = this.cause as { retryable?: boolean } | undefined
+    return cause?.retryable === true
+  }
+}

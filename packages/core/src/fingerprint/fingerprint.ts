@@ -1,0 +1,66 @@
+import { hash } from 'node:crypto'
+import type { EntityDefinition } from '../types/entity.ts'
+import { canonicalJson } from './canonical-json.ts'
+
+/** A record fingerprint: 64 lower-case hex characters of SHA-256. */
+export type Fingerprint = string
+
+/**
+ * The exact bytes a fingerprint is computed over, so another implementation can reproduce it:
+ *
+ * ```
+ * <entity name> "@" <entity version> "\n" <canonical JSON of the synced fields>
+ * ```
+ *
+ * The canonical JSON is an object holding every synced field of the *parsed* record (so money is integer
+ * minor units with an upper-case currency, dates are `YYYY-MM-DD`, instants are UTC `toISOString()`),
+ * keys sorted by UTF-16 code unit, nested objects likewise, arrays in their order, no whitespace (RFC 8785).
+ * An absent field is omitted, `null` is `null`, `""` is `""` and `0` is `0`: all four fingerprint
+ * differently, and strings are compared case-sensitively. The key (`id`) is not part of it.
+ */
+export function fingerprintInput(
+  entity: EntityDefinition,
+  record: Readonly<Record<string, unknown>>,
+): string {
+  let out = '{'
+  let first = true
+  for (const field of entity.fields) {
+    const value = record[field]
+    if (value === undefined) continue
+    out += `${first ? '' : ','}${JSON.stringify(field)}:${canonicalJson(value)}`
+    first = false
+  }
+  return `${entity.name}@${entity.version}\n${out}}`
+}
+
+/** SHA-256 (hex) of {@link fingerprintInput}: equal exactly when every synced field is equal. */
+export function fingerprint(
+  entity: EntityDefinition,
+  record: Readonly<Record<string, unknown>>,
+): Fingerprint {
+  return hash('sha256', fingerprintInput(entity, record), 'hex')
+}
+
+/**
+ * Names of the synced fields whose values differ between two records (by canonical JSON, so `0`, `null`,
+ * absent and `""` are all different, and key order inside nested values is irrelevant).
+ */
+export function changedFields(
+  entity: EntityDefinition,
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
+): string[] {
+  return entity.fields.filter((field) => {
+    const a = before[field]
+    const b = after[field]
+    if (a === undefined || b === undefined) return a !== b
+    return canonicalJson(a) !== canonicalJson(b)
+  })
+}
+
+const FINGERPRINT = /^[0-9a-f]{64}$/
+
+/** Whether a value has the shape of a {@link Fingerprint}. */
+export function isFingerprint(value: unknown): value is Fingerprint {
+  return typeof value === 'string' && FINGERPRINT.test(value)
+}

@@ -1,0 +1,97 @@
+/**
+ * @module The edusync engine: canonical model, strict parsing, fingerprints, the sync engine, dependency
+ * order and the Store port (with an in-memory Store).
+ */
+
+export type { CanonicalEntityName } from './entities/index.ts'
+export {
+  allEntities,
+  classStatus,
+  criterion,
+  enrollment,
+  entities,
+  grade,
+  gradeLetter,
+  installment,
+  learningOutcome,
+  payment,
+  program,
+  registration,
+  registrationStatus,
+  schoolClass,
+  student,
+  studentStatus,
+  teacher,
+  unit,
+} from './entities/index.ts'
+export type {
+  Enrollment,
+  Grade,
+  Payment,
+  Program,
+  Registration,
+  SchoolClass,
+  Student,
+  Teacher,
+  Unit,
+} from './entities/types.ts'
+export type { ParseIssue } from './errors/parse-error.ts'
+export { formatIssues, ParseError } from './errors/parse-error.ts'
+export type { StoreErrorReason } from './errors/store-error.ts'
+export { StoreError } from './errors/store-error.ts'
+export type { SyncErrorReason } from './errors/sync-error.ts'
+export { SyncError } from './errors/sync-error.ts'
+export { canonicalJson } from './fingerprint/canonical-json.ts'
+export type { Fingerprint } from './fingerprint/fingerprint.ts'
+export { changedFields, fingerprint, fingerprintInput, isFingerprint } from './fingerprint/fingerprint.ts'
+export { orderEntities } from './order/dependency-orderer.ts'
+export { parseRecord } from './parse/parse-record.ts'
+export { trackRun } from './runs/track-run.ts'
+export type { MemoryStoreOptions } from './store/memory-store.ts'
+export { createMemoryStore } from './store/memory-store.ts'
+export type {
+  BatchChanges,
+  IdempotencyClaim,
+  IdempotencyClaimRequest,
+  Link,
+  OutcomeCounts,
+  ParkedRecord,
+  ParkWrite,
+  RecordRef,
+  RecordWrite,
+  Store,
+  StoreCapabilities,
+  StoredRecord,
+  StoredResponse,
+  SyncRun,
+  SyncRunStatus,
+  SyncRunUpdate,
+  WriteEffect,
+} from './store/store.ts'
+export type { RecordOutcome, SyncStatus } from './sync/outcome.ts'
+export { countOutcomes } from './sync/outcome.ts'
+export type {
+  BatchResult,
+  SyncAllInput,
+  SyncAllResult,
+  SyncBatchInput,
+  SyncEngine,
+  SyncEngineOptions,
+  SyncLogger,
+} from './sync/sync-engine.ts'
+export { createSyncEngine } from './sync/sync-engine.ts'
+export type { StreamProgress, StreamResult, SyncStreamInput } from './sync/sync-stream.ts'
+export type { DefineEntityOptions, EntityDefinition, RecordOf } from './types/entity.ts'
+export { defineEntity } from './types/entity.ts'
+export type { Money } from './types/money.ts'
+export { money, moneyOf } from './types/money.ts'
+export type { EntityName, TenantId } from './types/primitives.ts'
+export {
+  externalId,
+  isoDate,
+  isoInstant,
+  optionalDate,
+  optionalRef,
+  optionalText,
+  text,
+} from './types/primitives.ts'

@@ -1,0 +1,25 @@
+import type * as z from 'zod'
+import type { ParseIssue } from '../errors/parse-error.ts'
+
+/** Converts zod issues to {@link ParseIssue}s, reading the received value from the input at each path. */
+export function toParseIssues(issues: readonly z.core.$ZodIssue[], input: unknown): ParseIssue[] {
+  return issues.map((issue) => {
+    const received = valueAt(input, issue.path)
+    const missing = received === undefined && issue.code === 'invalid_type'
+    return {
+      path: issue.path.map(String).join('.'),
+      rule: missing ? 'missing' : issue.code,
+      message: missing ? `required field is missing (${issue.message})` : issue.message,
+      received,
+    }
+  })
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined
+    current = (current as Record<PropertyKey, unknown>)[key]
+  }
+  return current
+}

@@ -1,0 +1,390 @@
+import { randomUUID } from 'node:crypto'
+import type { ResultAsync } from 'neverthrow'
+import { errAsync, okAsync } from 'neverthrow'
+import { StoreError } from '../errors/store-error.ts'
+import { isFingerprint } from '../fingerprint/fingerprint.ts'
+import type { EntityName, TenantId } from '../types/primitives.ts'
+import type {
+  BatchChanges,
+  IdempotencyClaim,
+  Link,
+  OutcomeCounts,
+  ParkedRecord,
+  Store,
+  StoredRecord,
+  StoredResponse,
+  SyncRun,
+  WriteEffect,
+} from './store.ts'
+
+interface IdempotencyRow {
+  requestFingerprint: string
+  state: 'in_progress' | 'completed'
+  expiresAt: number
+  response: StoredResponse | null
+  ttlMs: number
+}
+
+interface TenantState {
+  records: Map<EntityName, Map<string, StoredRecord>>
+  parked: Map<string, ParkedRecord>
+  links: Map<string, Link>
+  idempotency: Map<string, IdempotencyRow>
+  runs: Map<string, SyncRun>
+}
+
+const ZERO_COUNTS: OutcomeCounts = {
+  total: 0,
+  new: 0,
+  unchanged: 0,
+  updated: 0,
+  invalid: 0,
+  deferred: 0,
+  error: 0,
+}
+
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Clock used for `updatedAt`/`parkedAt` and run times. @default () => new Date() */
+  readonly now?: () => Date
+}
+
+/**
+ * A Store that keeps everything in this process's memory: for tests, demos and single-process hosts
+ * that can afford to lose state on restart. Every method is atomic because it completes synchronously
+ * before its result is returned. Data is deep-copied in and out, so callers cannot mutate stored state.
+ *
+ * @example
+ * ```ts
+ * const engine = createSyncEngine({ store: createMemoryStore() })
+ * ```
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
+  const now = options.now ?? (() => new Date())
+  const tenants = new Map<TenantId, TenantState>()
+  let closed = false
+
+  function state(tenant: TenantId): TenantState {
+    let s = tenants.get(tenant)
+    if (!s) {
+      s = { records: new Map(), parked: new Map(), links: new Map(), idempotency: new Map(), runs: new Map() }
+      tenants.set(tenant, s)
+    }
+    return s
+  }
+
+  function table(tenant: TenantId, entity: EntityName): Map<string, StoredRecord> {
+    const s = state(tenant)
+    let t = s.records.get(entity)
+    if (!t) {
+      t = new Map()
+      s.records.set(entity, t)
+    }
+    return t
+  }
+
+  // Runs a synchronous operation as a ResultAsync, turning a closed store or a thrown StoreError into err.
+  function run<T>(operation: () => T): ResultAsync<T, StoreError> {
+    if (closed) return errAsync(new StoreError('Unavailable', 'memory store is closed'))
+    try {
+      return okAsync(operation())
+    } catch (error) {
+      if (error instanceof StoreError) return errAsync(error)
+      return errAsync(new StoreError('Corrupt', 'memory store failed unexpectedly', { cause: error }))
+    }
+  }
+
+  const parkedKey = (entity: EntityName, id: string) => `${entity}\u0000${id}`
+  const linkKey = (l: { entity: string; id: string; system: string }) =>
+    `${l.entity}\u0000${l.id}\u0000${l.system}`
+
+  return {
+    id: 'memory',
+    capabilities: { multiProcess: false },
+
+    readFingerprints(tenant, entity, ids) {
+      return run(() => {
+        const t = table(tenant, entity)
+        const out = new Map<string, string>()
+        for (const id of ids) {
+          const row = t.get(id)
+          if (row) out.set(id, row.fingerprint)
+        }
+        return out
+      })
+    },
+
+    readRecords(tenant, entity, ids) {
+      return run(() => {
+        const t = table(tenant, entity)
+        const out = new Map<string, StoredRecord>()
+        for (const id of ids) {
+          const row = t.get(id)
+          if (row) out.set(id, structuredClone(row))
+        }
+        return out
+      })
+    },
+
+    existingIds(tenant, refs) {
+      return run(() => {
+        const out = new Map<EntityName, Set<string>>()
+        for (const ref of refs) {
+          const t = table(tenant, ref.entity)
+          const found = out.get(ref.entity) ?? new Set<string>()
+          for (const id of ref.ids) if (t.has(id)) found.add(id)
+          out.set(ref.entity, found)
+        }
+        return out
+      })
+    },
+
+    applyBatch(tenant, entity, changes: BatchChanges) {
+      return run(() => {
+        for (const write of [...changes.upserts, ...changes.park]) {
+          if (typeof write.id !== 'string' || write.id.length === 0) {
+            throw new StoreError('Invalid', `${entity}: a write has an empty id`)
+          }
+          if (!isFingerprint(write.fingerprint)) {
+            throw new StoreError('Invalid', `${entity} ${write.id}: malformed fingerprint`)
+          }
+        }
+        // Validation is complete, so nothing below can fail half-way: the batch is atomic.
+        const t = table(tenant, entity)
+        const s = state(tenant)
+        const at = now()
+        const effects = new Map<string, WriteEffect>()
+        for (const write of changes.upserts) {
+          const existing = t.get(write.id)
+          if (existing && existing.fingerprint === write.fingerprint) {
+            effects.set(write.id, 'unchanged')
+            continue
+          }
+          t.set(write.id, {
+            id: write.id,
+            fingerprint: write.fingerprint,
+            data: structuredClone(write.data),
+            updatedAt: at,
+          })
+          effects.set(write.id, existing ? 'updated' : 'inserted')
+        }
+        for (const id of changes.unpark) s.parked.delete(parkedKey(entity, id))
+        for (const park of changes.park) {
+          const key = parkedKey(entity, park.id)
+          const previous = s.parked.get(key)
+          s.parked.set(key, {
+            entity,
+            id: park.id,
+            fingerprint: park.fingerprint,
+            data: structuredClone(park.data),
+            waitingFor: structuredClone(park.waitingFor),
+            parkedAt: previous?.parkedAt ?? at,
+            updatedAt: at,
+          })
+        }
+        return effects
+      })
+    },
+
+    countRecords(tenant, entity) {
+      return run(() => table(tenant, entity).size)
+    },
+
+    parkedWaitingFor(tenant, entity, ids) {
+      return run(() => {
+        const wanted = new Set(ids)
+        const out: ParkedRecord[] = []
+        for (const parked of state(tenant).parked.values()) {
+          if (parked.waitingFor.some((ref) => ref.entity === entity && wanted.has(ref.id))) {
+            out.push(structuredClone(parked))
+          }
+        }
+        return out
+      })
+    },
+
+    listParked(tenant, opts = {}) {
+      return run(() =>
+        [...state(tenant).parked.values()]
+          .filter((p) => opts.entity === undefined || p.entity === opts.entity)
+          .sort((a, b) => a.parkedAt.getTime() - b.parkedAt.getTime() || a.id.localeCompare(b.id))
+          .slice(0, opts.limit ?? Number.POSITIVE_INFINITY)
+          .map((p) => structuredClone(p)),
+      )
+    },
+
+    purgeParked(tenant, opts) {
+      return run(() => {
+        const s = state(tenant)
+        let deleted = 0
+        for (const [key, parked] of s.parked) {
+          if (opts.entity !== undefined && parked.entity !== opts.entity) continue
+          if (parked.parkedAt.getTime() < opts.olderThan.getTime()) {
+            s.parked.delete(key)
+            deleted++
+          }
+        }
+        return deleted
+      })
+    },
+
+    upsertLinks(tenant, links) {
+      return run(() => {
+        const s = state(tenant)
+        for (const link of links) {
+          for (const [key, existing] of s.links) {
+            if (
+              existing.system === link.system &&
+              existing.entity === link.entity &&
+              existing.externalId === link.externalId &&
+              existing.id !== link.id
+            ) {
+              s.links.delete(key)
+            }
+          }
+          s.links.set(linkKey(link), { ...link })
+        }
+      })
+    },
+
+    readLinks(tenant, entity, ids) {
+      return run(() => {
+        const wanted = new Set(ids)
+        const out = new Map<string, Link[]>()
+        for (const link of state(tenant).links.values()) {
+          if (link.entity !== entity || !wanted.has(link.id)) continue
+          const list = out.get(link.id) ?? []
+          list.push({ ...link })
+          out.set(link.id, list)
+        }
+        for (const list of out.values()) list.sort((a, b) => a.system.localeCompare(b.system))
+        return out
+      })
+    },
+
+    findByExternalIds(tenant, system, entity, externalIds) {
+      return run(() => {
+        const wanted = new Set(externalIds)
+        const out = new Map<string, string>()
+        for (const link of state(tenant).links.values()) {
+          if (link.system === system && link.entity === entity && wanted.has(link.externalId)) {
+            out.set(link.externalId, link.id)
+          }
+        }
+        return out
+      })
+    },
+
+    claimIdempotencyKey(tenant, request) {
+      return run((): IdempotencyClaim => {
+        const s = state(tenant)
+        const at = (request.now ?? now()).getTime()
+        const row = s.idempotency.get(request.key)
+        if (row && row.expiresAt > at) {
+          if (row.requestFingerprint !== request.requestFingerprint) return { status: 'mismatch' }
+          if (row.state === 'completed' && row.response)
+            return { status: 'completed', response: structuredClone(row.response) }
+          return { status: 'in_progress' }
+        }
+        s.idempotency.set(request.key, {
+          requestFingerprint: request.requestFingerprint,
+          state: 'in_progress',
+          expiresAt: at + request.leaseMs,
+          response: null,
+          ttlMs: request.ttlMs,
+        })
+        return { status: 'claimed' }
+      })
+    },
+
+    completeIdempotencyKey(tenant, key, response, opts = {}) {
+      return run(() => {
+        const row = state(tenant).idempotency.get(key)
+        if (!row || row.state !== 'in_progress') {
+          throw new StoreError('Invalid', `idempotency key ${JSON.stringify(key)} is not claimed`)
+        }
+        row.state = 'completed'
+        row.response = structuredClone(response)
+        row.expiresAt = (opts.now ?? now()).getTime() + row.ttlMs
+      })
+    },
+
+    releaseIdempotencyKey(tenant, key) {
+      return run(() => {
+        const s = state(tenant)
+        if (s.idempotency.get(key)?.state === 'in_progress') s.idempotency.delete(key)
+      })
+    },
+
+    createRun(tenant, input) {
+      return run(() => {
+        const created: SyncRun = {
+          id: randomUUID(),
+          step: input.step,
+          status: 'pending',
+          createdAt: now(),
+          startedAt: null,
+          finishedAt: null,
+          counts: ZERO_COUNTS,
+          error: null,
+          metadata: structuredClone(input.metadata ?? {}),
+        }
+        state(tenant).runs.set(created.id, created)
+        return structuredClone(created)
+      })
+    },
+
+    updateRun(tenant, runId, update) {
+      return run(() => {
+        const runs = state(tenant).runs
+        const current = runs.get(runId)
+        if (!current) throw new StoreError('Invalid', `no sync run ${runId} in this tenant`)
+        const at = now()
+        const counts = { ...current.counts }
+        for (const [name, value] of Object.entries(update.addCounts ?? {})) {
+          counts[name as keyof OutcomeCounts] += value ?? 0
+        }
+        const status = update.status ?? current.status
+        const next: SyncRun = {
+          ...current,
+          status,
+          counts,
+          startedAt: status === 'running' && !current.startedAt ? at : current.startedAt,
+          finishedAt:
+            (status === 'completed' || status === 'failed') && !current.finishedAt ? at : current.finishedAt,
+          error: update.error === undefined ? current.error : update.error,
+          metadata: update.metadata
+            ? { ...current.metadata, ...structuredClone(update.metadata) }
+            : current.metadata,
+        }
+        runs.set(runId, next)
+        return structuredClone(next)
+      })
+    },
+
+    getRun(tenant, runId) {
+      return run(() => {
+        const found = state(tenant).runs.get(runId)
+        return found ? structuredClone(found) : null
+      })
+    },
+
+    listRuns(tenant, opts = {}) {
+      return run(() =>
+        [...state(tenant).runs.values()]
+          .filter(
+            (r) =>
+              (opts.step === undefined || r.step === opts.step) &&
+              (opts.status === undefined || r.status === opts.status),
+          )
+          .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+          .slice(0, opts.limit ?? 100)
+          .map((r) => structuredClone(r)),
+      )
+    },
+
+    async close() {
+      closed = true
+    },
+  }
+}

@@ -1,0 +1,314 @@
+import type { ResultAsync } from 'neverthrow'
+import type { StoreError } from '../errors/store-error.ts'
+import type { Fingerprint } from '../fingerprint/fingerprint.ts'
+import type { EntityName, TenantId } from '../types/primitives.ts'
+
+/**
+ * A canonical record as stored: its id, the fingerprint of its synced fields, and the canonical data.
+ * `data` is the parsed record (JSON-compatible: strings, numbers, booleans, null, arrays, plain objects).
+ */
+export interface StoredRecord {
+  readonly id: string
+  readonly fingerprint: Fingerprint
+  readonly data: Readonly<Record<string, unknown>>
+  /** When the Store last wrote this record. */
+  readonly updatedAt: Date
+}
+
+/** A record to insert or update. */
+export interface RecordWrite {
+  readonly id: string
+  readonly fingerprint: Fingerprint
+  readonly data: Readonly<Record<string, unknown>>
+}
+
+/** A reference that a parked record is waiting for: a record of `entity` with id `id`. */
+export interface RecordRef {
+  readonly entity: EntityName
+  readonly id: string
+}
+
+/**
+ * A record that arrived before a record it references (DEFERRED). It is kept, with the references it
+ * waits for, until those exist; then the engine replays it. It never expires on its own.
+ */
+export interface ParkedRecord {
+  readonly entity: EntityName
+  readonly id: string
+  readonly fingerprint: Fingerprint
+  readonly data: Readonly<Record<string, unknown>>
+  /** The missing references (at least one). */
+  readonly waitingFor: readonly RecordRef[]
+  /** When the record was first parked (kept when it is parked again). */
+  readonly parkedAt: Date
+  /** When it was last parked (a newer version of a parked record replaces the older one). */
+  readonly updatedAt: Date
+}
+
+/** A record to park (see {@link ParkedRecord}). */
+export interface ParkWrite {
+  readonly id: string
+  readonly fingerprint: Fingerprint
+  readonly data: Readonly<Record<string, unknown>>
+  readonly waitingFor: readonly RecordRef[]
+}
+
+/**
+ * Everything one engine batch writes for one entity, applied atomically by {@link Store.applyBatch}.
+ * Ids are unique within each list.
+ */
+export interface BatchChanges {
+  /**
+   * Records to insert or update. A row whose stored fingerprint already equals the given one must not be
+   * rewritten (reported `unchanged`); this is what makes two concurrent first syncs of one record end
+   * with one NEW and one UNCHANGED.
+   */
+  readonly upserts: readonly RecordWrite[]
+  /** Records to park (replacing a parked record of the same entity and id). */
+  readonly park: readonly ParkWrite[]
+  /** Ids of parked records of this entity to remove (they were written, or superseded). */
+  readonly unpark: readonly string[]
+}
+
+/** What {@link Store.applyBatch} actually did to each upserted id. */
+export type WriteEffect = 'inserted' | 'updated' | 'unchanged'
+
+/** One cross-system identity: the record `entity`/`id` is `externalId` in `system`. */
+export interface Link {
+  readonly entity: EntityName
+  readonly id: string
+  /** The other system, e.g. `"zoho"`, `"moodle"`, `"quickbooks"`. */
+  readonly system: string
+  readonly externalId: string
+}
+
+/** Result of {@link Store.claimIdempotencyKey}. */
+export type IdempotencyClaim =
+  /** The caller now owns the key and must `complete` or `release` it. */
+  | { readonly status: 'claimed' }
+  /** The key was already completed with the same request fingerprint: replay this response. */
+  | { readonly status: 'completed'; readonly response: StoredResponse }
+  /** Another caller holds the key and its lease has not expired (answer 409 / retry later). */
+  | { readonly status: 'in_progress' }
+  /** The key was used with a different request (answer 409). */
+  | { readonly status: 'mismatch' }
+
+/** A response stored with a completed idempotency key, replayed verbatim to duplicates. */
+export interface StoredResponse {
+  readonly status: number
+  readonly body: unknown
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+/** Arguments of {@link Store.claimIdempotencyKey}. */
+export interface IdempotencyClaimRequest {
+  /** The key, unique per tenant (namespace it, e.g. `"zoho:event:123"`). */
+  readonly key: string
+  /** Fingerprint of the request body: the same key with another fingerprint is a `mismatch`. */
+  readonly requestFingerprint: string
+  /** How long a claim is held before another caller may take it over (a crashed holder). */
+  readonly leaseMs: number
+  /** How long a completed key is remembered. */
+  readonly ttlMs: number
+  /** Clock for tests. @default new Date() */
+  readonly now?: Date
+}
+
+/** Status of a sync run. `pending -> running -> completed | failed`. */
+export type SyncRunStatus = 'pending' | 'running' | 'completed' | 'failed'
+
+/** Per-outcome counts of a run or batch. */
+export interface OutcomeCounts {
+  readonly total: number
+  readonly new: number
+  readonly unchanged: number
+  readonly updated: number
+  readonly invalid: number
+  readonly deferred: number
+  readonly error: number
+}
+
+/** A recorded execution of one sync step (e.g. `"zoho:registration"`, `"monthly-accruals"`). */
+export interface SyncRun {
+  readonly id: string
+  readonly step: string
+  readonly status: SyncRunStatus
+  readonly createdAt: Date
+  readonly startedAt: Date | null
+  readonly finishedAt: Date | null
+  readonly counts: OutcomeCounts
+  /** The failure's message when `status` is `failed`. */
+  readonly error: string | null
+  /** Free-form JSON the host attaches (parameters, date range, request id). */
+  readonly metadata: Readonly<Record<string, unknown>>
+}
+
+/** Changes to a run; `addCounts` is added atomically to the stored counts (safe under concurrency). */
+export interface SyncRunUpdate {
+  readonly status?: SyncRunStatus
+  readonly addCounts?: Partial<OutcomeCounts>
+  readonly error?: string | null
+  readonly metadata?: Readonly<Record<string, unknown>>
+}
+
+/** What a Store can do beyond the contract; the conformance suite reads it. */
+export interface StoreCapabilities {
+  /** Whether writers in several processes are serialised by the Store (Postgres: yes; memory: one process). */
+  readonly multiProcess: boolean
+}
+
+/**
+ * Persists canonical records and sync state for many tenants.
+ *
+ * The contract every implementation keeps (the conformance suite in `@edusync/core/testing` checks it):
+ * - **Tenant-scoped.** Every method takes the tenant; nothing one tenant writes is visible to another.
+ * - **Batch-first.** Every method takes or returns many records; the engine makes a bounded number of
+ *   calls per batch whatever its size, never one per record.
+ * - **Atomic writes.** {@link Store.applyBatch} writes all of a batch or nothing. A failed call returns a
+ *   {@link StoreError} and leaves no trace.
+ * - **Concurrency-safe.** Concurrent writers of the same ids end with one row per id; idempotency keys
+ *   are claimed by exactly one caller; run counts added concurrently are all kept.
+ * - **No throws.** Failures are returned as `err(StoreError)`; a thrown error is a bug in the Store.
+ *
+ * Implementations: {@link createMemoryStore} (core), `createPgStore` (`@edusync/store-pg`).
+ */
+export interface Store {
+  /** Stable id used in logs and conformance output, e.g. `"memory"`, `"pg"`. */
+  readonly id: string
+  /** What this Store can do. */
+  readonly capabilities: StoreCapabilities
+
+  // ---- records -------------------------------------------------------------------------------------
+
+  /** Fingerprints of the given ids; ids with no stored record are absent from the map. */
+  readFingerprints(
+    tenant: TenantId,
+    entity: EntityName,
+    ids: readonly string[],
+  ): ResultAsync<ReadonlyMap<string, Fingerprint>, StoreError>
+
+  /** Full stored records of the given ids; absent ids are absent from the map. */
+  readRecords(
+    tenant: TenantId,
+    entity: EntityName,
+    ids: readonly string[],
+  ): ResultAsync<ReadonlyMap<string, StoredRecord>, StoreError>
+
+  /**
+   * Which of the given references exist as stored records, in one call for all entities: returns, per
+   * entity name asked about, the set of ids that exist.
+   */
+  existingIds(
+    tenant: TenantId,
+    refs: readonly { readonly entity: EntityName; readonly ids: readonly string[] }[],
+  ): ResultAsync<ReadonlyMap<EntityName, ReadonlySet<string>>, StoreError>
+
+  /**
+   * Applies a batch atomically: upserts, parks and unparks all happen, or none do.
+   * Returns the effect on each upserted id. A write with a malformed fingerprint (not 64 lower-case hex)
+   * or an empty id fails the whole call with reason `Invalid`.
+   */
+  applyBatch(
+    tenant: TenantId,
+    entity: EntityName,
+    changes: BatchChanges,
+  ): ResultAsync<ReadonlyMap<string, WriteEffect>, StoreError>
+
+  /** Counts stored records of an entity (diagnostics, tests, statements). */
+  countRecords(tenant: TenantId, entity: EntityName): ResultAsync<number, StoreError>
+
+  // ---- parked (DEFERRED) records -----------------------------------------------------------------
+
+  /** Parked records waiting for any of the given records of `entity`. */
+  parkedWaitingFor(
+    tenant: TenantId,
+    entity: EntityName,
+    ids: readonly string[],
+  ): ResultAsync<readonly ParkedRecord[], StoreError>
+
+  /** Lists parked records, oldest first, optionally of one entity. */
+  listParked(
+    tenant: TenantId,
+    options?: { readonly entity?: EntityName; readonly limit?: number },
+  ): ResultAsync<readonly ParkedRecord[], StoreError>
+
+  /**
+   * Deletes parked records parked before `olderThan` (the explicit expiry policy; nothing expires
+   * otherwise). Returns how many were deleted.
+   */
+  purgeParked(
+    tenant: TenantId,
+    options: { readonly olderThan: Date; readonly entity?: EntityName },
+  ): ResultAsync<number, StoreError>
+
+  // ---- cross-system links ------------------------------------------------------------------------
+
+  /**
+   * Stores links, replacing the external id of an existing (entity, id, system) link. An external id
+   * belongs to one record per (system, entity): linking it to another record moves it.
+   */
+  upsertLinks(tenant: TenantId, links: readonly Link[]): ResultAsync<void, StoreError>
+
+  /** Links of the given records, per record id. */
+  readLinks(
+    tenant: TenantId,
+    entity: EntityName,
+    ids: readonly string[],
+  ): ResultAsync<ReadonlyMap<string, readonly Link[]>, StoreError>
+
+  /** Record ids of the given external ids of one system (external id -> record id). */
+  findByExternalIds(
+    tenant: TenantId,
+    system: string,
+    entity: EntityName,
+    externalIds: readonly string[],
+  ): ResultAsync<ReadonlyMap<string, string>, StoreError>
+
+  // ---- idempotency -------------------------------------------------------------------------------
+
+  /**
+   * Atomically claims a key. Exactly one of several concurrent callers gets `claimed`. A key whose
+   * lease (in progress) or ttl (completed) has expired is claimable again.
+   */
+  claimIdempotencyKey(
+    tenant: TenantId,
+    request: IdempotencyClaimRequest,
+  ): ResultAsync<IdempotencyClaim, StoreError>
+
+  /** Marks a claimed key completed with the response to replay; only after the work succeeded. */
+  completeIdempotencyKey(
+    tenant: TenantId,
+    key: string,
+    response: StoredResponse,
+    options?: { readonly now?: Date },
+  ): ResultAsync<void, StoreError>
+
+  /** Releases a claimed key after a failure, so a retry can claim it and run again. */
+  releaseIdempotencyKey(tenant: TenantId, key: string): ResultAsync<void, StoreError>
+
+  // ---- sync runs ---------------------------------------------------------------------------------
+
+  /** Records a new run in status `pending` with zero counts. */
+  createRun(
+    tenant: TenantId,
+    run: { readonly step: string; readonly metadata?: Readonly<Record<string, unknown>> },
+  ): ResultAsync<SyncRun, StoreError>
+
+  /**
+   * Updates a run: `running` sets `startedAt`, `completed`/`failed` set `finishedAt`; counts are added.
+   * Fails with `Invalid` for an unknown run id (or one of another tenant).
+   */
+  updateRun(tenant: TenantId, runId: string, update: SyncRunUpdate): ResultAsync<SyncRun, StoreError>
+
+  /** One run, or `null` when it does not exist in this tenant. */
+  getRun(tenant: TenantId, runId: string): ResultAsync<SyncRun | null, StoreError>
+
+  /** Runs, newest first, optionally filtered by step and status. */
+  listRuns(
+    tenant: TenantId,
+    options?: { readonly step?: string; readonly status?: SyncRunStatus; readonly limit?: number },
+  ): ResultAsync<readonly SyncRun[], StoreError>
+
+  /** Releases connections and handles. The Store is unusable afterwards. */
+  close(): Promise<void>
+}

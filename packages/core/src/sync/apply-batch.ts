@@ -1,0 +1,139 @@
+import { okAsync, ResultAsync } from 'neverthrow'
+import type { StoreError } from '../errors/store-error.ts'
+import { changedFields } from '../fingerprint/fingerprint.ts'
+import type { ParkWrite, RecordRef, RecordWrite, Store, StoredRecord, WriteEffect } from '../store/store.ts'
+import type { EntityName, TenantId } from '../types/primitives.ts'
+import { groupRefs, toRefs } from '../util/group-refs.ts'
+import type { RecordOutcome } from './outcome.ts'
+import type { PreparedBatch, PreparedRecord } from './prepare-batch.ts'
+
+/** What one applied batch produced. */
+export interface AppliedBatch {
+  /** Outcomes of every input record, in input order. */
+  readonly outcomes: RecordOutcome[]
+  /** Ids of records this batch inserted (they may unblock parked records). */
+  readonly inserted: string[]
+  /** References that parked records of this batch wait for but that exist by now (a concurrent writer). */
+  readonly arrivedMeanwhile: RecordRef[]
+}
+
+type Plan =
+  | { kind: 'new'; record: PreparedRecord }
+  | { kind: 'update'; record: PreparedRecord; previous: string }
+  | { kind: 'same'; record: PreparedRecord }
+  | { kind: 'park'; record: PreparedRecord; waitingFor: RecordRef[] }
+
+/**
+ * The I/O half of a batch: at most four Store calls whatever the batch size — fingerprints and referenced
+ * ids (concurrently), the previous versions of changed records (only when some changed), one atomic
+ * write — plus one existence re-check when records were parked.
+ */
+export function applyPreparedBatch(
+  store: Store,
+  tenant: TenantId,
+  batch: PreparedBatch,
+): ResultAsync<AppliedBatch, StoreError> {
+  const { entity, records } = batch
+  if (records.length === 0)
+    return okAsync({ outcomes: sortByIndex(batch.decided), inserted: [], arrivedMeanwhile: [] })
+
+  const ids = records.map((r) => r.id)
+  const refQuery = [...groupRefs(records.flatMap((r) => r.refs))].map(([name, refIds]) => ({
+    entity: name,
+    ids: refIds,
+  }))
+  const existing =
+    refQuery.length === 0
+      ? okAsync(new Map<EntityName, ReadonlySet<string>>())
+      : store.existingIds(tenant, refQuery)
+
+  return ResultAsync.combine([store.readFingerprints(tenant, entity.name, ids), existing] as const).andThen(
+    ([stored, found]) => {
+      const inBatch = new Set(ids)
+      const plans: Plan[] = records.map((record) => {
+        const missing = record.refs.filter(
+          (ref) =>
+            !found.get(ref.entity)?.has(ref.id) && !(ref.entity === entity.name && inBatch.has(ref.id)),
+        )
+        if (missing.length > 0) return { kind: 'park', record, waitingFor: missing }
+        const previous = stored.get(record.id)
+        if (previous === undefined) return { kind: 'new', record }
+        if (previous === record.fingerprint) return { kind: 'same', record }
+        return { kind: 'update', record, previous }
+      })
+      const updatedIds = plans.filter((p) => p.kind === 'update').map((p) => p.record.id)
+      const previousRecords: ResultAsync<
+        ReadonlyMap<string, StoredRecord>,
+        StoreError
+      > = updatedIds.length === 0 ? okAsync(new Map()) : store.readRecords(tenant, entity.name, updatedIds)
+      return previousRecords.andThen((before) => {
+        const upserts: RecordWrite[] = []
+        const park: ParkWrite[] = []
+        const unpark: string[] = []
+        for (const plan of plans) {
+          const { id, fingerprint, data } = plan.record
+          if (plan.kind === 'park') park.push({ id, fingerprint, data, waitingFor: plan.waitingFor })
+          else {
+            unpark.push(id)
+            if (plan.kind !== 'same') upserts.push({ id, fingerprint, data })
+          }
+        }
+        return store.applyBatch(tenant, entity.name, { upserts, park, unpark }).andThen((effects) => {
+          const outcomes = [...batch.decided]
+          const inserted: string[] = []
+          for (const plan of plans) {
+            outcomes.push(decide(plan, effects.get(plan.record.id), before.get(plan.record.id)?.data))
+            if (effects.get(plan.record.id) === 'inserted') inserted.push(plan.record.id)
+          }
+          const result = { outcomes: sortByIndex(outcomes), inserted, arrivedMeanwhile: [] as RecordRef[] }
+          if (park.length === 0) return okAsync(result)
+          return recheckParents(store, tenant, park).map((arrived) => ({
+            ...result,
+            arrivedMeanwhile: arrived,
+          }))
+        })
+      })
+
+      function decide(
+        plan: Plan,
+        effect: WriteEffect | undefined,
+        previousData?: Readonly<Record<string, unknown>>,
+      ): RecordOutcome {
+        const { id, index } = plan.record
+        const base = { entity: entity.name, index, id }
+        switch (plan.kind) {
+          case 'park':
+            return { ...base, status: 'DEFERRED', waitingFor: plan.waitingFor }
+          case 'same':
+            return { ...base, status: 'UNCHANGED' }
+          case 'new':
+          case 'update':
+            if (effect === 'inserted') return { ...base, status: 'NEW' }
+            if (effect === 'unchanged' || effect === undefined) return { ...base, status: 'UNCHANGED' }
+            // A concurrent writer changed the row between our read and write; without its previous
+            // version every field is reported as changed (all of them were written).
+            return {
+              ...base,
+              status: 'UPDATED',
+              changedFields: previousData
+                ? changedFields(entity, previousData, plan.record.data)
+                : [...entity.fields],
+            }
+          default:
+            return plan satisfies never
+        }
+      }
+    },
+  )
+}
+
+// A parent may have been inserted by another writer after our existence check and before our park was
+// committed; that writer's replay could not see our park. Re-checking after the commit closes the gap.
+function recheckParents(store: Store, tenant: TenantId, parked: readonly ParkWrite[]) {
+  const refs = [...groupRefs(parked.flatMap((p) => p.waitingFor))].map(([entity, ids]) => ({ entity, ids }))
+  return store.existingIds(tenant, refs).map(toRefs)
+}
+
+function sortByIndex(outcomes: RecordOutcome[]): RecordOutcome[] {
+  return outcomes.sort((a, b) => a.index - b.index)
+}

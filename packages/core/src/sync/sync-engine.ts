@@ -1,0 +1,305 @@
+import { errAsync, okAsync, ResultAsync } from 'neverthrow'
+import { allEntities } from '../entities/index.ts'
+import type { StoreError } from '../errors/store-error.ts'
+import { SyncError } from '../errors/sync-error.ts'
+import { orderEntities } from '../order/dependency-orderer.ts'
+import type { OutcomeCounts, RecordRef, Store } from '../store/store.ts'
+import type { EntityDefinition } from '../types/entity.ts'
+import type { EntityName, TenantId } from '../types/primitives.ts'
+import { groupRefs, toRefs } from '../util/group-refs.ts'
+import type { AppliedBatch } from './apply-batch.ts'
+import { applyPreparedBatch } from './apply-batch.ts'
+import type { RecordOutcome } from './outcome.ts'
+import { addCounts, countOutcomes, emptyCounts } from './outcome.ts'
+import type { PreparedBatch } from './prepare-batch.ts'
+import { prepareBatch } from './prepare-batch.ts'
+import type { StreamResult, SyncStreamInput } from './sync-stream.ts'
+import { syncStreamWith } from './sync-stream.ts'
+
+/** Structured logger the engine writes to; a host passes one bound to its request id. */
+export interface SyncLogger {
+  debug(message: string, fields?: Record<string, unknown>): void
+  info(message: string, fields?: Record<string, unknown>): void
+  warn(message: string, fields?: Record<string, unknown>): void
+}
+
+/** Options of {@link createSyncEngine}. */
+export interface SyncEngineOptions {
+  /** Where records and sync state live. */
+  readonly store: Store
+  /** Entity declarations the engine knows. @default the shipped canonical entities */
+  readonly entities?: readonly EntityDefinition[]
+  /** Default logger (each call may pass its own). @default no logging */
+  readonly logger?: SyncLogger
+  /**
+   * How many rounds of parked-record replay one call may run (a parent unblocks a child, which unblocks
+   * a grandchild, ...). @default 16
+   */
+  readonly maxReplayRounds?: number
+}
+
+/** Input of {@link SyncEngine.syncBatch}. */
+export interface SyncBatchInput {
+  readonly tenant: TenantId
+  readonly entity: EntityName
+  /** Records in canonical shape (adapters map source records first); unknown keys are ignored. */
+  readonly records: readonly unknown[]
+  /** A sync run to add this batch's counts to. */
+  readonly runId?: string
+  readonly logger?: SyncLogger
+}
+
+/** Result of one batch. `counts.total === records.length` and the counts add up. */
+export interface BatchResult {
+  readonly entity: EntityName
+  readonly counts: OutcomeCounts
+  /** One outcome per input record, in input order. */
+  readonly outcomes: readonly RecordOutcome[]
+  /** Final outcomes of parked records this batch unblocked and replayed (any entity). */
+  readonly replayed: readonly RecordOutcome[]
+  /** Counts of {@link BatchResult.replayed}. */
+  readonly replayedCounts: OutcomeCounts
+}
+
+/** Input of {@link SyncEngine.syncAll}: batches of several entities, run parents first. */
+export interface SyncAllInput {
+  readonly tenant: TenantId
+  readonly batches: Readonly<Record<EntityName, readonly unknown[]>>
+  readonly runId?: string
+  readonly logger?: SyncLogger
+}
+
+/** Result of {@link SyncEngine.syncAll}. */
+export interface SyncAllResult {
+  /** The order the entities were synced in. */
+  readonly order: readonly EntityName[]
+  /** Per entity, its batch result. */
+  readonly results: ReadonlyMap<EntityName, BatchResult>
+  /** Counts over all entities, replays included. */
+  readonly counts: OutcomeCounts
+}
+
+/** The sync engine: validates, fingerprints, decides and stores canonical records batch by batch. */
+export interface SyncEngine {
+  /** The entities this engine knows, by name. */
+  readonly entities: ReadonlyMap<EntityName, EntityDefinition>
+  /** The dependency order of all known entities (parents first). */
+  readonly order: readonly EntityName[]
+  /**
+   * Syncs one batch of one entity in one tenant: parse, fingerprint, then a bounded number of Store
+   * calls and one atomic write. One bad record never affects the others; a Store failure fails the
+   * whole batch with nothing written. Parked records unblocked by this batch are replayed before it
+   * returns.
+   */
+  syncBatch(input: SyncBatchInput): ResultAsync<BatchResult, SyncError>
+  /**
+   * Syncs an (async) iterable in bounded batches with constant memory, keeping one batch's Store work in
+   * flight while the next is parsed and fingerprinted.
+   */
+  syncStream(input: SyncStreamInput): ResultAsync<StreamResult, SyncError>
+  /** Syncs batches of several entities in dependency order (see {@link orderEntities}). */
+  syncAll(input: SyncAllInput): ResultAsync<SyncAllResult, SyncError>
+  /**
+   * Replays every parked record of a tenant (optionally of one entity) whose references now exist,
+   * e.g. after parents were written by another path. Returns the replayed outcomes.
+   */
+  replayParked(
+    tenant: TenantId,
+    options?: { readonly entity?: EntityName },
+  ): ResultAsync<readonly RecordOutcome[], SyncError>
+}
+
+const silent: SyncLogger = { debug() {}, info() {}, warn() {} }
+
+/**
+ * Creates a sync engine over a Store.
+ *
+ * @example
+ * ```ts
+ * const engine = createSyncEngine({ store: createMemoryStore() })
+ * const result = await engine.syncBatch({ tenant: 'acme', entity: 'student', records })
+ * if (result.isOk()) console.log(result.value.counts) // { total, new, unchanged, updated, invalid, deferred, error }
+ * ```
+ */
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const { store } = options
+  const definitions = options.entities ?? allEntities
+  const entities = new Map(definitions.map((d) => [d.name, d]))
+  const order = orderEntities(definitions)
+  if (order.isErr()) throw order.error
+  const maxRounds = options.maxReplayRounds ?? 16
+
+  const storeFailed = (error: StoreError, completed?: OutcomeCounts) =>
+    new SyncError('Store', `store failed: ${error.message}`, { cause: error, completed })
+
+  function resolve(name: EntityName): EntityDefinition | SyncError {
+    return (
+      entities.get(name) ??
+      new SyncError('UnknownEntity', `unknown entity "${name}" (known: ${[...entities.keys()].join(', ')})`)
+    )
+  }
+
+  // Replays parked records unblocked by newly written parents, round after round, until nothing moves.
+  function replay(
+    tenant: TenantId,
+    unblocked: RecordRef[],
+    logger: SyncLogger,
+  ): ResultAsync<RecordOutcome[], StoreError> {
+    const outcomes: RecordOutcome[] = []
+    const round = (parents: RecordRef[], n: number): ResultAsync<RecordOutcome[], StoreError> => {
+      if (parents.length === 0 || n >= maxRounds) return okAsync(outcomes)
+      const byEntity = groupRefs(parents)
+      return ResultAsync.combine(
+        [...byEntity].map(([entity, ids]) => store.parkedWaitingFor(tenant, entity, ids)),
+      ).andThen((lists) => {
+        const children = new Map<EntityName, unknown[]>()
+        const seen = new Set<string>()
+        for (const parked of lists.flat()) {
+          const key = `${parked.entity}\u0000${parked.id}`
+          if (seen.has(key)) continue
+          seen.add(key)
+          const list = children.get(parked.entity) ?? []
+          list.push({ ...parked.data, id: parked.id })
+          children.set(parked.entity, list)
+        }
+        if (children.size === 0) return okAsync(outcomes)
+        logger.debug('replaying parked records', {
+          round: n + 1,
+          entities: Object.fromEntries([...children].map(([e, l]) => [e, l.length])),
+        })
+        const next: RecordRef[] = []
+        const names = (order.isOk() ? order.value : []).filter((e) => children.has(e))
+        // Entities in dependency order, one after another, so a replayed parent is stored before its child.
+        let chain: ResultAsync<void, StoreError> = okAsync(undefined)
+        for (const name of names) {
+          const definition = entities.get(name)
+          if (!definition) continue
+          chain = chain.andThen(() =>
+            applyPreparedBatch(store, tenant, prepareBatch(definition, children.get(name) ?? [])).map(
+              (applied) => {
+                outcomes.push(...applied.outcomes)
+                for (const id of applied.inserted) next.push({ entity: name, id })
+              },
+            ),
+          )
+        }
+        return chain.andThen(() => round(next, n + 1))
+      })
+    }
+    return round(unblocked, 0)
+  }
+
+  function runPrepared(
+    tenant: TenantId,
+    prepared: PreparedBatch,
+    runId: string | undefined,
+    logger: SyncLogger,
+  ): ResultAsync<BatchResult, StoreError> {
+    return applyPreparedBatch(store, tenant, prepared).andThen((applied: AppliedBatch) => {
+      const parents = [
+        ...applied.inserted.map((id) => ({ entity: prepared.entity.name, id })),
+        ...applied.arrivedMeanwhile,
+      ]
+      return replay(tenant, parents, logger).andThen((replayed) => {
+        const counts = countOutcomes(applied.outcomes)
+        const replayedCounts = countOutcomes(replayed)
+        const result: BatchResult = {
+          entity: prepared.entity.name,
+          counts,
+          outcomes: applied.outcomes,
+          replayed,
+          replayedCounts,
+        }
+        logger.debug('batch synced', {
+          tenant,
+          entity: prepared.entity.name,
+          counts,
+          replayed: replayedCounts,
+        })
+        if (runId === undefined) return okAsync(result)
+        const total = addCounts(emptyCounts(), counts)
+        addCounts(total as ReturnType<typeof emptyCounts>, replayedCounts)
+        return store.updateRun(tenant, runId, { addCounts: total }).map(() => result)
+      })
+    })
+  }
+
+  const engine: SyncEngine = {
+    entities,
+    order: order.value,
+
+    syncBatch(input) {
+      const definition = resolve(input.entity)
+      if (definition instanceof SyncError) return errAsync(definition)
+      const logger = input.logger ?? options.logger ?? silent
+      return runPrepared(input.tenant, prepareBatch(definition, input.records), input.runId, logger).mapErr(
+        (e) => storeFailed(e),
+      )
+    },
+
+    syncStream(input) {
+      const definition = resolve(input.entity)
+      if (definition instanceof SyncError) return errAsync(definition)
+      const logger = input.logger ?? options.logger ?? silent
+      return syncStreamWith(
+        input,
+        definition,
+        (prepared) => runPrepared(input.tenant, prepared, input.runId, logger),
+        storeFailed,
+      )
+    },
+
+    syncAll(input) {
+      const names = Object.keys(input.batches)
+      for (const name of names) {
+        const definition = resolve(name)
+        if (definition instanceof SyncError) return errAsync(definition)
+      }
+      const ordered = order.value.filter((name) => names.includes(name))
+      const results = new Map<EntityName, BatchResult>()
+      const total = emptyCounts()
+      let chain: ResultAsync<void, SyncError> = okAsync(undefined)
+      for (const name of ordered) {
+        chain = chain.andThen(() =>
+          engine
+            .syncBatch({
+              tenant: input.tenant,
+              entity: name,
+              records: input.batches[name] ?? [],
+              runId: input.runId,
+              logger: input.logger,
+            })
+            .map((result) => {
+              results.set(name, result)
+              addCounts(total, result.counts)
+              addCounts(total, result.replayedCounts)
+            })
+            .mapErr(
+              (e) =>
+                new SyncError(e.reason, `${name}: ${e.message}`, { cause: e.cause, completed: { ...total } }),
+            ),
+        )
+      }
+      return chain.map(() => ({ order: ordered, results, counts: total }))
+    },
+
+    replayParked(tenant, opts = {}) {
+      const logger = options.logger ?? silent
+      const parkedList = store.listParked(tenant, { entity: opts.entity, limit: 100_000 })
+      return parkedList
+        .andThen((parked) => {
+          const refs = parked.flatMap((p) => p.waitingFor)
+          return refs.length === 0
+            ? okAsync([] as RecordOutcome[])
+            : store
+                .existingIds(
+                  tenant,
+                  [...groupRefs(refs)].map(([entity, ids]) => ({ entity, ids })),
+                )
+                .andThen((found) => replay(tenant, toRefs(found), logger))
+        })
+        .mapErr((e) => storeFailed(e))
+    },
+  }
+  return engine
+}

@@ -1,0 +1,2 @@
+/** @module Test helpers for edusync Stores: the shared conformance suite. */
+export {}

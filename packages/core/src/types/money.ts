@@ -1,0 +1,29 @@
+import * as z from 'zod'
+
+/**
+ * An amount of money: integer minor units (cents, kuruş, pence) plus an ISO-4217 currency code.
+ * Never floating point: `{ minor: 150050, currency: 'USD' }` is 1,500.50 USD.
+ */
+export interface Money {
+  /** Integer amount in the currency's minor unit; may be negative (refunds, credits). */
+  readonly minor: number
+  /** Three-letter upper-case ISO-4217 code, e.g. `"USD"`, `"TRY"`, `"EUR"`, `"GBP"`. */
+  readonly currency: string
+}
+
+/** Zod schema for {@link Money}; the currency is upper-cased before it is checked. */
+export const money = z.object({
+  minor: z
+    .number({ error: 'expected an integer number of minor units (e.g. cents)' })
+    .int({ message: 'expected an integer number of minor units (e.g. cents), not a fraction' })
+    .refine(Number.isSafeInteger, { message: 'expected a safe integer number of minor units' }),
+  currency: z
+    .string({ error: 'expected an ISO-4217 currency code' })
+    .transform((c) => c.toUpperCase())
+    .pipe(z.string().regex(/^[A-Z]{3}$/, { message: 'expected a three-letter ISO-4217 currency code' })),
+})
+
+/** Builds a {@link Money} from integer minor units. */
+export function moneyOf(minor: number, currency: string): Money {
+  return { minor, currency: currency.toUpperCase() }
+}

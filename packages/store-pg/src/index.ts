@@ -1,0 +1,2 @@
+/** @module The Postgres Store for edusync. */
+export {}

@@ -1,0 +1,2 @@
+/** @module Zoho CRM adapter for edusync. */
+export {}

@@ -1,0 +1,6 @@
+import { defineProject } from 'vitest/config'
+
+export default defineProject({
+  resolve: { conditions: ['@edusync/source'] },
+  test: { name: 'zoho', restoreMocks: true },
+})

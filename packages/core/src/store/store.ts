@@ -110,7 +110,10 @@ export interface IdempotencyClaimRequest {
   readonly leaseMs: number
   /** How long a completed key is remembered. */
   readonly ttlMs: number
-  /** Clock for tests. @default new Date() */
+  /**
+   * The current time for lease and ttl arithmetic. Stores must use it when given (tests and hosts with
+   * their own clock rely on it) and their own clock otherwise. @default new Date()
+   */
   readonly now?: Date
 }
 
@@ -309,6 +312,9 @@ export interface Store {
     options?: { readonly step?: string; readonly status?: SyncRunStatus; readonly limit?: number },
   ): ResultAsync<readonly SyncRun[], StoreError>
 
-  /** Releases connections and handles. The Store is unusable afterwards. */
+  /**
+   * Releases connections and handles; calling it again does nothing. Afterwards every method returns
+   * `err(StoreError)` with reason `Unavailable` (never throws).
+   */
   close(): Promise<void>
 }

@@ -1,2 +1,8 @@
-/** @module Test helpers for edusync Stores: the shared conformance suite. */
-export {}
+/**
+ * @module Test helpers for edusync Stores: the shared conformance suite every Store must pass.
+ * Import from `@edusync/core/testing` inside vitest test files (vitest is an optional peer).
+ */
+
+export { conformanceData, fp, T1, T2 } from './conformance-data.ts'
+export type { StoreConformanceOptions } from './store-conformance.ts'
+export { describeStoreConformance } from './store-conformance.ts'

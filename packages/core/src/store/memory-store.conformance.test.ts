@@ -1,0 +1,4 @@
+import { describeStoreConformance } from '../testing/index.ts'
+import { createMemoryStore } from './memory-store.ts'
+
+describeStoreConformance('memory', { create: async () => createMemoryStore() })

@@ -25,8 +25,16 @@ interface IdempotencyRow {
   ttlMs: number
 }
 
+// Records are kept as JSON text: cheaper than a deep copy on the write path, and it enforces the
+// contract that record data is JSON-compatible (as it is in every other Store).
+interface StoredRow {
+  readonly fingerprint: string
+  readonly json: string
+  readonly updatedAt: Date
+}
+
 interface TenantState {
-  records: Map<EntityName, Map<string, StoredRecord>>
+  records: Map<EntityName, Map<string, StoredRow>>
   parked: Map<string, ParkedRecord>
   links: Map<string, Link>
   idempotency: Map<string, IdempotencyRow>
@@ -73,7 +81,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     return s
   }
 
-  function table(tenant: TenantId, entity: EntityName): Map<string, StoredRecord> {
+  function table(tenant: TenantId, entity: EntityName): Map<string, StoredRow> {
     const s = state(tenant)
     let t = s.records.get(entity)
     if (!t) {
@@ -120,7 +128,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         const out = new Map<string, StoredRecord>()
         for (const id of ids) {
           const row = t.get(id)
-          if (row) out.set(id, structuredClone(row))
+          if (row)
+            out.set(id, {
+              id,
+              fingerprint: row.fingerprint,
+              data: JSON.parse(row.json),
+              updatedAt: new Date(row.updatedAt),
+            })
         }
         return out
       })
@@ -160,12 +174,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
             effects.set(write.id, 'unchanged')
             continue
           }
-          t.set(write.id, {
-            id: write.id,
-            fingerprint: write.fingerprint,
-            data: structuredClone(write.data),
-            updatedAt: at,
-          })
+          t.set(write.id, { fingerprint: write.fingerprint, json: JSON.stringify(write.data), updatedAt: at })
           effects.set(write.id, existing ? 'updated' : 'inserted')
         }
         for (const id of changes.unpark) s.parked.delete(parkedKey(entity, id))

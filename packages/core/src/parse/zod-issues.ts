@@ -8,7 +8,7 @@ export function toParseIssues(issues: readonly z.core.$ZodIssue[], input: unknow
     const missing = received === undefined && issue.code === 'invalid_type'
     return {
       path: issue.path.map(String).join('.'),
-      rule: missing ? 'missing' : issue.code,
+      rule: missing ? 'missing' : ruleOf(issue),
       message: missing ? `required field is missing (${issue.message})` : issue.message,
       received,
     }
@@ -22,4 +22,11 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
     current = (current as Record<PropertyKey, unknown>)[key]
   }
   return current
+}
+
+// A refinement's issue code is always "custom"; our refinements name their rule in `params.rule`
+// (e.g. "iso_date") so the person fixing the source record sees which rule was broken.
+function ruleOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'custom' && typeof issue.params?.rule === 'string') return issue.params.rule
+  return issue.code
 }

@@ -16,7 +16,10 @@ export const money = z.object({
   minor: z
     .number({ error: 'expected an integer number of minor units (e.g. cents)' })
     .int({ message: 'expected an integer number of minor units (e.g. cents), not a fraction' })
-    .refine(Number.isSafeInteger, { message: 'expected a safe integer number of minor units' }),
+    .refine(Number.isSafeInteger, {
+      message: 'expected a safe integer number of minor units',
+      params: { rule: 'safe_integer' },
+    }),
   currency: z
     .string({ error: 'expected an ISO-4217 currency code' })
     .transform((c) => c.toUpperCase())

@@ -24,7 +24,9 @@ function isRealDate(value: string): boolean {
 }
 
 /** A calendar date `YYYY-MM-DD` that exists (rejects `2026-02-30` and `15/01/2026`). */
-export const isoDate = z.string().refine(isRealDate, { message: 'expected a calendar date YYYY-MM-DD' })
+export const isoDate = z
+  .string()
+  .refine(isRealDate, { message: 'expected a calendar date YYYY-MM-DD', params: { rule: 'iso_date' } })
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/
 
@@ -36,6 +38,7 @@ export const isoInstant = z
   .string()
   .refine((value) => INSTANT.test(value) && !Number.isNaN(Date.parse(value)), {
     message: 'expected an ISO-8601 date-time with offset, e.g. 2026-01-15T09:30:00+03:00',
+    params: { rule: 'iso_instant' },
   })
   .transform((value) => new Date(value).toISOString())
 

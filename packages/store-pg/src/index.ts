@@ -1,2 +1,17 @@
-/** @module The Postgres Store for edusync. */
-export {}
+/** @module The Postgres Store for edusync: node-postgres in production, embedded PGlite by default. */
+export type { PgClientLike, PgPoolLike } from './executor/pg-executor.ts'
+export type { PgliteLike } from './executor/pglite-executor.ts'
+export { migrate } from './migrate.ts'
+export type { MigrateResult } from './migrate-schema.ts'
+export type { Migration } from './migrations/index.ts'
+export { migrations } from './migrations/index.ts'
+export type { PgStore } from './pg-store.ts'
+export { createPgStore } from './pg-store.ts'
+export type {
+  PgConnectionConfig,
+  PgliteEmbeddedConfig,
+  PgliteInstanceConfig,
+  PgPoolConfig,
+  PgStoreCommonOptions,
+  PgStoreConfig,
+} from './pg-store-config.ts'

@@ -1,0 +1,88 @@
+import type { Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { SqlExecutor, SqlSession } from './executor.ts'
+
+/** The slice of a node-postgres client the Store uses (structural, so `pg` stays an optional peer). */
+export interface PgClientLike {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+  query(stream: Writable): Writable
+  release(destroy?: boolean | Error): void
+}
+
+/** The slice of a node-postgres `Pool` the Store uses. Pass your own to share it with the host. */
+export interface PgPoolLike {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+  connect(): Promise<PgClientLike>
+  end(): Promise<void>
+}
+
+type CopyFrom = (statement: string) => Writable
+
+/**
+ * Executor over a node-postgres pool. Transactions check out one client; a client whose connection broke
+ * mid-transaction is destroyed instead of being returned to the pool.
+ */
+export function pgExecutor(pool: PgPoolLike, options: { owned: boolean; copyFrom?: CopyFrom }): SqlExecutor {
+  const copyFrom = options.copyFrom
+  const session = (client: PgClientLike): SqlSession => ({
+    async query<R extends object>(text: string, values?: readonly unknown[]) {
+      return (await client.query(text, values as unknown[])).rows as R[]
+    },
+    async exec(text: string) {
+      await client.query(text)
+    },
+    copyFrom: copyFrom
+      ? async (statement, chunks) => {
+          const sink = client.query(copyFrom(statement))
+          await pipeline(batchChunks(chunks), sink)
+        }
+      : undefined,
+  })
+
+  return {
+    engine: 'pg',
+    canCopy: copyFrom !== undefined,
+    async query<R extends object>(text: string, values?: readonly unknown[]) {
+      return (await pool.query(text, values as unknown[])).rows as R[]
+    },
+    async exec(text: string) {
+      await pool.query(text)
+    },
+    async transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T> {
+      const client = await pool.connect()
+      let broken: unknown
+      try {
+        await client.query('BEGIN')
+        const result = await fn(session(client))
+        await client.query('COMMIT')
+        return result
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK')
+        } catch (rollbackError) {
+          // The connection is gone; the server rolls the transaction back itself.
+          broken = rollbackError
+        }
+        throw error
+      } finally {
+        client.release(broken instanceof Error ? broken : undefined)
+      }
+    },
+    async close() {
+      if (options.owned) await pool.end()
+    },
+  }
+}
+
+// Joins many small strings into ~64 KiB writes: one stream write per row would dominate COPY's cost.
+async function* batchChunks(chunks: Iterable<string>): AsyncGenerator<string> {
+  let buffer = ''
+  for (const chunk of chunks) {
+    buffer += chunk
+    if (buffer.length >= 65_536) {
+      yield buffer
+      buffer = ''
+    }
+  }
+  if (buffer.length > 0) yield buffer
+}

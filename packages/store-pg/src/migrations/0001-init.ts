@@ -1,0 +1,91 @@
+/**
+ * The initial schema. Plain SQL run with `search_path` set to the target schema, so table names are
+ * unqualified here. Every table is keyed tenant first; text keys use the "C" collation so comparisons are
+ * byte-wise (fast, and identical on every server and on PGlite).
+ */
+export const sql = /* sql */ `
+CREATE TABLE records (
+  tenant      text COLLATE "C" NOT NULL,
+  entity      text COLLATE "C" NOT NULL,
+  id          text COLLATE "C" NOT NULL CHECK (id <> ''),
+  fingerprint char(64) NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{64}$'),
+  data        jsonb NOT NULL,
+  -- The default is what COPY-loaded rows get; the set-based statements pass the same expression.
+  updated_at  timestamptz NOT NULL DEFAULT date_trunc('milliseconds', statement_timestamp()),
+  PRIMARY KEY (tenant, entity, id)
+);
+
+CREATE TABLE parked (
+  tenant      text COLLATE "C" NOT NULL,
+  entity      text COLLATE "C" NOT NULL,
+  id          text COLLATE "C" NOT NULL CHECK (id <> ''),
+  fingerprint char(64) NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{64}$'),
+  data        jsonb NOT NULL,
+  waiting_for jsonb NOT NULL,
+  parked_at   timestamptz NOT NULL,
+  updated_at  timestamptz NOT NULL,
+  PRIMARY KEY (tenant, entity, id)
+);
+CREATE INDEX parked_oldest ON parked (tenant, parked_at, id);
+CREATE INDEX parked_entity_oldest ON parked (tenant, entity, parked_at, id);
+
+-- One row per missing reference of a parked record: what lets "who waits for these parents?" be an
+-- index lookup instead of a scan of every parked record's JSON.
+CREATE TABLE parked_waiting (
+  tenant         text COLLATE "C" NOT NULL,
+  entity         text COLLATE "C" NOT NULL,
+  id             text COLLATE "C" NOT NULL,
+  waiting_entity text COLLATE "C" NOT NULL,
+  waiting_id     text COLLATE "C" NOT NULL,
+  PRIMARY KEY (tenant, entity, id, waiting_entity, waiting_id),
+  FOREIGN KEY (tenant, entity, id) REFERENCES parked (tenant, entity, id) ON DELETE CASCADE
+);
+CREATE INDEX parked_waiting_for ON parked_waiting (tenant, waiting_entity, waiting_id);
+
+CREATE TABLE links (
+  tenant      text COLLATE "C" NOT NULL,
+  entity      text COLLATE "C" NOT NULL,
+  id          text COLLATE "C" NOT NULL,
+  system      text COLLATE "C" NOT NULL,
+  external_id text COLLATE "C" NOT NULL,
+  updated_at  timestamptz NOT NULL,
+  PRIMARY KEY (tenant, entity, id, system),
+  UNIQUE (tenant, system, entity, external_id)
+);
+
+CREATE TABLE idempotency_keys (
+  tenant              text COLLATE "C" NOT NULL,
+  key                 text COLLATE "C" NOT NULL,
+  request_fingerprint text NOT NULL,
+  state               text NOT NULL CHECK (state IN ('in_progress', 'completed')),
+  claim_token         text NOT NULL,
+  expires_at          timestamptz NOT NULL,
+  ttl_ms              bigint NOT NULL CHECK (ttl_ms >= 0),
+  response            jsonb,
+  PRIMARY KEY (tenant, key)
+);
+
+CREATE TABLE sync_runs (
+  tenant          text COLLATE "C" NOT NULL,
+  id              text COLLATE "C" NOT NULL,
+  -- Breaks ties between runs created in the same millisecond, so "newest first" is total.
+  seq             bigint GENERATED ALWAYS AS IDENTITY,
+  step            text NOT NULL,
+  status          text NOT NULL CHECK (status IN ('pending', 'running', 'completed', 'failed')),
+  created_at      timestamptz NOT NULL,
+  started_at      timestamptz,
+  finished_at     timestamptz,
+  count_total     bigint NOT NULL DEFAULT 0,
+  count_new       bigint NOT NULL DEFAULT 0,
+  count_unchanged bigint NOT NULL DEFAULT 0,
+  count_updated   bigint NOT NULL DEFAULT 0,
+  count_invalid   bigint NOT NULL DEFAULT 0,
+  count_deferred  bigint NOT NULL DEFAULT 0,
+  count_error     bigint NOT NULL DEFAULT 0,
+  error           text,
+  metadata        jsonb NOT NULL DEFAULT '{}',
+  PRIMARY KEY (tenant, id)
+);
+CREATE INDEX sync_runs_newest ON sync_runs (tenant, created_at DESC, seq DESC);
+CREATE INDEX sync_runs_step_newest ON sync_runs (tenant, step, created_at DESC, seq DESC);
+`

@@ -1,0 +1,14 @@
+import { sql as init } from './0001-init.ts'
+
+/** One versioned schema change. Versions only grow; an applied migration is never edited. */
+export interface Migration {
+  readonly version: number
+  readonly name: string
+  /** Plain SQL, run with `search_path` set to the target schema. */
+  readonly sql: string
+}
+
+// SQL lives in TypeScript string modules so it is bundled by tsup and found the same way from source
+// and from dist (no runtime file reads relative to a moved module).
+/** Every migration, in version order. */
+export const migrations: readonly Migration[] = [{ version: 1, name: '0001_init', sql: init }]

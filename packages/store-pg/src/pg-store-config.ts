@@ -1,0 +1,116 @@
+import type { SqlExecutor } from './executor/executor.ts'
+import type { PgPoolLike } from './executor/pg-executor.ts'
+import { pgExecutor } from './executor/pg-executor.ts'
+import type { PgliteLike } from './executor/pglite-executor.ts'
+import { pgliteExecutor } from './executor/pglite-executor.ts'
+import { assertSchemaName } from './sql/identifiers.ts'
+
+/** Options every engine shares. */
+export interface PgStoreCommonOptions {
+  /** Postgres schema holding the Store's tables (created by the migrations). @default "edusync" */
+  readonly schema?: string
+  /** Apply pending migrations before the first call (safe with several processes). @default true */
+  readonly migrate?: boolean
+  /**
+   * How many times `applyBatch` retries a serialization failure or deadlock before returning a
+   * `Conflict` StoreError. @default 3
+   */
+  readonly conflictRetries?: number
+}
+
+/** A real server reached through a node-postgres pool the Store creates (and closes). */
+export interface PgConnectionConfig extends PgStoreCommonOptions {
+  /** e.g. `postgres://user:pass@host:5432/db`. */
+  readonly connectionString: string
+  /** Pool size. @default 10 */
+  readonly poolSize?: number
+  /** Server-side `statement_timeout` for the pool's sessions, in ms. @default none */
+  readonly statementTimeoutMs?: number
+}
+
+/** A real server reached through a pool the host already has (the Store never closes it). */
+export interface PgPoolConfig extends PgStoreCommonOptions {
+  /** A node-postgres `Pool` (or anything with the same `query`/`connect`/`end`). */
+  readonly pool: PgPoolLike
+}
+
+/** An in-process PGlite the host already has (the Store never closes it). */
+export interface PgliteInstanceConfig extends PgStoreCommonOptions {
+  readonly pglite: PgliteLike
+}
+
+/** An in-process PGlite the Store creates: in memory, or persisted to `dataDir`. */
+export interface PgliteEmbeddedConfig extends PgStoreCommonOptions {
+  /** Directory PGlite persists to; omit for an in-memory database. */
+  readonly dataDir?: string
+}
+
+/** How to reach the database; see {@link createPgStore}. */
+export type PgStoreConfig = PgConnectionConfig | PgPoolConfig | PgliteInstanceConfig | PgliteEmbeddedConfig
+
+/** @internal Config with defaults applied and the executor factory chosen. */
+export interface ResolvedConfig {
+  readonly schema: string
+  readonly migrate: boolean
+  readonly conflictRetries: number
+  readonly engine: 'pg' | 'pglite'
+  readonly open: () => Promise<SqlExecutor>
+}
+
+/** @internal Validates a config (throws on bad configuration, as construction errors do). */
+export function resolveConfig(config: PgStoreConfig): ResolvedConfig {
+  const schema = config.schema ?? 'edusync'
+  assertSchemaName(schema)
+  const conflictRetries = config.conflictRetries ?? 3
+  if (!Number.isInteger(conflictRetries) || conflictRetries < 0) {
+    throw new TypeError(
+      `edusync store-pg: conflictRetries must be an integer >= 0 (received ${conflictRetries})`,
+    )
+  }
+  const common = { schema, migrate: config.migrate ?? true, conflictRetries }
+  if ('pool' in config) {
+    return {
+      ...common,
+      engine: 'pg',
+      open: async () => pgExecutor(config.pool, { owned: false, ...(await copy()) }),
+    }
+  }
+  if ('connectionString' in config) {
+    if (typeof config.connectionString !== 'string' || config.connectionString.length === 0) {
+      throw new TypeError('edusync store-pg: connectionString must be a non-empty string')
+    }
+    return {
+      ...common,
+      engine: 'pg',
+      open: async () => {
+        const { default: pg } = await import('pg')
+        const pool = new pg.Pool({
+          connectionString: config.connectionString,
+          max: config.poolSize ?? 10,
+          statement_timeout: config.statementTimeoutMs,
+        })
+        // An idle client whose server went away emits 'error' on the pool; without a listener Node crashes.
+        pool.on('error', () => {})
+        return pgExecutor(pool, { owned: true, ...(await copy()) })
+      },
+    }
+  }
+  if ('pglite' in config) {
+    return { ...common, engine: 'pglite', open: async () => pgliteExecutor(config.pglite, { owned: false }) }
+  }
+  const dataDir = (config as PgliteEmbeddedConfig).dataDir
+  return {
+    ...common,
+    engine: 'pglite',
+    open: async () => {
+      const { PGlite } = await import('@electric-sql/pglite')
+      const db = await PGlite.create(dataDir)
+      return pgliteExecutor(db as unknown as PgliteLike, { owned: true })
+    },
+  }
+}
+
+async function copy() {
+  const { from } = await import('pg-copy-streams')
+  return { copyFrom: (statement: string) => from(statement) }
+}

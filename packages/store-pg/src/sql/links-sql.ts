@@ -1,0 +1,32 @@
+import { NOW } from './now.ts'
+
+/** Statements over cross-system links, for one schema (`s` is its quoted name). */
+export function linksSql(s: string) {
+  return {
+    read: `SELECT entity, id, system, external_id FROM ${s}.links
+      WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])
+      ORDER BY id, system`,
+
+    findByExternalIds: `SELECT external_id, id FROM ${s}.links
+      WHERE tenant = $1 AND system = $2 AND entity = $3 AND external_id = ANY($4::text[])`,
+
+    /** Frees external ids that the batch gives to another record (an external id names one record). */
+    releaseMoved: `DELETE FROM ${s}.links l
+      USING unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS i(entity, id, system, external_id)
+      WHERE l.tenant = $1 AND l.system = i.system AND l.entity = i.entity
+        AND l.external_id = i.external_id AND l.id <> i.id`,
+
+    /** Deletes links a later link of the same batch moved away (the batch applies in order). */
+    deleteKeys: `DELETE FROM ${s}.links l
+      USING unnest($2::text[], $3::text[], $4::text[]) AS k(entity, id, system)
+      WHERE l.tenant = $1 AND l.entity = k.entity AND l.id = k.id AND l.system = k.system`,
+
+    upsert: `INSERT INTO ${s}.links AS l (tenant, entity, id, system, external_id, updated_at)
+      SELECT $1, i.entity, i.id, i.system, i.external_id, ${NOW}
+      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS i(entity, id, system, external_id)
+      ORDER BY i.entity COLLATE "C", i.id COLLATE "C", i.system COLLATE "C"
+      ON CONFLICT (tenant, entity, id, system) DO UPDATE
+        SET external_id = excluded.external_id, updated_at = excluded.updated_at
+        WHERE l.external_id IS DISTINCT FROM excluded.external_id`,
+  }
+}

@@ -1,0 +1,70 @@
+import { NOW } from './now.ts'
+
+/** Statements over stored records and parked records, for one schema (`s` is its quoted name). */
+export function recordsSql(s: string) {
+  return {
+    readFingerprints: `SELECT id, fingerprint FROM ${s}.records
+      WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])`,
+
+    readRecords: `SELECT id, fingerprint, data, updated_at FROM ${s}.records
+      WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])`,
+
+    countRecords: `SELECT count(*)::int AS n FROM ${s}.records WHERE tenant = $1 AND entity = $2`,
+
+    isEmpty: `SELECT NOT EXISTS (SELECT 1 FROM ${s}.records WHERE tenant = $1 AND entity = $2) AS empty`,
+
+    /** One `= ANY` probe per entity, glued with UNION ALL: one round trip, index scans only. */
+    existingIds(entityCount: number): string {
+      const parts: string[] = []
+      for (let i = 0; i < entityCount; i++) {
+        parts.push(`SELECT entity, id FROM ${s}.records
+          WHERE tenant = $1 AND entity = $${2 + 2 * i} AND id = ANY($${3 + 2 * i}::text[])`)
+      }
+      return parts.join('\nUNION ALL\n')
+    },
+
+    /**
+     * The batch upsert. A row whose fingerprint is unchanged is not touched and not returned, so the
+     * returned ids are exactly the written ones; `xmax = 0` tells a fresh insert from an update. Input is
+     * sorted so concurrent batches lock rows in one order (no deadlocks between overlapping batches).
+     * Parked rows of the batch are removed by the same statement, so the whole batch is one atomic
+     * statement and one round trip.
+     */
+    upsert: `WITH unparked AS (
+        DELETE FROM ${s}.parked WHERE tenant = $1 AND entity = $2 AND id = ANY($6::text[])
+      )
+      INSERT INTO ${s}.records AS r (tenant, entity, id, fingerprint, data, updated_at)
+      SELECT $1, $2, i.id, i.fingerprint, i.data::jsonb, ${NOW}
+      FROM unnest($3::text[], $4::text[], $5::text[]) AS i(id, fingerprint, data)
+      ORDER BY i.id COLLATE "C"
+      ON CONFLICT (tenant, entity, id) DO UPDATE
+        SET fingerprint = excluded.fingerprint, data = excluded.data, updated_at = excluded.updated_at
+        WHERE r.fingerprint IS DISTINCT FROM excluded.fingerprint
+      RETURNING r.id, (r.xmax = 0) AS inserted`,
+
+    unpark: `DELETE FROM ${s}.parked WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])`,
+
+    /** COPY target of the initial-load path; `updated_at` takes its column default. */
+    copyRecords: `COPY ${s}.records (tenant, entity, id, fingerprint, data) FROM STDIN`,
+
+    /** Parks records; a record parked again keeps its first `parked_at`. */
+    park: `INSERT INTO ${s}.parked AS p
+        (tenant, entity, id, fingerprint, data, waiting_for, parked_at, updated_at)
+      SELECT $1, $2, i.id, i.fingerprint, i.data::jsonb, i.waiting::jsonb, ${NOW}, ${NOW}
+      FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS i(id, fingerprint, data, waiting)
+      ORDER BY i.id COLLATE "C"
+      ON CONFLICT (tenant, entity, id) DO UPDATE
+        SET fingerprint = excluded.fingerprint, data = excluded.data,
+            waiting_for = excluded.waiting_for, updated_at = excluded.updated_at`,
+
+    clearWaiting: `DELETE FROM ${s}.parked_waiting WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])`,
+
+    addWaiting: `INSERT INTO ${s}.parked_waiting (tenant, entity, id, waiting_entity, waiting_id)
+      SELECT $1, $2, i.id, i.waiting_entity, i.waiting_id
+      FROM unnest($3::text[], $4::text[], $5::text[]) AS i(id, waiting_entity, waiting_id)
+      ON CONFLICT DO NOTHING`,
+  }
+}
+
+/** The statements of {@link recordsSql}. */
+export type RecordsSql = ReturnType<typeof recordsSql>

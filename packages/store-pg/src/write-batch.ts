@@ -1,0 +1,153 @@
+import type { BatchChanges, EntityName, TenantId, WriteEffect } from '@edusync/core'
+import { isFingerprint, StoreError } from '@edusync/core'
+import { copyField } from './copy-text.ts'
+import type { SqlExecutor, SqlSession } from './executor/executor.ts'
+import type { RecordsSql } from './sql/records-sql.ts'
+import { reasonOf, sqlState } from './to-store-error.ts'
+
+/** How a (tenant, entity) pair is written: COPY while it is being loaded from empty, upserts after. */
+type LoadMode = 'copy' | 'upsert'
+
+// Below this many rows the COPY protocol's extra round trips cost more than they save.
+const COPY_MIN_ROWS = 500
+
+/** @internal Writes engine batches; see `Store.applyBatch`. */
+export interface BatchWriter {
+  apply(
+    tenant: TenantId,
+    entity: EntityName,
+    changes: BatchChanges,
+  ): Promise<ReadonlyMap<string, WriteEffect>>
+}
+
+/**
+ * Creates the batch writer. Every path is atomic: a single statement, or one transaction. Serialization
+ * failures and deadlocks are retried (`retries` times, with a short jittered pause) before surfacing as a
+ * `Conflict`; anything else surfaces at once.
+ *
+ * The initial-load path: when a (tenant, entity) has no rows, big batches are COPYed straight into the
+ * table. It stays on while COPYs succeed; the first unique violation (an id that exists, e.g. written by
+ * a concurrent process) rolls that COPY back, switches the pair to upserts for good, and redoes the batch
+ * as an upsert, so outcomes and guarantees are the same as on the upsert path.
+ */
+export function createBatchWriter(executor: SqlExecutor, sql: RecordsSql, retries: number): BatchWriter {
+  const modes = new Map<string, LoadMode>()
+
+  async function loadMode(tenant: TenantId, entity: EntityName): Promise<LoadMode> {
+    const key = `${tenant}\u0000${entity}`
+    let mode = modes.get(key)
+    if (mode === undefined) {
+      const [row] = await executor.query<{ empty: boolean }>(sql.isEmpty, [tenant, entity])
+      mode = row?.empty ? 'copy' : 'upsert'
+      modes.set(key, mode)
+    }
+    return mode
+  }
+
+  async function copyInsert(tenant: TenantId, entity: EntityName, changes: BatchChanges) {
+    const t = copyField(tenant)
+    const e = copyField(entity)
+    const lines = (function* () {
+      for (const w of changes.upserts) {
+        yield `${t}\t${e}\t${copyField(w.id)}\t${w.fingerprint}\t${copyField(JSON.stringify(w.data))}\n`
+      }
+    })()
+    await executor.transaction(async (tx: SqlSession) => {
+      if (changes.unpark.length > 0) await tx.query(sql.unpark, [tenant, entity, changes.unpark])
+      if (!tx.copyFrom) throw new Error('edusync store-pg: COPY requested on a session without COPY support')
+      await tx.copyFrom(sql.copyRecords, lines)
+    })
+    return new Map(changes.upserts.map((w) => [w.id, 'inserted' as const]))
+  }
+
+  async function upsertAndPark(tenant: TenantId, entity: EntityName, changes: BatchChanges) {
+    const { upserts, park, unpark } = changes
+    const upsertParams = [
+      tenant,
+      entity,
+      upserts.map((w) => w.id),
+      upserts.map((w) => w.fingerprint),
+      upserts.map((w) => JSON.stringify(w.data)),
+      unpark,
+    ]
+    const effects = new Map<string, WriteEffect>(upserts.map((w) => [w.id, 'unchanged']))
+    const record = (rows: { id: string; inserted: boolean }[]) => {
+      for (const row of rows) effects.set(row.id, row.inserted ? 'inserted' : 'updated')
+    }
+    if (park.length === 0) {
+      // One statement is one implicit transaction: atomic without BEGIN/COMMIT round trips.
+      if (upserts.length > 0) record(await executor.query(sql.upsert, upsertParams))
+      else if (unpark.length > 0) await executor.query(sql.unpark, [tenant, entity, unpark])
+      return effects
+    }
+    await executor.transaction(async (tx) => {
+      if (upserts.length > 0) record(await tx.query(sql.upsert, upsertParams))
+      else if (unpark.length > 0) await tx.query(sql.unpark, [tenant, entity, unpark])
+      const ids = park.map((p) => p.id)
+      await tx.query(sql.park, [
+        tenant,
+        entity,
+        ids,
+        park.map((p) => p.fingerprint),
+        park.map((p) => JSON.stringify(p.data)),
+        park.map((p) => JSON.stringify(p.waitingFor)),
+      ])
+      await tx.query(sql.clearWaiting, [tenant, entity, ids])
+      const waits = park.flatMap((p) => p.waitingFor.map((ref) => [p.id, ref.entity, ref.id] as const))
+      await tx.query(sql.addWaiting, [
+        tenant,
+        entity,
+        waits.map((w) => w[0]),
+        waits.map((w) => w[1]),
+        waits.map((w) => w[2]),
+      ])
+    })
+    return effects
+  }
+
+  async function once(tenant: TenantId, entity: EntityName, changes: BatchChanges) {
+    if (
+      executor.canCopy &&
+      changes.park.length === 0 &&
+      changes.upserts.length >= COPY_MIN_ROWS &&
+      (await loadMode(tenant, entity)) === 'copy'
+    ) {
+      try {
+        return await copyInsert(tenant, entity, changes)
+      } catch (error) {
+        if (sqlState(error) !== '23505') throw error
+        modes.set(`${tenant}\u0000${entity}`, 'upsert')
+      }
+    }
+    return upsertAndPark(tenant, entity, changes)
+  }
+
+  return {
+    async apply(tenant, entity, changes) {
+      validate(entity, changes)
+      if (changes.upserts.length === 0 && changes.park.length === 0 && changes.unpark.length === 0) {
+        return new Map()
+      }
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await once(tenant, entity, changes)
+        } catch (error) {
+          if (attempt >= retries || reasonOf(error) !== 'Conflict') throw error
+          await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt + Math.random() * 20))
+        }
+      }
+    },
+  }
+}
+
+// Checked before any round trip so a bad batch costs nothing; the table's CHECK constraints back it up.
+function validate(entity: EntityName, changes: BatchChanges): void {
+  for (const write of [...changes.upserts, ...changes.park]) {
+    if (typeof write.id !== 'string' || write.id.length === 0) {
+      throw new StoreError('Invalid', `${entity}: a write has an empty id`)
+    }
+    if (!isFingerprint(write.fingerprint)) {
+      throw new StoreError('Invalid', `${entity} ${write.id}: malformed fingerprint`)
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import { inject } from 'vitest'
+import type { PgliteLike } from '../src/executor/pglite-executor.ts'
+import type { PgStore, PgStoreCommonOptions } from '../src/index.ts'
+import { createPgStore } from '../src/index.ts'
+
+/** The real server's connection string (from DATABASE_URL or the global setup's own cluster). */
+export const databaseUrl = (): string => inject('databaseUrl')
+
+/** A schema name no other test uses. */
+export const freshSchemaName = (): string => `test_${randomBytes(6).toString('hex')}`
+
+/** The three engines every store test runs on. */
+export type EngineName = 'pg' | 'pglite-memory' | 'pglite-disk'
+
+/**
+ * A factory of fresh, empty Stores on one engine: each `create()` gets its own schema; `teardown()` drops
+ * the schemas it made and closes the stores; `dispose()` releases the engine itself (end of file).
+ */
+export function storeFactory(engine: EngineName) {
+  let db: PGlite | undefined
+  let dir: string | undefined
+  const made: { store: PgStore; schema: string }[] = []
+  let admin: pg.Pool | undefined
+
+  async function pglite(): Promise<PGlite> {
+    if (!db) {
+      if (engine === 'pglite-disk') dir = mkdtempSync(join(tmpdir(), 'edusync-pglite-'))
+      db = await PGlite.create(dir)
+    }
+    return db
+  }
+
+  return {
+    async create(options: PgStoreCommonOptions & { poolSize?: number; statementTimeoutMs?: number } = {}) {
+      const schema = options.schema ?? freshSchemaName()
+      const store =
+        engine === 'pg'
+          ? createPgStore({
+              ...options,
+              connectionString: databaseUrl(),
+              schema,
+              poolSize: options.poolSize ?? 4,
+            })
+          : createPgStore({ ...options, pglite: (await pglite()) as unknown as PgliteLike, schema })
+      made.push({ store, schema })
+      return store
+    },
+    async teardown() {
+      const list = made.splice(0)
+      for (const { store } of list) await store.close()
+      for (const { schema } of list) await dropSchema(schema)
+    },
+    async dispose() {
+      await this.teardown()
+      await admin?.end()
+      await db?.close()
+      if (dir) rmSync(dir, { recursive: true, force: true })
+    },
+  }
+
+  async function dropSchema(schema: string) {
+    const statement = `DROP SCHEMA IF EXISTS "${schema}" CASCADE`
+    if (engine === 'pg') {
+      admin ??= new pg.Pool({ connectionString: databaseUrl(), max: 1 })
+      await admin.query(statement)
+    } else await (await pglite()).exec(statement)
+  }
+}

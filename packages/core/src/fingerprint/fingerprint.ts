@@ -1,6 +1,8 @@
 import { hash } from 'node:crypto'
+import * as z from 'zod'
 import type { EntityDefinition } from '../types/entity.ts'
 import { canonicalJson } from './canonical-json.ts'
+import { MISMATCH, objectCopier } from './schema-serializer.ts'
 
 /** A record fingerprint: 64 lower-case hex characters of SHA-256. */
 export type Fingerprint = string
@@ -22,6 +24,14 @@ export function fingerprintInput(
   entity: EntityDefinition,
   record: Readonly<Record<string, unknown>>,
 ): string {
+  const plan = planFor(entity)
+  const copy = plan.copy(record)
+  if (copy !== MISMATCH) return plan.head + JSON.stringify(copy)
+  return plan.head + genericFields(entity, record)
+}
+
+// The reference implementation of the bytes documented above; the fast path must equal it.
+function genericFields(entity: EntityDefinition, record: Readonly<Record<string, unknown>>): string {
   let out = '{'
   let first = true
   for (const field of entity.fields) {
@@ -30,7 +40,28 @@ export function fingerprintInput(
     out += `${first ? '' : ','}${JSON.stringify(field)}:${canonicalJson(value)}`
     first = false
   }
-  return `${entity.name}@${entity.version}\n${out}}`
+  return `${out}}`
+}
+
+interface Plan {
+  readonly head: string
+  readonly copy: (record: unknown) => unknown
+}
+
+const plans = new WeakMap<EntityDefinition, Plan>()
+
+// The hot path: a copy of the synced fields with keys inserted in sorted order, specialised to the schema
+// once per entity, then one native JSON.stringify (about twice as fast as serializing field by field).
+// Values that do not have their schema's shape fall back to the generic serializer.
+function planFor(entity: EntityDefinition): Plan {
+  let plan = plans.get(entity)
+  if (!plan) {
+    const shape = entity.schema.shape as Readonly<Record<string, z.ZodType>>
+    const synced = Object.fromEntries(entity.fields.map((f) => [f, shape[f] ?? z.unknown()]))
+    plan = { head: `${entity.name}@${entity.version}\n`, copy: objectCopier(synced, false) }
+    plans.set(entity, plan)
+  }
+  return plan
 }
 
 /** SHA-256 (hex) of {@link fingerprintInput}: equal exactly when every synced field is equal. */

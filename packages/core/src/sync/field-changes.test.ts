@@ -9,9 +9,10 @@ import { entities } from '../index.ts'
 
 const names = Object.keys(entities) as CanonicalEntityName[]
 
-// The independent oracle: two canonical values are the same when they are deeply, strictly equal
-// (absent, null, "" and 0 all differ; key order inside objects does not matter).
-const same = (a: unknown, b: unknown) => isDeepStrictEqual(a, b)
+// The independent oracle: two canonical values are the same when they are deeply, strictly equal as
+// plain JSON data (absent, null, "" and 0 all differ; key order and object prototypes do not matter).
+const same = (a: unknown, b: unknown) =>
+  a === ABSENT || b === ABSENT ? a === b : isDeepStrictEqual(structuredClone(a), structuredClone(b))
 
 /** A value of `field` that differs from the sample's, chosen deterministically. */
 function otherValue(name: CanonicalEntityName, field: string): unknown {

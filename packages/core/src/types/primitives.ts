@@ -9,18 +9,29 @@ export type TenantId = string
 /** Name of a canonical entity, e.g. `"registration"`. */
 export type EntityName = string
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+// Hand-rolled rather than a regex plus `new Date(...)`: a registration holds a dozen dates, and this
+// check runs on every one of them on the bulk path.
+function digitsAt(value: string, from: number, to: number): number {
+  let n = 0
+  for (let i = from; i < to; i++) {
+    const c = value.charCodeAt(i) - 48
+    if (c < 0 || c > 9) return -1
+    n = n * 10 + c
+  }
+  return n
+}
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const
+
+/** Whether `value` is `YYYY-MM-DD` and that day exists in the proleptic Gregorian calendar. */
 function isRealDate(value: string): boolean {
-  const match = DATE.exec(value)
-  if (!match) return false
-  const [, y, m, d] = match
-  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)))
-  return (
-    date.getUTCFullYear() === Number(y) &&
-    date.getUTCMonth() === Number(m) - 1 &&
-    date.getUTCDate() === Number(d)
-  )
+  if (value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false
+  const year = digitsAt(value, 0, 4)
+  const month = digitsAt(value, 5, 7)
+  const day = digitsAt(value, 8, 10)
+  if (year < 0 || month < 1 || month > 12 || day < 1) return false
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number))
 }
 
 /** A calendar date `YYYY-MM-DD` that exists (rejects `2026-02-30` and `15/01/2026`). */

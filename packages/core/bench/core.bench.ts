@@ -1,0 +1,97 @@
+/**
+ * Benchmark `core`: 100,000 realistic registrations through the public engine API (`syncStream`) into
+ * the memory Store: a first pass (all NEW), the same records again (all UNCHANGED), then again with 10%
+ * changed (an instalment paid). Students and programs are synced first, untimed, so every reference is
+ * satisfied. Each pass runs on a fresh Store `ROUNDS` times; the median rate is reported.
+ *
+ * Run: `pnpm bench core` (or `node --import tsx --conditions=@edusync/source packages/core/bench/core.bench.ts`).
+ * Environment: `BENCH_RECORDS` (default 100000), `BENCH_ROUNDS` (default 3), `BENCH_BATCH` (default 2000).
+ */
+import { performance } from 'node:perf_hooks'
+import {
+  makePrograms,
+  makeRegistrations,
+  makeStudents,
+  payNextInstalment,
+} from '../src/__fixtures__/registrations.ts'
+import type { OutcomeCounts, SyncEngine } from '../src/index.ts'
+import { createMemoryStore, createSyncEngine } from '../src/index.ts'
+import type { BenchRow } from './bench-report.ts'
+import { median, printTable, writeResults } from './bench-report.ts'
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const BATCH = Number(process.env.BENCH_BATCH ?? 2000)
+const STUDENTS = 20_000
+const PROGRAMS = 40
+const TENANT = 'bench-academy'
+
+async function stream(
+  engine: SyncEngine,
+  entity: string,
+  records: readonly unknown[],
+): Promise<OutcomeCounts> {
+  const result = await engine.syncStream({ tenant: TENANT, entity, records, batchSize: BATCH })
+  if (result.isErr()) throw result.error
+  return result.value.counts
+}
+
+function expectCounts(pass: string, counts: OutcomeCounts, expected: Partial<OutcomeCounts>): void {
+  for (const [key, value] of Object.entries(expected)) {
+    if (counts[key as keyof OutcomeCounts] !== value) {
+      throw new Error(`${pass}: expected ${key} = ${value}, got ${JSON.stringify(counts)}`)
+    }
+  }
+}
+
+async function timed(run: () => Promise<OutcomeCounts>): Promise<{ rate: number; counts: OutcomeCounts }> {
+  const start = performance.now()
+  const counts = await run()
+  const seconds = (performance.now() - start) / 1000
+  return { rate: Math.round(RECORDS / seconds), counts }
+}
+
+async function round(registrations: readonly Record<string, unknown>[], changed: readonly unknown[]) {
+  const engine = createSyncEngine({ store: createMemoryStore() })
+  await stream(engine, 'program', makePrograms(PROGRAMS))
+  await stream(engine, 'student', makeStudents(STUDENTS, PROGRAMS))
+
+  const first = await timed(() => stream(engine, 'registration', registrations))
+  expectCounts('first pass', first.counts, { total: RECORDS, new: RECORDS })
+  const unchanged = await timed(() => stream(engine, 'registration', registrations))
+  expectCounts('unchanged pass', unchanged.counts, { total: RECORDS, unchanged: RECORDS })
+  const tenth = await timed(() => stream(engine, 'registration', changed))
+  expectCounts('10% changed', tenth.counts, {
+    total: RECORDS,
+    updated: Math.ceil(RECORDS / 10),
+    unchanged: RECORDS - Math.ceil(RECORDS / 10),
+  })
+  return { first: first.rate, unchanged: unchanged.rate, changed: tenth.rate }
+}
+
+async function main(): Promise<void> {
+  const registrations = makeRegistrations(RECORDS, { students: STUDENTS, programs: PROGRAMS })
+  const changed = registrations.map((r, i) => (i % 10 === 0 ? payNextInstalment(r) : r))
+
+  const rounds: Awaited<ReturnType<typeof round>>[] = []
+  for (let i = 0; i < ROUNDS; i++) {
+    rounds.push(await round(registrations, changed))
+    globalThis.gc?.()
+  }
+  const peakRss = process.resourceUsage().maxRSS / 1024
+
+  const rows: BenchRow[] = [
+    { name: 'core first pass', unit: 'records/s', value: median(rounds.map((r) => r.first)) },
+    { name: 'core unchanged pass', unit: 'records/s', value: median(rounds.map((r) => r.unchanged)) },
+    { name: 'core 10% changed', unit: 'records/s', value: median(rounds.map((r) => r.changed)) },
+    { name: 'core peak RSS', unit: 'MiB', value: Math.round(peakRss) },
+  ]
+  const file = writeResults('core', rows)
+  console.log(
+    `core: ${RECORDS.toLocaleString('en-US')} registrations, batches of ${BATCH}, median of ${ROUNDS}`,
+  )
+  printTable(rows)
+  console.log(`wrote ${file}`)
+}
+
+await main()

@@ -1,0 +1,186 @@
+import type {
+  CanonicalEntityName,
+  Enrollment,
+  EntityDefinition,
+  Grade,
+  ParseIssue,
+  Payment,
+  Program,
+  Registration,
+  SchoolClass,
+  Student,
+  Teacher,
+  Unit,
+} from '@edusync/core'
+import { entities, ParseError, parseRecord } from '@edusync/core'
+import type { Result } from 'neverthrow'
+import { err, ok } from 'neverthrow'
+import { defaultFieldMap } from '../map/default-field-map.ts'
+import { defaultCurrencySymbols } from '../map/money.ts'
+import type { FieldMap, FieldSpec, ModuleMap } from '../map/types.ts'
+import { findModuleMap } from '../map/with-field-map.ts'
+import type { ConvertContext, Converter } from './convert.ts'
+import { compileField, FAILED } from './convert.ts'
+
+/** Canonical record type by entity name. */
+export interface CanonicalRecords {
+  student: Student
+  teacher: Teacher
+  program: Program
+  unit: Unit
+  class: SchoolClass
+  enrollment: Enrollment
+  registration: Registration
+  payment: Payment
+  grade: Grade
+}
+
+/** Any canonical record. */
+export type CanonicalRecord = CanonicalRecords[CanonicalEntityName]
+
+/** A compiled reader of one module: Zoho record in, canonical record or every issue out. */
+export type ZohoReader<T = CanonicalRecord> = (record: unknown) => Result<T, ParseError>
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * Compiles the reader of one module (do it once, use it for every record). `target` is a canonical entity
+ * name (`"registration"`) or a Zoho module api_name (`"BTEC_Registrations"`); an unknown one throws.
+ */
+export function createZohoReader<K extends CanonicalEntityName>(
+  target: K,
+  fieldMap?: FieldMap,
+): ZohoReader<CanonicalRecords[K]>
+export function createZohoReader(target: string, fieldMap?: FieldMap): ZohoReader
+export function createZohoReader(target: string, fieldMap: FieldMap = defaultFieldMap): ZohoReader {
+  const map = findModuleMap(fieldMap, target)
+  if (!map)
+    throw new TypeError(
+      `no field map for "${target}" (known: ${Object.values(fieldMap.modules)
+        .map((m) => `${m.entity}/${m.module}`)
+        .join(', ')})`,
+    )
+  const definition = entities[map.entity] as EntityDefinition
+  const symbols = fieldMap.currencySymbols ?? defaultCurrencySymbols
+  const steps: { field: string; spec: FieldSpec; convert: Converter; whole: boolean }[] = Object.entries(
+    map.fields,
+  ).map(([field, spec]) => ({
+    field,
+    spec,
+    convert: compileField(spec, symbols),
+    whole: spec.kind === 'criteria',
+  }))
+  const currencyField = map.currencyField
+  const defaultCurrency = fieldMap.defaultCurrency
+  return (record) => {
+    if (!isRecord(record)) {
+      return err(
+        new ParseError(map.entity, [
+          {
+            path: '',
+            rule: 'invalid_type',
+            message: `expected a ${map.module} record object`,
+            received: record,
+          },
+        ]),
+      )
+    }
+    const own = currencyField ? record[currencyField] : undefined
+    const ctx: ConvertContext = {
+      currency: typeof own === 'string' && /^[A-Za-z]{3}$/.test(own) ? own.toUpperCase() : defaultCurrency,
+      symbols,
+    }
+    const issues: ParseIssue[] = []
+    let failed: Set<string> | undefined
+    const candidate: Record<string, unknown> = {}
+    for (const { field, spec, convert, whole } of steps) {
+      const raw = whole ? record : record[spec.zoho]
+      if (raw === undefined) continue
+      const value = convert(raw, ctx, spec.zoho, issues)
+      if (value === FAILED) (failed ??= new Set()).add(field)
+      else if (value !== undefined) candidate[field] = value
+    }
+    const parsed = parseRecord(definition, candidate)
+    if (parsed.isOk() && issues.length === 0) return ok(parsed.value as CanonicalRecord)
+    if (parsed.isErr()) {
+      for (const found of parsed.error.issues) {
+        const top = found.path.split('.')[0] ?? ''
+        if (failed?.has(top)) continue
+        issues.push(toZohoIssue(found, map, record))
+      }
+    }
+    const rawId = record.id
+    const recordId = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined
+    return err(new ParseError(map.entity, issues, recordId))
+  }
+}
+
+// Core reports canonical paths (`paymentSchedule.1.dueDate`); a person fixes the Zoho record, so report
+// its api_names (`Payment_Schedule.1.Due_Date`) and the raw value found there.
+function toZohoIssue(found: ParseIssue, map: ModuleMap, record: Record<string, unknown>): ParseIssue {
+  const [top = '', ...rest] = found.path.split('.')
+  const spec = map.fields[top]
+  if (!spec) {
+    return {
+      ...found,
+      path: top,
+      message: `${found.message}; the field map has no Zoho field for ${map.entity}.${top}`,
+    }
+  }
+  if (spec.kind === 'subform' && rest.length >= 2) {
+    const [index = '', rowField = ''] = rest
+    const rowSpec = spec.rows?.[rowField]
+    const row = (record[spec.zoho] as unknown[] | undefined)?.[Number(index)]
+    const zoho = rowSpec?.zoho ?? rowField
+    return {
+      ...found,
+      path: `${spec.zoho}.${index}.${zoho}`,
+      received: isRecord(row) ? row[zoho] : undefined,
+    }
+  }
+  if (spec.kind === 'subform' && rest.length === 1) {
+    const row = (record[spec.zoho] as unknown[] | undefined)?.[Number(rest[0])]
+    return { ...found, path: `${spec.zoho}.${rest[0]}`, received: row }
+  }
+  return { ...found, path: spec.zoho, received: record[spec.zoho] }
+}
+
+const readers = new WeakMap<FieldMap, Map<string, ZohoReader>>()
+
+/**
+ * Reads one Zoho record into its canonical entity, strictly: every problem is an issue with the Zoho
+ * api_name path and the value received; `$` system keys and unmapped fields are ignored; nothing is
+ * invented for a missing field.
+ *
+ * @param target a canonical entity name (`"registration"`) or Zoho module (`"BTEC_Registrations"`)
+ * @param record the record as Zoho sent it
+ * @param fieldMap the tenant's map @default defaultFieldMap
+ *
+ * @example
+ * ```ts
+ * const result = readZohoRecord('registration', zohoRecord, withFieldMap(defaultFieldMap, { defaultCurrency: 'USD' }))
+ * if (result.isErr()) console.log(result.error.issues) // [{ path: 'Registration_Status', rule: 'picklist', ... }]
+ * ```
+ */
+export function readZohoRecord<K extends CanonicalEntityName>(
+  target: K,
+  record: unknown,
+  fieldMap?: FieldMap,
+): Result<CanonicalRecords[K], ParseError>
+export function readZohoRecord(
+  target: string,
+  record: unknown,
+  fieldMap?: FieldMap,
+): Result<CanonicalRecord, ParseError>
+export function readZohoRecord(
+  target: string,
+  record: unknown,
+  fieldMap: FieldMap = defaultFieldMap,
+): Result<CanonicalRecord, ParseError> {
+  let byTarget = readers.get(fieldMap)
+  if (!byTarget) readers.set(fieldMap, (byTarget = new Map()))
+  let reader = byTarget.get(target)
+  if (!reader) byTarget.set(target, (reader = createZohoReader(target, fieldMap)))
+  return reader(record)
+}

@@ -10,7 +10,10 @@ export const defaultCurrencySymbols: Readonly<Record<string, string>> = {
 
 const digitsCache = new Map<string, number | undefined>()
 let known: Set<string> | undefined
-const knownCurrencies = () => (known ??= new Set(Intl.supportedValuesOf('currency')))
+function knownCurrencies(): Set<string> {
+  if (!known) known = new Set(Intl.supportedValuesOf('currency'))
+  return known
+}
 
 /** Minor-unit digits of an ISO-4217 currency (USD 2, JPY 0, KWD 3); `undefined` for an unknown code. */
 export function minorDigits(currency: string): number | undefined {
@@ -82,7 +85,7 @@ export function parseMoney(
     if (codes.some((c) => c === undefined)) {
       return {
         ok: false,
-        message: `unknown currency marker "${markers.find((m, i) => codes[i] === undefined)}"`,
+        message: `unknown currency marker "${markers.find((_, i) => codes[i] === undefined)}"`,
       }
     }
     if (codes.length === 2 && codes[0] !== codes[1]) {

@@ -98,8 +98,10 @@ export function createZohoReader(target: string, fieldMap: FieldMap = defaultFie
       const raw = whole ? record : record[spec.zoho]
       if (raw === undefined) continue
       const value = convert(raw, ctx, spec.zoho, issues)
-      if (value === FAILED) (failed ??= new Set()).add(field)
-      else if (value !== undefined) candidate[field] = value
+      if (value === FAILED) {
+        failed ??= new Set()
+        failed.add(field)
+      } else if (value !== undefined) candidate[field] = value
     }
     const parsed = parseRecord(definition, candidate)
     if (parsed.isOk() && issues.length === 0) return ok(parsed.value as CanonicalRecord)
@@ -179,8 +181,14 @@ export function readZohoRecord(
   fieldMap: FieldMap = defaultFieldMap,
 ): Result<CanonicalRecord, ParseError> {
   let byTarget = readers.get(fieldMap)
-  if (!byTarget) readers.set(fieldMap, (byTarget = new Map()))
+  if (!byTarget) {
+    byTarget = new Map()
+    readers.set(fieldMap, byTarget)
+  }
   let reader = byTarget.get(target)
-  if (!reader) byTarget.set(target, (reader = createZohoReader(target, fieldMap)))
+  if (!reader) {
+    reader = createZohoReader(target, fieldMap)
+    byTarget.set(target, reader)
+  }
   return reader(record)
 }

@@ -10,6 +10,26 @@ export type { ZohoErrorOptions, ZohoErrorReason } from './errors.ts'
 export { redact, ZohoError } from './errors.ts'
 export type { ApiRequest } from './http/api-client.ts'
 export type { RawResponse } from './http/transport.ts'
+export { defaultFieldMap } from './map/default-field-map.ts'
+export type { MoneyParse } from './map/money.ts'
+export { defaultCurrencySymbols, minorDigits, parseMoney, toMajorUnits } from './map/money.ts'
+export {
+  classStatusValues,
+  enrollmentTypeValues,
+  gradeLetterValues,
+  picklistKey,
+  registrationStatusValues,
+  studentStatusValues,
+} from './map/picklists.ts'
+export type { ToZohoOptions } from './map/to-zoho-record.ts'
+export { toZohoRecord } from './map/to-zoho-record.ts'
+export type { FieldKind, FieldMap, FieldSpec, ModuleMap } from './map/types.ts'
+export type { FieldMapIssue } from './map/validate-field-map.ts'
+export { acceptedZohoTypes, validateFieldMap } from './map/validate-field-map.ts'
+export type { FieldMapOverrides, FieldOverride, ModuleOverride } from './map/with-field-map.ts'
+export { findModuleMap, withFieldMap } from './map/with-field-map.ts'
+export type { CanonicalRecord, CanonicalRecords, ZohoReader } from './readers/read-record.ts'
+export { createZohoReader, readZohoRecord } from './readers/read-record.ts'
 export type { CoqlResult } from './resources/coql.ts'
 export type { CriteriaOperator, Criterion } from './resources/criteria.ts'
 export { buildCriteria, coqlString, escapeCriteriaValue } from './resources/criteria.ts'
@@ -28,3 +48,16 @@ export type {
 export { WRITE_CHUNK_SIZE } from './resources/write.ts'
 export type { ZohoField, ZohoFieldsResponse } from './schemas/fields.ts'
 export type { PageInfo, ZohoRecord } from './schemas/records.ts'
+export type { FetchWebhookOptions } from './webhooks/fetch-webhook-records.ts'
+export { fetchWebhookRecords, fieldsToFetch } from './webhooks/fetch-webhook-records.ts'
+export { verifyZohoNotificationToken } from './webhooks/notification-token.ts'
+export type {
+  ReadWebhookOptions,
+  ZohoNotification,
+  ZohoWebhook,
+  ZohoWebhookIds,
+  ZohoWebhookRecords,
+} from './webhooks/read-webhook.ts'
+export { readZohoWebhook } from './webhooks/read-webhook.ts'
+export type { ClassCourse, UpsertGradesOptions, WriteBackOptions } from './write-back/write-back.ts'
+export { markSynced, setClassMoodleCourseIds, upsertGrades } from './write-back/write-back.ts'

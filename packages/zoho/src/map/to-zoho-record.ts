@@ -1,0 +1,68 @@
+import { toMajorUnits } from './money.ts'
+import type { FieldMap, FieldSpec } from './types.ts'
+import { findModuleMap } from './with-field-map.ts'
+
+/** Options of {@link toZohoRecord}. */
+export interface ToZohoOptions {
+  /** Send the canonical `id` as the Zoho `id` (updates of records that came from Zoho). @default false */
+  readonly includeId?: boolean
+}
+
+function writeValue(spec: FieldSpec, value: unknown): unknown {
+  if (value === null) return null
+  switch (spec.kind) {
+    case 'lookup':
+      return { id: value }
+    case 'money': {
+      const money = value as { minor: number; currency: string }
+      return toMajorUnits(money)
+    }
+    case 'picklist': {
+      const entry = Object.entries(spec.values ?? {}).find(([, canonical]) => canonical === value)
+      return entry ? entry[0] : value
+    }
+    case 'subform':
+      return (value as Record<string, unknown>[]).map((row) => {
+        const out: Record<string, unknown> = {}
+        for (const [field, rowSpec] of Object.entries(spec.rows ?? {})) {
+          if (row[field] !== undefined) out[rowSpec.zoho] = writeValue(rowSpec, row[field])
+        }
+        return out
+      })
+    default:
+      return value
+  }
+}
+
+/**
+ * Writes a canonical record as a Zoho record through the field map (the reverse of `readZohoRecord`):
+ * lookups become `{id}`, money becomes a currency number in major units, picklist values become the
+ * first Zoho value mapped to them, subform rows are mapped row by row. Absent fields are not sent.
+ */
+export function toZohoRecord(
+  target: string,
+  record: Readonly<Record<string, unknown>>,
+  fieldMap: FieldMap,
+  options: ToZohoOptions = {},
+): Record<string, unknown> {
+  const map = findModuleMap(fieldMap, target)
+  if (!map) throw new TypeError(`no field map for "${target}"`)
+  const out: Record<string, unknown> = {}
+  for (const [field, spec] of Object.entries(map.fields)) {
+    const value = record[field]
+    if (value === undefined) continue
+    if (spec.kind === 'id') {
+      if (options.includeId) out.id = value
+      continue
+    }
+    if (spec.kind === 'criteria') {
+      for (const c of (value as { code: string; description: string }[] | null) ?? []) {
+        const zoho = spec.criteria?.[c.code]
+        if (zoho) out[zoho] = c.description
+      }
+      continue
+    }
+    out[spec.zoho] = writeValue(spec, value)
+  }
+  return out
+}

@@ -24,8 +24,16 @@ export function fingerprintInput(
   entity: EntityDefinition,
   record: Readonly<Record<string, unknown>>,
 ): string {
+  return inputOf(entity, record, false)
+}
+
+function inputOf(
+  entity: EntityDefinition,
+  record: Readonly<Record<string, unknown>>,
+  parsed: boolean,
+): string {
   const plan = planFor(entity)
-  const copy = plan.copy(record)
+  const copy = parsed ? plan.copyParsed(record) : plan.copy(record)
   if (copy !== MISMATCH) return plan.head + JSON.stringify(copy)
   return plan.head + genericFields(entity, record)
 }
@@ -45,7 +53,10 @@ function genericFields(entity: EntityDefinition, record: Readonly<Record<string,
 
 interface Plan {
   readonly head: string
+  /** For any value. */
   readonly copy: (record: unknown) => unknown
+  /** For the output of the entity's own schema (no undeclared keys at any depth). */
+  readonly copyParsed: (record: unknown) => unknown
 }
 
 const plans = new WeakMap<EntityDefinition, Plan>()
@@ -58,7 +69,11 @@ function planFor(entity: EntityDefinition): Plan {
   if (!plan) {
     const shape = entity.schema.shape as Readonly<Record<string, z.ZodType>>
     const synced = Object.fromEntries(entity.fields.map((f) => [f, shape[f] ?? z.unknown()]))
-    plan = { head: `${entity.name}@${entity.version}\n`, copy: objectCopier(synced, false) }
+    plan = {
+      head: `${entity.name}@${entity.version}\n`,
+      copy: objectCopier(synced, false, true),
+      copyParsed: objectCopier(synced, false, false),
+    }
     plans.set(entity, plan)
   }
   return plan
@@ -70,6 +85,17 @@ export function fingerprint(
   record: Readonly<Record<string, unknown>>,
 ): Fingerprint {
   return hash('sha256', fingerprintInput(entity, record), 'hex')
+}
+
+/**
+ * @internal {@link fingerprint} of a record that came out of `parseRecord(entity, ...)`: the same value,
+ * computed without checking for undeclared nested keys (the schema's parser strips them).
+ */
+export function fingerprintParsed(
+  entity: EntityDefinition,
+  record: Readonly<Record<string, unknown>>,
+): Fingerprint {
+  return hash('sha256', inputOf(entity, record, true), 'hex')
 }
 
 /**

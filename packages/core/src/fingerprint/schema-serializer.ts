@@ -31,8 +31,13 @@ const string: Copier = (v) => (typeof v === 'string' ? v : MISMATCH)
 const number: Copier = (v) => (typeof v === 'number' ? v : MISMATCH)
 const boolean: Copier = (v) => (typeof v === 'boolean' ? v : MISMATCH)
 
-/** Builds a {@link Copier} specialised to a schema's output shape; object keys are sorted once, here. */
-export function copierFor(schema: z.ZodType): Copier {
+/**
+ * Builds a {@link Copier} specialised to a schema's output shape; object keys are sorted once, here.
+ * `strict`: nested objects holding keys their schema does not declare are a mismatch. Only values that
+ * did not come out of the schema's own parser can hold such keys (it strips them), so the engine, which
+ * fingerprints parsed records, skips that check.
+ */
+export function copierFor(schema: z.ZodType, strict: boolean): Copier {
   const def = defOf(schema)
   switch (def.type) {
     case 'string':
@@ -43,18 +48,18 @@ export function copierFor(schema: z.ZodType): Copier {
     case 'boolean':
       return boolean
     case 'nullable': {
-      const inner = copierFor(def.innerType as z.ZodType)
+      const inner = copierFor(def.innerType as z.ZodType, strict)
       return (v) => (v === null ? null : inner(v))
     }
     case 'optional':
-      return copierFor(def.innerType as z.ZodType)
+      return copierFor(def.innerType as z.ZodType, strict)
     case 'pipe':
       // The output of a pipe is the output of its last stage (a preprocess or a validating pipe).
-      return copierFor(def.out as z.ZodType)
+      return copierFor(def.out as z.ZodType, strict)
     case 'array':
-      return arrayCopier(copierFor(def.element as z.ZodType))
+      return arrayCopier(copierFor(def.element as z.ZodType, strict))
     case 'object':
-      return def.catchall === undefined ? objectCopier(def.shape ?? {}) : primitive
+      return def.catchall === undefined ? objectCopier(def.shape ?? {}, strict, strict) : primitive
     default:
       // Unknown output shape (a transform, a union, ...): primitives serialize the same either way;
       // anything structured takes the generic path.
@@ -82,12 +87,17 @@ function arrayCopier(element: Copier): Copier {
 
 /**
  * Copies the declared keys of an object in sorted order. With `strict`, an object holding a key the
- * schema does not declare is a mismatch (its canonical JSON would include that key).
+ * schema does not declare is a mismatch (its canonical JSON would include that key); `nestedStrict`
+ * is the same for the objects inside it.
  */
-export function objectCopier(shape: Readonly<Record<string, z.ZodType>>, strict = true): Copier {
+export function objectCopier(
+  shape: Readonly<Record<string, z.ZodType>>,
+  strict: boolean,
+  nestedStrict: boolean,
+): Copier {
   const keys = Object.keys(shape).sort()
   if (keys.some((k) => INDEX_LIKE.test(k))) return (v) => (v === null || typeof v !== 'object' ? v : MISMATCH)
-  const copiers = keys.map((k) => copierFor(shape[k] as z.ZodType))
+  const copiers = keys.map((k) => copierFor(shape[k] as z.ZodType, nestedStrict))
   return generatedCopier(keys, copiers, strict) ?? closureCopier(keys, copiers, strict)
 }
 

@@ -5,7 +5,7 @@ import { seededEngine, stored, sync } from '../__fixtures__/engine.ts'
 import { ABSENT, fieldValues, withField } from '../__fixtures__/field-values.ts'
 import { sample } from '../__fixtures__/samples.ts'
 import type { CanonicalEntityName } from '../index.ts'
-import { entities } from '../index.ts'
+import { entities, fingerprint } from '../index.ts'
 
 const names = Object.keys(entities) as CanonicalEntityName[]
 
@@ -77,7 +77,9 @@ describe.each(names)('every synced field of %s (property)', (name) => {
           { entity: name, index: 0, id, status: 'NEW' },
         ])
         expect((await sync(engine, name, [recB])).outcomes).toEqual([expected])
-        expect((await stored(store, name, id))?.data).toStrictEqual(structuredClone(recB))
+        const afterB = await stored(store, name, id)
+        expect(afterB?.data).toStrictEqual(structuredClone(recB))
+        expect(afterB?.fingerprint).toBe(fingerprint(entities[name], recB))
         expect((await sync(engine, name, [recA])).outcomes).toEqual([expected])
         expect((await stored(store, name, id))?.data).toStrictEqual(structuredClone(recA))
       }),

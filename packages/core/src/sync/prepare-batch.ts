@@ -1,4 +1,4 @@
-import { fingerprint } from '../fingerprint/fingerprint.ts'
+import { fingerprintParsed } from '../fingerprint/fingerprint.ts'
 import { parseRecord } from '../parse/parse-record.ts'
 import type { RecordRef } from '../store/store.ts'
 import type { EntityDefinition } from '../types/entity.ts'
@@ -65,7 +65,7 @@ export function prepareBatch(
         byId.delete(id)
         decided.push(superseded(entity.name, previous.index, id, index))
       }
-      byId.set(id, { index, id, data, fingerprint: fingerprint(entity, data), refs })
+      byId.set(id, { index, id, data, fingerprint: fingerprintParsed(entity, data), refs })
     } catch (error) {
       decided.push({
         status: 'ERROR',

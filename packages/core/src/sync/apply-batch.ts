@@ -11,8 +11,12 @@ import type { PreparedBatch, PreparedRecord } from './prepare-batch.ts'
 export interface AppliedBatch {
   /** Outcomes of every input record, in input order. */
   readonly outcomes: RecordOutcome[]
-  /** Ids of records this batch inserted (they may unblock parked records). */
-  readonly inserted: string[]
+  /**
+   * Ids of this batch's records that are stored once it is applied (NEW, UPDATED and UNCHANGED): each may
+   * unblock parked records. UNCHANGED ones count too, so that re-syncing a parent heals children whose
+   * replay failed earlier (the parent was written, the replay was not).
+   */
+  readonly present: string[]
   /** References that parked records of this batch wait for but that exist by now (a concurrent writer). */
   readonly arrivedMeanwhile: RecordRef[]
 }
@@ -35,7 +39,7 @@ export function applyPreparedBatch(
 ): ResultAsync<AppliedBatch, StoreError> {
   const { entity, records } = batch
   if (records.length === 0)
-    return okAsync({ outcomes: sortByIndex(batch.decided), inserted: [], arrivedMeanwhile: [] })
+    return okAsync({ outcomes: sortByIndex(batch.decided), present: [], arrivedMeanwhile: [] })
 
   const ids = records.map((r) => r.id)
   const refQuery = [...groupRefs(records.flatMap((r) => r.refs))].map(([name, refIds]) => ({
@@ -80,12 +84,12 @@ export function applyPreparedBatch(
         }
         return store.applyBatch(tenant, entity.name, { upserts, park, unpark }).andThen((effects) => {
           const outcomes = [...batch.decided]
-          const inserted: string[] = []
+          const present: string[] = []
           for (const plan of plans) {
             outcomes.push(decide(plan, effects.get(plan.record.id), before.get(plan.record.id)?.data))
-            if (effects.get(plan.record.id) === 'inserted') inserted.push(plan.record.id)
+            if (plan.kind !== 'park') present.push(plan.record.id)
           }
-          const result = { outcomes: sortByIndex(outcomes), inserted, arrivedMeanwhile: [] as RecordRef[] }
+          const result = { outcomes: sortByIndex(outcomes), present, arrivedMeanwhile: [] as RecordRef[] }
           if (park.length === 0) return okAsync(result)
           return recheckParents(store, tenant, park).map((arrived) => ({
             ...result,

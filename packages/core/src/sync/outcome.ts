@@ -41,7 +41,7 @@ export type RecordOutcome =
     })
 
 /** Counts with every outcome at zero. */
-export const emptyCounts = (): { -readonly [K in keyof OutcomeCounts]: OutcomeCounts[K] } => ({
+export const emptyCounts = (): MutableCounts => ({
   total: 0,
   new: 0,
   unchanged: 0,
@@ -70,11 +70,11 @@ export function countOutcomes(outcomes: readonly RecordOutcome[]): OutcomeCounts
   return counts
 }
 
+/** Mutable outcome counts (for tallying). */
+export type MutableCounts = { -readonly [K in keyof OutcomeCounts]: OutcomeCounts[K] }
+
 /** Adds `b` into `a` (in place) and returns `a`. */
-export function addCounts(
-  a: { -readonly [K in keyof OutcomeCounts]: OutcomeCounts[K] },
-  b: OutcomeCounts,
-): OutcomeCounts {
+export function addCounts(a: MutableCounts, b: OutcomeCounts): MutableCounts {
   for (const key of Object.keys(a) as (keyof OutcomeCounts)[]) a[key] += b[key]
   return a
 }

@@ -178,7 +178,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             applyPreparedBatch(store, tenant, prepareBatch(definition, children.get(name) ?? [])).map(
               (applied) => {
                 outcomes.push(...applied.outcomes)
-                for (const id of applied.inserted) next.push({ entity: name, id })
+                for (const id of applied.present) next.push({ entity: name, id })
               },
             ),
           )
@@ -194,34 +194,39 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     prepared: PreparedBatch,
     runId: string | undefined,
     logger: SyncLogger,
-  ): ResultAsync<BatchResult, StoreError> {
-    return applyPreparedBatch(store, tenant, prepared).andThen((applied: AppliedBatch) => {
-      const parents = [
-        ...applied.inserted.map((id) => ({ entity: prepared.entity.name, id })),
-        ...applied.arrivedMeanwhile,
-      ]
-      return replay(tenant, parents, logger).andThen((replayed) => {
+  ): ResultAsync<BatchResult, SyncError> {
+    const entity = prepared.entity.name
+    return applyPreparedBatch(store, tenant, prepared)
+      .mapErr((e) => storeFailed(e))
+      .andThen((applied: AppliedBatch) => {
         const counts = countOutcomes(applied.outcomes)
-        const replayedCounts = countOutcomes(replayed)
-        const result: BatchResult = {
-          entity: prepared.entity.name,
-          counts,
-          outcomes: applied.outcomes,
-          replayed,
-          replayedCounts,
-        }
-        logger.debug('batch synced', {
-          tenant,
-          entity: prepared.entity.name,
-          counts,
-          replayed: replayedCounts,
-        })
-        if (runId === undefined) return okAsync(result)
-        const total = addCounts(emptyCounts(), counts)
-        addCounts(total as ReturnType<typeof emptyCounts>, replayedCounts)
-        return store.updateRun(tenant, runId, { addCounts: total }).map(() => result)
+        // The batch is committed from here on: a later failure must say so, and carry its counts.
+        const afterWrite = (step: string) => (e: StoreError) =>
+          new SyncError('Store', `${entity} batch written, but ${step} failed: ${e.message}`, {
+            cause: e,
+            completed: counts,
+          })
+        const parents = [...applied.present.map((id) => ({ entity, id })), ...applied.arrivedMeanwhile]
+        return replay(tenant, parents, logger)
+          .mapErr(afterWrite('replaying parked records'))
+          .andThen((replayed) => {
+            const replayedCounts = countOutcomes(replayed)
+            const result: BatchResult = {
+              entity,
+              counts,
+              outcomes: applied.outcomes,
+              replayed,
+              replayedCounts,
+            }
+            logger.debug('batch synced', { tenant, entity, counts, replayed: replayedCounts })
+            if (runId === undefined) return okAsync(result)
+            const total = addCounts(addCounts(emptyCounts(), counts), replayedCounts)
+            return store
+              .updateRun(tenant, runId, { addCounts: total })
+              .mapErr(afterWrite('recording the run counts'))
+              .map(() => result)
+          })
       })
-    })
   }
 
   const engine: SyncEngine = {
@@ -232,20 +237,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const definition = resolve(input.entity)
       if (definition instanceof SyncError) return errAsync(definition)
       const logger = input.logger ?? options.logger ?? silent
-      return runPrepared(input.tenant, prepareBatch(definition, input.records), input.runId, logger).mapErr(
-        (e) => storeFailed(e),
-      )
+      return runPrepared(input.tenant, prepareBatch(definition, input.records), input.runId, logger)
     },
 
     syncStream(input) {
       const definition = resolve(input.entity)
       if (definition instanceof SyncError) return errAsync(definition)
       const logger = input.logger ?? options.logger ?? silent
-      return syncStreamWith(
-        input,
-        definition,
-        (prepared) => runPrepared(input.tenant, prepared, input.runId, logger),
-        storeFailed,
+      return syncStreamWith(input, definition, (prepared) =>
+        runPrepared(input.tenant, prepared, input.runId, logger),
       )
     },
 
@@ -271,12 +271,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             })
             .map((result) => {
               results.set(name, result)
-              addCounts(total, result.counts)
-              addCounts(total, result.replayedCounts)
+              addCounts(addCounts(total, result.counts), result.replayedCounts)
             })
             .mapErr(
               (e) =>
-                new SyncError(e.reason, `${name}: ${e.message}`, { cause: e.cause, completed: { ...total } }),
+                new SyncError(e.reason, `${name}: ${e.message}`, {
+                  cause: e.cause,
+                  completed: e.completed ? addCounts({ ...total }, e.completed) : { ...total },
+                }),
             ),
         )
       }

@@ -1,6 +1,5 @@
 import type { Result } from 'neverthrow'
 import { err, ok, ResultAsync } from 'neverthrow'
-import type { StoreError } from '../errors/store-error.ts'
 import { SyncError } from '../errors/sync-error.ts'
 import type { OutcomeCounts } from '../store/store.ts'
 import type { EntityDefinition } from '../types/entity.ts'
@@ -54,8 +53,7 @@ export interface StreamResult {
 export function syncStreamWith(
   input: SyncStreamInput,
   entity: EntityDefinition,
-  runBatch: (prepared: PreparedBatch) => ResultAsync<BatchResult, StoreError>,
-  storeFailed: (error: StoreError, completed: OutcomeCounts) => SyncError,
+  runBatch: (prepared: PreparedBatch) => ResultAsync<BatchResult, SyncError>,
 ): ResultAsync<StreamResult, SyncError> {
   const batchSize = Math.max(1, input.batchSize ?? 1000)
   const maxProblems = input.maxProblems ?? 1000
@@ -71,12 +69,17 @@ export function syncStreamWith(
     })
 
   async function drive(): Promise<Result<StreamResult, SyncError>> {
-    let inFlight: Promise<Result<BatchResult, StoreError>> | undefined
+    let inFlight: Promise<Result<BatchResult, SyncError>> | undefined
     const settle = async (): Promise<SyncError | undefined> => {
       if (!inFlight) return undefined
       const result = await inFlight
       inFlight = undefined
-      if (result.isErr()) return storeFailed(result.error, { ...counts })
+      if (result.isErr()) {
+        // What earlier batches wrote, plus what the failing batch wrote before it failed (if anything).
+        const e = result.error
+        const completed = e.completed ? addCounts({ ...counts }, e.completed) : { ...counts }
+        return new SyncError(e.reason, e.message, { cause: e.cause, completed })
+      }
       const batch = result.value
       batches++
       addCounts(counts, batch.counts)

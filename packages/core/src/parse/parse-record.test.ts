@@ -138,7 +138,8 @@ describe('external id coercion', () => {
   })
 
   it('rejects an unsafe integer (digits already lost) with a message asking for a string', () => {
-    const zohoIdAsNumber = 4876876000006600001
+    // What JSON.parse makes of a 19-digit Zoho id sent as a number.
+    const zohoIdAsNumber = JSON.parse('{"id":4876876000006600001}').id as number
     const issue = parseRecord(entities.teacher, { id: zohoIdAsNumber, name: 'T' })._unsafeUnwrapErr()
       .issues[0]
     expect(issue).toMatchObject({ path: 'id', rule: 'invalid_type', received: zohoIdAsNumber })

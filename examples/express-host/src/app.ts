@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto'
+import type { Store } from '@edusync/core'
+import { createSyncEngine } from '@edusync/core'
+import type { NextFunction, Request, Response } from 'express'
+import express from 'express'
+import type { HostConfig } from './config.ts'
+import type { HostServices, RequestContext } from './context.ts'
+import type { Logger } from './logger.ts'
+import { bulkSyncRoute } from './routes/bulk-sync.ts'
+import { healthRoute } from './routes/health.ts'
+import { parkedRoute, runsRoute } from './routes/listing.ts'
+import { moodleEventsRoute } from './routes/moodle-events.ts'
+import { zohoWebhookRoute } from './routes/zoho-webhooks.ts'
+import type { ZohoIntake } from './zoho/zoho-intake.ts'
+import { createZohoIntake } from './zoho/zoho-intake.ts'
+
+/** What {@link createApp} needs; everything else is built from it. */
+export interface AppDeps {
+  readonly config: HostConfig
+  readonly store: Store
+  readonly logger: Logger
+  /** Resolves Zoho webhook bodies; built from the tenants' Zoho credentials when absent. */
+  readonly zoho?: ZohoIntake
+}
+
+/** The Express app plus the switch graceful shutdown flips (health then answers 503). */
+export interface App {
+  readonly app: express.Express
+  readonly state: { shuttingDown: boolean }
+}
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/
+
+/**
+ * Builds the host: routes -> core webhook handlers -> sync engine -> Store.
+ *
+ * Webhook routes get the raw byte stream (no body parser anywhere), so signatures are checked over
+ * exactly what was sent.
+ */
+export function createApp(deps: AppDeps): App {
+  const { config, store, logger } = deps
+  const engine = createSyncEngine({ store, logger })
+  const services: HostServices = {
+    config,
+    store,
+    engine,
+    logger,
+    zoho: deps.zoho ?? createZohoIntake({ config, logger }),
+  }
+  const state = { shuttingDown: false }
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('query parser', 'simple')
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint()
+    const header = req.get('x-request-id')
+    const requestId = header && REQUEST_ID.test(header) ? header : randomUUID()
+    const ctx: RequestContext = { requestId, log: logger.child({ requestId }), params: {} }
+    res.locals.ctx = ctx
+    res.setHeader('x-request-id', requestId)
+    res.on('finish', () => {
+      // One line per request: ids, status, latency and outcome counts only. No query string (it may hold
+      // the shared secret), no body, no headers.
+      ctx.log.info('request', {
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        latencyMs: Number(process.hrtime.bigint() - started) / 1e6,
+        tenant: ctx.tenant,
+        counts: ctx.counts,
+      })
+    })
+    next()
+  })
+
+  app.get('/health', healthRoute(services, state))
+  app.post('/webhooks/:tenant/zoho', zohoWebhookRoute(services))
+  app.post('/webhooks/:tenant/zoho/:module', zohoWebhookRoute(services))
+  app.post('/webhooks/:tenant/moodle/events', moodleEventsRoute(services))
+  app.post('/api/:tenant/sync/:entity', bulkSyncRoute(services))
+  app.get('/api/:tenant/runs', runsRoute(services))
+  app.get('/api/:tenant/parked', parkedRoute(services))
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: { reason: 'NotFound', message: 'no such route' } })
+  })
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const ctx = res.locals.ctx as RequestContext | undefined
+    ctx?.log.error('unhandled error', { error })
+    if (!res.headersSent) res.status(500).json({ error: { reason: 'Internal', message: 'internal error' } })
+  })
+  return { app, state }
+}

@@ -1,0 +1,128 @@
+import * as z from 'zod'
+
+const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/
+const secret = z.string().min(16, { message: 'secrets must be at least 16 characters' })
+
+/** Zoho API credentials of one tenant (needed to resolve id-only webhook bodies). */
+const zohoCredentials = z.object({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  refreshToken: z.string().min(1),
+  dataCenter: z.enum(['US', 'EU', 'IN', 'AU', 'JP', 'CA', 'SA', 'CN']).default('US'),
+  environment: z.enum(['production', 'sandbox', 'developer']).default('production'),
+})
+
+/** One tenant's secrets. Every credential is optional: a missing one refuses that sender with 403. */
+const tenantSchema = z.object({
+  /** Shared secret Zoho workflow webhooks send in `x-edusync-secret` or `?secret=`. */
+  zohoSecret: secret.optional(),
+  /** HMAC key of signed senders (the Deluge functions): signature + timestamp + nonce. */
+  signingSecret: secret.optional(),
+  /** Bearer token of the Moodle plugin. */
+  moodleToken: secret.optional(),
+  /** Bearer token for the bulk sync and listing API. */
+  apiToken: secret.optional(),
+  zoho: zohoCredentials.optional(),
+  /** Currency of Zoho money fields that carry none (e.g. `Payment_Amount`), ISO 4217. */
+  defaultCurrency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, { message: 'expected an ISO 4217 code like "USD"' })
+    .optional(),
+})
+
+/** A tenant's configuration. */
+export type TenantConfig = z.infer<typeof tenantSchema>
+
+const tenantsSchema = z
+  .record(
+    z.string().regex(TENANT_ID, { message: 'tenant ids are lower-case slugs like "acme-academy"' }),
+    tenantSchema,
+  )
+  .refine((t) => Object.keys(t).length > 0, { message: 'at least one tenant is required' })
+
+/** Secrets of the demo tenant used when `EDUSYNC_TENANTS` is not set outside production. */
+export const DEMO_TENANTS: Record<string, TenantConfig> = {
+  demo: {
+    zohoSecret: 'demo-zoho-shared-secret',
+    signingSecret: 'demo-hmac-signing-secret',
+    moodleToken: 'demo-moodle-plugin-token',
+    apiToken: 'demo-bulk-api-token-0001',
+    defaultCurrency: 'USD',
+  },
+}
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** A PostgreSQL URL; absent = embedded PGlite persisted in DATA_DIR. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// or postgresql:// URL' })
+      .optional(),
+    DATA_DIR: z.string().default('.data/pglite'),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** JSON object: tenant id -> secrets (see README). */
+    EDUSYNC_TENANTS: z.string().optional(),
+    MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
+    MAX_BULK_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(32 * 1024 * 1024),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    /** Allowed clock skew of signed requests, in seconds. */
+    SIGNATURE_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
+  })
+  .transform((env, ctx) => {
+    let tenants: Record<string, TenantConfig> = DEMO_TENANTS
+    if (env.EDUSYNC_TENANTS !== undefined) {
+      let json: unknown
+      try {
+        json = JSON.parse(env.EDUSYNC_TENANTS)
+      } catch {
+        ctx.addIssue({ code: 'custom', path: ['EDUSYNC_TENANTS'], message: 'must be a JSON object' })
+        return z.NEVER
+      }
+      const parsed = tenantsSchema.safeParse(json)
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['EDUSYNC_TENANTS', ...issue.path.map(String)],
+            message: issue.message,
+          })
+        }
+        return z.NEVER
+      }
+      tenants = parsed.data
+    } else if (env.NODE_ENV === 'production') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['EDUSYNC_TENANTS'],
+        message: 'is required when NODE_ENV=production',
+      })
+      return z.NEVER
+    }
+    return { ...env, tenants, demoTenants: env.EDUSYNC_TENANTS === undefined }
+  })
+
+/** The validated host configuration. */
+export type HostConfig = z.output<typeof envSchema>
+
+/**
+ * Reads and validates the configuration from environment variables; throws one error listing every
+ * problem (variable, rule) and never echoing a secret's value.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): HostConfig {
+  const parsed = envSchema.safeParse(env)
+  if (parsed.success) return parsed.data
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`)
+  throw new Error(`invalid configuration:\n${lines.join('\n')}`)
+}

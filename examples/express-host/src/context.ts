@@ -1,0 +1,29 @@
+import type { OutcomeCounts, Store, SyncEngine } from '@edusync/core'
+import type { HostConfig, TenantConfig } from './config.ts'
+import type { Logger } from './logger.ts'
+import type { ZohoIntake } from './zoho/zoho-intake.ts'
+
+/** Per-request state: the request id, a logger bound to it, and what the request log line reports. */
+export interface RequestContext {
+  readonly requestId: string
+  /** Bound to the request id; passed to the engine so its lines carry it too. */
+  readonly log: Logger
+  /** Route params Express resolved (`tenant`, `module`, `entity`). */
+  params: Readonly<Record<string, string>>
+  tenant?: string
+  counts?: OutcomeCounts
+}
+
+/** What the routes share. */
+export interface HostServices {
+  readonly config: HostConfig
+  readonly store: Store
+  readonly engine: SyncEngine
+  readonly logger: Logger
+  readonly zoho: ZohoIntake
+}
+
+/** The configuration of a tenant named in a route, or `undefined` (answered 404). */
+export function tenantOf(config: HostConfig, id: string | undefined): TenantConfig | undefined {
+  return id !== undefined && Object.hasOwn(config.tenants, id) ? config.tenants[id] : undefined
+}

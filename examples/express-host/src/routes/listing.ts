@@ -1,0 +1,91 @@
+import type { SyncRunStatus } from '@edusync/core'
+import type { NextFunction, Request, Response } from 'express'
+import * as z from 'zod'
+import { apiAuth } from '../auth.ts'
+import type { HostServices, RequestContext } from '../context.ts'
+import { tenantOf } from '../context.ts'
+import { zodIssues } from '../issues.ts'
+import { toWebRequest } from '../web-adapter.ts'
+
+const runsQuery = z.object({
+  step: z.string().min(1).optional(),
+  status: z.enum(['pending', 'running', 'completed', 'failed']).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+})
+
+const parkedQuery = z.object({
+  entity: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+})
+
+/** `GET /api/:tenant/runs?step=&status=&limit=`: sync runs, newest first. */
+export function runsRoute(services: HostServices) {
+  return guarded(services, runsQuery, (tenant, q) =>
+    services.store
+      .listRuns(tenant, { step: q.step, status: q.status as SyncRunStatus | undefined, limit: q.limit })
+      .map((runs) => ({ runs })),
+  )
+}
+
+/** `GET /api/:tenant/parked?entity=&limit=`: DEFERRED records, oldest first, with what they wait for. */
+export function parkedRoute(services: HostServices) {
+  return guarded(services, parkedQuery, (tenant, q) =>
+    services.store.listParked(tenant, { entity: q.entity, limit: q.limit }).map((parked) => ({ parked })),
+  )
+}
+
+type Query<S extends z.ZodType> = z.output<S>
+
+// Listing endpoints share the bulk API's bearer token; they read, so there is no body and no idempotency.
+function guarded<S extends z.ZodType>(
+  services: HostServices,
+  schema: S,
+  list: (
+    tenant: string,
+    query: Query<S>,
+  ) => import('neverthrow').ResultAsync<unknown, import('@edusync/core').StoreError>,
+) {
+  const authenticate = apiAuth(services.config)
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const ctx = res.locals.ctx as RequestContext
+      const tenant = req.params.tenant as string | undefined
+      if (tenant === undefined || tenantOf(services.config, tenant) === undefined) {
+        res.status(404).json({ error: { reason: 'NotFound', message: 'unknown tenant' } })
+        return
+      }
+      ctx.tenant = tenant
+      const request = toWebRequest(req)
+      const auth = await authenticate({ request, url: new URL(request.url), body: new Uint8Array(), tenant })
+      if (auth.isErr()) {
+        res
+          .status(auth.error.status)
+          .json({ error: { reason: auth.error.reason, message: auth.error.message } })
+        return
+      }
+      const query = schema.safeParse(req.query)
+      if (!query.success) {
+        res.status(400).json({
+          error: {
+            reason: 'BadRequest',
+            message: 'invalid query',
+            issues: zodIssues(query.error, req.query),
+          },
+        })
+        return
+      }
+      const result = await list(tenant, query.data)
+      if (result.isErr()) {
+        const retryable = result.error.retryable
+        if (retryable) res.setHeader('retry-after', '5')
+        res
+          .status(retryable ? 503 : 500)
+          .json({ error: { reason: retryable ? 'Unavailable' : 'Internal', message: 'storage failed' } })
+        return
+      }
+      res.status(200).json(result.value)
+    } catch (error) {
+      next(error)
+    }
+  }
+}

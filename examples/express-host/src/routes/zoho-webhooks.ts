@@ -1,0 +1,58 @@
+import type { RecordOutcome } from '@edusync/core'
+import { countOutcomes } from '@edusync/core'
+import { createWebhookHandler, parseBody, syncReply } from '@edusync/core/webhooks'
+import { okAsync } from 'neverthrow'
+import { zohoAuth } from '../auth.ts'
+import type { HostServices, RequestContext } from '../context.ts'
+import { mount, routeTenant } from '../mount.ts'
+import type { ZohoPayload } from '../zoho/zoho-intake.ts'
+
+/**
+ * `POST /webhooks/:tenant/zoho[/:module]`: a Zoho workflow webhook or Deluge call. Authenticated by the
+ * tenant's shared secret (or an HMAC signature), read from JSON or form fields in every shape the Zoho
+ * adapter knows (`{"data":[...]}`, one record, id-only bodies resolved through the Zoho API), synced, and
+ * answered with one outcome per record. De-duplicated by `Idempotency-Key` when sent, else by body plus the
+ * records' `Modified_Time` (so an A -> B -> A edit is applied three times, and an id-only body is always
+ * re-fetched).
+ */
+export function zohoWebhookRoute(services: HostServices) {
+  const { config, store, engine, zoho } = services
+  const handler = createWebhookHandler<ZohoPayload, RequestContext>({
+    resolveTenant: routeTenant(config),
+    authenticate: zohoAuth(config, store),
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    read: (body, request) => {
+      const contentType = request.headers.get('content-type')
+      return parseBody(body, contentType).andThen((parsed) =>
+        zoho.read(body, parsed, contentType, moduleFromPath(request.url)),
+      )
+    },
+    idempotency: { store, sender: 'zoho', version: (p) => p.version },
+    process: ({ tenant, payload, context }) =>
+      zoho.resolve(tenant, payload, context.log).andThen((delivery) => {
+        if (delivery.records.length === 0)
+          return okAsync(rejectedOnly(delivery.entity, delivery.rejected, context))
+        return engine
+          .syncBatch({ tenant, entity: delivery.entity, records: delivery.records, logger: context.log })
+          .map((result) => {
+            const merged = { ...result, outcomes: [...delivery.rejected, ...result.outcomes] }
+            const all = { ...merged, counts: countOutcomes(merged.outcomes) }
+            context.counts = all.counts
+            return syncReply(all)
+          })
+      }),
+  })
+  return mount(handler)
+}
+
+// The route's optional `:module` segment (Express params are not visible to the web-standard `read`).
+function moduleFromPath(url: string): string | undefined {
+  const parts = new URL(url).pathname.split('/').filter(Boolean)
+  return parts.length >= 4 ? decodeURIComponent(parts[3] as string) : undefined
+}
+
+function rejectedOnly(entity: string, rejected: readonly RecordOutcome[], context: RequestContext) {
+  const counts = countOutcomes(rejected)
+  context.counts = counts
+  return syncReply({ entity, counts, outcomes: rejected, replayed: [], replayedCounts: countOutcomes([]) })
+}

@@ -1,0 +1,91 @@
+import type { AddressInfo } from 'node:net'
+import type { Store } from '@edusync/core'
+import type { ZohoClient } from '@edusync/zoho'
+import { createApp } from '../src/app.ts'
+import type { TenantConfig } from '../src/config.ts'
+import { loadConfig } from '../src/config.ts'
+import { createLogger } from '../src/logger.ts'
+import { createZohoIntake } from '../src/zoho/zoho-intake.ts'
+
+/** Secrets of the test tenants (each test uses its own tenant id, so tests share one Store safely). */
+export const SECRETS = {
+  zohoSecret: 'zoho-shared-secret-123',
+  signingSecret: 'hmac-signing-secret-456',
+  moodleToken: 'moodle-plugin-token-789',
+  apiToken: 'bulk-api-token-000-abc',
+} as const
+
+/** A running host on a random loopback port. */
+export interface TestHost {
+  readonly url: string
+  readonly logs: string[]
+  close(): Promise<void>
+}
+
+/** Starts the real Express app over `store` with the given tenants. */
+export async function startHost(options: {
+  store: Store
+  tenants: Record<string, TenantConfig>
+  env?: Record<string, string>
+  clientFor?: (tenant: string) => ZohoClient | undefined
+}): Promise<TestHost> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    EDUSYNC_TENANTS: JSON.stringify(options.tenants),
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  })
+  const logs: string[] = []
+  const logger = createLogger('debug', (line) => logs.push(line))
+  const zoho = createZohoIntake({ config, logger, clientFor: options.clientFor })
+  const { app } = createApp({ config, store: options.store, logger, zoho })
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise<void>((resolve) => server.once('listening', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    logs,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
+
+/** A tenant with every secret, optionally Zoho API credentials. */
+export function tenant(extra: Partial<TenantConfig> = {}): TenantConfig {
+  return { ...SECRETS, defaultCurrency: 'USD', ...extra }
+}
+
+/** Posts JSON (or a string body as is) and returns status, headers and parsed JSON. */
+export async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: Reply }> {
+  const raw = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body)
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: raw,
+  })
+  const text = await response.text()
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text ? JSON.parse(text) : null) as Reply,
+  }
+}
+
+/** The reply shapes tests read (a loose view of the JSON bodies). */
+export interface Reply {
+  entity?: string
+  counts: Record<string, number>
+  outcomes: {
+    status: string
+    id?: string
+    entity: string
+    issues?: { path: string; rule: string }[]
+    waitingFor?: unknown[]
+  }[]
+  replayed: { status: string; id?: string; entity: string }[]
+  error: { reason: string; message: string; issues?: { path: string; rule: string; received?: unknown }[] }
+  [key: string]: unknown
+}

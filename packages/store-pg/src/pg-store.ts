@@ -39,6 +39,9 @@ export interface PgStore extends Store {
   migrate(): ResultAsync<MigrateResult, StoreError>
 }
 
+// Duplicate ids would make the per-id probes return a row twice.
+const unique = (ids: readonly string[]): string[] => [...new Set(ids)]
+
 const COUNT_KEYS = ['total', 'new', 'unchanged', 'updated', 'invalid', 'deferred', 'error'] as const
 
 /**
@@ -112,7 +115,7 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
         const rows = await x.query<{ id: string; fingerprint: string }>(sql.records.readFingerprints, [
           tenant,
           entity,
-          ids,
+          unique(ids),
         ])
         return new Map(rows.map((r) => [r.id, r.fingerprint]))
       })
@@ -141,7 +144,7 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
         const wanted = new Map<EntityName, string[]>()
         for (const ref of refs) wanted.set(ref.entity, [...(wanted.get(ref.entity) ?? []), ...ref.ids])
         const out = new Map<EntityName, Set<string>>([...wanted.keys()].map((e) => [e, new Set<string>()]))
-        const asked = [...wanted].filter(([, ids]) => ids.length > 0)
+        const asked = [...wanted].filter(([, ids]) => ids.length > 0).map(([e, ids]) => [e, unique(ids)])
         if (asked.length === 0) return out
         const rows = await x.query<{ entity: string; id: string }>(sql.records.existingIds(asked.length), [
           tenant,
@@ -227,7 +230,7 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
         if (ids.length === 0) return out
         const rows = await x.query<{ entity: string; id: string; system: string; external_id: string }>(
           sql.links.read,
-          [tenant, entity, ids],
+          [tenant, entity, unique(ids)],
         )
         for (const r of rows) {
           const list = out.get(r.id) ?? []
@@ -245,7 +248,7 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
           tenant,
           system,
           entity,
-          externalIds,
+          unique(externalIds),
         ])
         return new Map(rows.map((r) => [r.external_id, r.id]))
       })
@@ -345,9 +348,11 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
     },
 
     async close() {
+      if (closed) return
       closed = true
       const current = executor ?? (opening ? await opening.catch(() => undefined) : undefined)
       executor = undefined
+      opening = undefined
       await current?.close()
     },
   }

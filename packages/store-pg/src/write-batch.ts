@@ -65,9 +65,7 @@ export function createBatchWriter(executor: SqlExecutor, sql: RecordsSql, retrie
     const upsertParams = [
       tenant,
       entity,
-      upserts.map((w) => w.id),
-      upserts.map((w) => w.fingerprint),
-      upserts.map((w) => JSON.stringify(w.data)),
+      JSON.stringify(byId(upserts).map((w) => ({ i: w.id, f: w.fingerprint, d: w.data }))),
       unpark,
     ]
     const effects = new Map<string, WriteEffect>(upserts.map((w) => [w.id, 'unchanged']))
@@ -150,4 +148,9 @@ function validate(entity: EntityName, changes: BatchChanges): void {
       throw new StoreError('Invalid', `${entity} ${write.id}: malformed fingerprint`)
     }
   }
+}
+
+// One global lock order for every writer: code-unit order of ids, the same in every process.
+function byId<T extends { readonly id: string }>(rows: readonly T[]): T[] {
+  return [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 }

@@ -1,13 +1,14 @@
 /**
  * The initial schema. Plain SQL run with `search_path` set to the target schema, so table names are
- * unqualified here. Every table is keyed tenant first; text keys use the "C" collation so comparisons are
- * byte-wise (fast, and identical on every server and on PGlite).
+ * unqualified here. Every table is keyed tenant first. Text keys keep the database's default collation:
+ * a column collation differing from the parameters' would stop `id = ANY($n::text[])` from using the
+ * index (it would scan the tenant's whole entity instead).
  */
 export const sql = /* sql */ `
 CREATE TABLE records (
-  tenant      text COLLATE "C" NOT NULL,
-  entity      text COLLATE "C" NOT NULL,
-  id          text COLLATE "C" NOT NULL CHECK (id <> ''),
+  tenant      text NOT NULL,
+  entity      text NOT NULL,
+  id          text NOT NULL CHECK (id <> ''),
   fingerprint char(64) NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{64}$'),
   data        jsonb NOT NULL,
   -- The default is what COPY-loaded rows get; the set-based statements pass the same expression.
@@ -16,9 +17,9 @@ CREATE TABLE records (
 );
 
 CREATE TABLE parked (
-  tenant      text COLLATE "C" NOT NULL,
-  entity      text COLLATE "C" NOT NULL,
-  id          text COLLATE "C" NOT NULL CHECK (id <> ''),
+  tenant      text NOT NULL,
+  entity      text NOT NULL,
+  id          text NOT NULL CHECK (id <> ''),
   fingerprint char(64) NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{64}$'),
   data        jsonb NOT NULL,
   waiting_for jsonb NOT NULL,
@@ -32,30 +33,30 @@ CREATE INDEX parked_entity_oldest ON parked (tenant, entity, parked_at, id);
 -- One row per missing reference of a parked record: what lets "who waits for these parents?" be an
 -- index lookup instead of a scan of every parked record's JSON.
 CREATE TABLE parked_waiting (
-  tenant         text COLLATE "C" NOT NULL,
-  entity         text COLLATE "C" NOT NULL,
-  id             text COLLATE "C" NOT NULL,
-  waiting_entity text COLLATE "C" NOT NULL,
-  waiting_id     text COLLATE "C" NOT NULL,
+  tenant         text NOT NULL,
+  entity         text NOT NULL,
+  id             text NOT NULL,
+  waiting_entity text NOT NULL,
+  waiting_id     text NOT NULL,
   PRIMARY KEY (tenant, entity, id, waiting_entity, waiting_id),
   FOREIGN KEY (tenant, entity, id) REFERENCES parked (tenant, entity, id) ON DELETE CASCADE
 );
 CREATE INDEX parked_waiting_for ON parked_waiting (tenant, waiting_entity, waiting_id);
 
 CREATE TABLE links (
-  tenant      text COLLATE "C" NOT NULL,
-  entity      text COLLATE "C" NOT NULL,
-  id          text COLLATE "C" NOT NULL,
-  system      text COLLATE "C" NOT NULL,
-  external_id text COLLATE "C" NOT NULL,
+  tenant      text NOT NULL,
+  entity      text NOT NULL,
+  id          text NOT NULL,
+  system      text NOT NULL,
+  external_id text NOT NULL,
   updated_at  timestamptz NOT NULL,
   PRIMARY KEY (tenant, entity, id, system),
   UNIQUE (tenant, system, entity, external_id)
 );
 
 CREATE TABLE idempotency_keys (
-  tenant              text COLLATE "C" NOT NULL,
-  key                 text COLLATE "C" NOT NULL,
+  tenant              text NOT NULL,
+  key                 text NOT NULL,
   request_fingerprint text NOT NULL,
   state               text NOT NULL CHECK (state IN ('in_progress', 'completed')),
   claim_token         text NOT NULL,
@@ -66,8 +67,8 @@ CREATE TABLE idempotency_keys (
 );
 
 CREATE TABLE sync_runs (
-  tenant          text COLLATE "C" NOT NULL,
-  id              text COLLATE "C" NOT NULL,
+  tenant          text NOT NULL,
+  id              text NOT NULL,
   -- Breaks ties between runs created in the same millisecond, so "newest first" is total.
   seq             bigint GENERATED ALWAYS AS IDENTITY,
   step            text NOT NULL,

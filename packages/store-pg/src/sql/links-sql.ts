@@ -3,12 +3,19 @@ import { NOW } from './now.ts'
 /** Statements over cross-system links, for one schema (`s` is its quoted name). */
 export function linksSql(s: string) {
   return {
-    read: `SELECT entity, id, system, external_id FROM ${s}.links
-      WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])
-      ORDER BY id, system`,
+    // Index probes per requested key, fenced with OFFSET 0 (see recordsSql) so stale statistics cannot
+    // turn them into a scan of the tenant's links.
+    read: `SELECT l.entity, l.id, l.system, l.external_id FROM unnest($3::text[]) AS k(id)
+      CROSS JOIN LATERAL (
+        SELECT * FROM ${s}.links WHERE tenant = $1 AND entity = $2 AND id = k.id OFFSET 0
+      ) l
+      ORDER BY l.id, l.system`,
 
-    findByExternalIds: `SELECT external_id, id FROM ${s}.links
-      WHERE tenant = $1 AND system = $2 AND entity = $3 AND external_id = ANY($4::text[])`,
+    findByExternalIds: `SELECT l.external_id, l.id FROM unnest($4::text[]) AS k(external_id)
+      CROSS JOIN LATERAL (
+        SELECT external_id, id FROM ${s}.links
+        WHERE tenant = $1 AND system = $2 AND entity = $3 AND external_id = k.external_id OFFSET 0
+      ) l`,
 
     /** Frees external ids that the batch gives to another record (an external id names one record). */
     releaseMoved: `DELETE FROM ${s}.links l

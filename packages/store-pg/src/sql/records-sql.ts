@@ -2,41 +2,50 @@ import { NOW } from './now.ts'
 
 /** Statements over stored records and parked records, for one schema (`s` is its quoted name). */
 export function recordsSql(s: string) {
+  // One primary-key probe per requested id. `OFFSET 0` keeps the subquery from being flattened into a
+  // join, so the plan stays a nested loop of index lookups even when statistics are stale (right after a
+  // bulk load the planner believes a tenant has a handful of rows and would scan all of them instead).
+  const probe = (columns: string) =>
+    `SELECT ${columns} FROM ${s}.records WHERE tenant = $1 AND entity = $2 AND id = k.id OFFSET 0`
   return {
-    readFingerprints: `SELECT id, fingerprint FROM ${s}.records
-      WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])`,
+    readFingerprints: `SELECT r.id, r.fingerprint FROM unnest($3::text[]) AS k(id)
+      CROSS JOIN LATERAL (${probe('id, fingerprint')}) r`,
 
-    readRecords: `SELECT id, fingerprint, data, updated_at FROM ${s}.records
-      WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])`,
+    readRecords: `SELECT r.id, r.fingerprint, r.data, r.updated_at FROM unnest($3::text[]) AS k(id)
+      CROSS JOIN LATERAL (${probe('id, fingerprint, data, updated_at')}) r`,
 
     countRecords: `SELECT count(*)::int AS n FROM ${s}.records WHERE tenant = $1 AND entity = $2`,
 
     isEmpty: `SELECT NOT EXISTS (SELECT 1 FROM ${s}.records WHERE tenant = $1 AND entity = $2) AS empty`,
 
-    /** One `= ANY` probe per entity, glued with UNION ALL: one round trip, index scans only. */
+    /** One probe per id, entities glued with UNION ALL: one round trip, index lookups only. */
     existingIds(entityCount: number): string {
       const parts: string[] = []
       for (let i = 0; i < entityCount; i++) {
-        parts.push(`SELECT entity, id FROM ${s}.records
-          WHERE tenant = $1 AND entity = $${2 + 2 * i} AND id = ANY($${3 + 2 * i}::text[])`)
+        const e = `$${2 + 2 * i}`
+        parts.push(`SELECT ${e}::text AS entity, r.id FROM unnest($${3 + 2 * i}::text[]) AS k(id)
+          CROSS JOIN LATERAL (
+            SELECT id FROM ${s}.records WHERE tenant = $1 AND entity = ${e} AND id = k.id OFFSET 0
+          ) r`)
       }
       return parts.join('\nUNION ALL\n')
     },
 
     /**
      * The batch upsert. A row whose fingerprint is unchanged is not touched and not returned, so the
-     * returned ids are exactly the written ones; `xmax = 0` tells a fresh insert from an update. Input is
-     * sorted so concurrent batches lock rows in one order (no deadlocks between overlapping batches).
-     * Parked rows of the batch are removed by the same statement, so the whole batch is one atomic
-     * statement and one round trip.
+     * returned ids are exactly the written ones; `xmax = 0` tells a fresh insert from an update. The batch
+     * travels as one JSON document (`[{"i": id, "f": fingerprint, "d": data}, ...]`): parsed once by the
+     * server, about 3x faster than text arrays of JSON, which both sides must escape element by element.
+     * The caller sends rows sorted by id so concurrent batches lock rows in one order (no deadlocks
+     * between overlapping batches; sorting in SQL would spill the batch to disk at default work_mem). Parked rows of the batch are removed by the same statement, so the whole batch is one
+     * atomic statement and one round trip.
      */
     upsert: `WITH unparked AS (
-        DELETE FROM ${s}.parked WHERE tenant = $1 AND entity = $2 AND id = ANY($6::text[])
+        DELETE FROM ${s}.parked WHERE tenant = $1 AND entity = $2 AND id = ANY($4::text[])
       )
       INSERT INTO ${s}.records AS r (tenant, entity, id, fingerprint, data, updated_at)
-      SELECT $1, $2, i.id, i.fingerprint, i.data::jsonb, ${NOW}
-      FROM unnest($3::text[], $4::text[], $5::text[]) AS i(id, fingerprint, data)
-      ORDER BY i.id COLLATE "C"
+      SELECT $1, $2, e->>'i', e->>'f', e->'d', ${NOW}
+      FROM jsonb_array_elements($3::jsonb) AS e
       ON CONFLICT (tenant, entity, id) DO UPDATE
         SET fingerprint = excluded.fingerprint, data = excluded.data, updated_at = excluded.updated_at
         WHERE r.fingerprint IS DISTINCT FROM excluded.fingerprint

@@ -1,0 +1,74 @@
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { fingerprint, registration as registrationEntity } from '@edusync/core'
+import pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import { copyField } from '../src/copy-text.ts'
+
+const DDL = (table: string) => `DROP TABLE IF EXISTS ${table};
+  CREATE TABLE ${table} (
+    tenant text COLLATE "C" NOT NULL, entity text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL,
+    fingerprint char(64) NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{64}$'), data jsonb NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (tenant, entity, id))`
+
+/**
+ * The seed systems' way: per record, select its fingerprint, then insert or update it, each statement
+ * committing on its own. Returns records per second.
+ */
+export async function naivePerRecord(url: string, records: readonly Record<string, unknown>[]) {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query('CREATE SCHEMA IF NOT EXISTS bench_baseline')
+    await client.query(DDL('bench_baseline.naive'))
+    const started = performance.now()
+    for (const record of records) {
+      const id = String(record.id)
+      const fp = fingerprint(registrationEntity, record)
+      const found = await client.query(
+        'SELECT fingerprint FROM bench_baseline.naive WHERE tenant = $1 AND entity = $2 AND id = $3',
+        ['t', 'registration', id],
+      )
+      if (found.rows.length === 0) {
+        await client.query(
+          'INSERT INTO bench_baseline.naive (tenant, entity, id, fingerprint, data) VALUES ($1, $2, $3, $4, $5)',
+          ['t', 'registration', id, fp, JSON.stringify(record)],
+        )
+      } else if (found.rows[0].fingerprint !== fp) {
+        await client.query(
+          'UPDATE bench_baseline.naive SET fingerprint = $4, data = $5 WHERE tenant = $1 AND entity = $2 AND id = $3',
+          ['t', 'registration', id, fp, JSON.stringify(record)],
+        )
+      }
+    }
+    return Math.round(records.length / ((performance.now() - started) / 1000))
+  } finally {
+    await client.end()
+  }
+}
+
+/** COPY of the same rows into an empty table with the Store's key: the physical limit for writing them. */
+export async function rawCopy(url: string, records: readonly Record<string, unknown>[]) {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query('CREATE SCHEMA IF NOT EXISTS bench_baseline')
+    await client.query(DDL('bench_baseline.raw_copy'))
+    const text = records.map(
+      (r) =>
+        `t\tregistration\t${copyField(String(r.id))}\t${fingerprint(registrationEntity, r)}\t${copyField(JSON.stringify(r))}\n`,
+    )
+    const chunks: string[] = []
+    for (let i = 0; i < text.length; i += 500) chunks.push(text.slice(i, i + 500).join(''))
+    const started = performance.now()
+    await pipeline(
+      Readable.from(chunks),
+      client.query(
+        copyFrom('COPY bench_baseline.raw_copy (tenant, entity, id, fingerprint, data) FROM STDIN'),
+      ),
+    )
+    return Math.round(records.length / ((performance.now() - started) / 1000))
+  } finally {
+    await client.end()
+  }
+}

@@ -32,8 +32,10 @@ export function minorDigits(currency: string): number | undefined {
   return digits
 }
 
+// Sign, optional marker (ISO code or one non-digit symbol), amount with `,` thousands groups and `.`
+// decimals, optional trailing marker. Kept free of named groups and the `u` flag: this runs per field.
 const MONEY_TEXT =
-  /^(?<sign1>-)?\s*(?<pre>[A-Za-z]{3}|[^\d\s.,+-])?\s*(?<sign2>-)?\s*(?<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?<frac>\d+))?\s*(?<post>[A-Za-z]{3}|[^\d\s.,+-])?$/u
+  /^(-)?\s*([A-Za-z]{3}|[^\d\s.,+-])?\s*(-)?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*([A-Za-z]{3}|[^\d\s.,+-])?$/
 
 /** Result of {@link parseMoney}: a value, or a message saying why not. */
 export type MoneyParse =
@@ -63,6 +65,14 @@ export function parseMoney(
   let fraction: string
   let currency = fallbackCurrency
   if (typeof value === 'number') {
+    // Fast path: whole amounts (the common case for Zoho currency fields) need no decimal parsing.
+    if (Number.isSafeInteger(value) && currency !== undefined) {
+      const code = currency.toUpperCase()
+      const d = minorDigits(code)
+      const minor = d === undefined ? Number.NaN : value * 10 ** d
+      if (Number.isSafeInteger(minor))
+        return { ok: true, value: { minor: minor === 0 ? 0 : minor, currency: code } }
+    }
     if (!Number.isFinite(value)) return { ok: false, message: 'expected a finite amount' }
     const text = String(value)
     const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(text)
@@ -72,15 +82,14 @@ export function parseMoney(
     fraction = match[3] ?? ''
   } else if (typeof value === 'string') {
     const match = MONEY_TEXT.exec(value.trim())
-    const groups = match?.groups
-    if (!groups || (groups.sign1 && groups.sign2)) {
+    if (!match || (match[1] && match[3])) {
       return {
         ok: false,
         message:
           'expected a money amount such as "4400$", "$1,500.50" or "1,500.50 USD" (comma = thousands separator, dot = decimal point)',
       }
     }
-    const markers = [groups.pre, groups.post].filter((m): m is string => m !== undefined)
+    const markers = [match[2], match[6]].filter((m): m is string => m !== undefined)
     const codes = markers.map((m) => (m.length === 3 ? m.toUpperCase() : symbols[m]))
     if (codes.some((c) => c === undefined)) {
       return {
@@ -92,9 +101,10 @@ export function parseMoney(
       return { ok: false, message: `two different currencies (${codes[0]} and ${codes[1]})` }
     }
     if (codes[0]) currency = codes[0]
-    sign = groups.sign1 ?? groups.sign2 ?? ''
-    integer = (groups.int as string).replace(/,/g, '')
-    fraction = groups.frac ?? ''
+    sign = match[1] ?? match[3] ?? ''
+    const digits = match[4] as string
+    integer = digits.includes(',') ? digits.replace(/,/g, '') : digits
+    fraction = match[5] ?? ''
   } else {
     return { ok: false, message: 'expected a number or money text' }
   }

@@ -72,15 +72,15 @@ export function compileField(
         return parsed.ok ? parsed.value : issue(issues, path, 'money', parsed.message, raw)
       }
     case 'picklist': {
+      const exact = new Map<string, string>(Object.entries(spec.values ?? {}))
       const table = new Map<string, string>()
-      for (const [zoho, canonical] of Object.entries(spec.values ?? {}))
-        table.set(picklistKey(zoho), canonical)
+      for (const [zoho, canonical] of exact) table.set(picklistKey(zoho), canonical)
       const known = Object.keys(spec.values ?? {}).join(', ')
       return (raw, _ctx, path, issues) => {
         if (raw === null || raw === '') return null
         if (typeof raw !== 'string')
           return issue(issues, path, 'picklist', `expected a picklist value (one of: ${known})`, raw)
-        const value = table.get(picklistKey(raw))
+        const value = exact.get(raw) ?? table.get(picklistKey(raw))
         return (
           value ??
           issue(

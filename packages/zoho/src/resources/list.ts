@@ -78,17 +78,25 @@ export async function* listPages(
     ? { 'If-Modified-Since': formatZohoDateTime(options.modifiedSince) }
     : undefined
   const path = `/crm/v8/${encodeURIComponent(module)}`
+  const fetchPage = (searchParams: Record<string, string>) =>
+    call({ method: 'GET', path, searchParams, ...(headers ? { headers } : {}) }).map((response) => ({
+      response,
+      searchParams,
+    }))
   let page = 1
   let pageToken: string | undefined
   let seen = 0
+  // The next page is requested as soon as this one is decoded, before it is handed to the caller, so
+  // Zoho builds and sends page N+1 while the caller reads page N. A caller that stops early leaves at
+  // most one read in flight, whose Result is ignored.
+  let pending = fetchPage({ ...base, page: '1' })
   for (;;) {
-    const searchParams = pageToken ? { ...base, page_token: pageToken } : { ...base, page: String(page) }
-    const sent = await call({ method: 'GET', path, searchParams, ...(headers ? { headers } : {}) })
+    const sent = await pending
     if (sent.isErr()) {
       yield err(sent.error)
       return
     }
-    const response = sent.value
+    const { response, searchParams } = sent.value
     if (response.status === 304) {
       yield ok({ records: [], info: undefined, notModified: true })
       return
@@ -104,13 +112,19 @@ export async function* listPages(
     const limit = options.maxRecords
     const records = limit !== undefined && seen + data.length > limit ? data.slice(0, limit - seen) : data
     seen += records.length
-    yield ok({ records, info, notModified: false })
-    if (info?.more_records !== true || (limit !== undefined && seen >= limit)) return
+    const current = { records, info, notModified: false }
+    if (info?.more_records !== true || (limit !== undefined && seen >= limit)) {
+      yield ok(current)
+      return
+    }
     if (!pageToken && (page + 1) * perPage <= DISCRETE_PAGINATION_LIMIT) {
       page++
-      continue
-    }
-    if (!info.next_page_token) {
+      pending = fetchPage({ ...base, page: String(page) })
+    } else if (info.next_page_token) {
+      pageToken = info.next_page_token
+      pending = fetchPage({ ...base, page_token: pageToken })
+    } else {
+      yield ok(current)
       yield err(
         new ZohoError(
           'Decode',
@@ -120,6 +134,6 @@ export async function* listPages(
       )
       return
     }
-    pageToken = info.next_page_token
+    yield ok(current)
   }
 }

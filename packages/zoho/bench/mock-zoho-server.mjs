@@ -38,7 +38,7 @@ const fieldsOf = {
   Study_Language: () => '"English"',
   BTEC_Reg_No: (n) => `"BT-${n}"`,
   Intake: () => '"September 2024"',
-  Payment_Schedule: (n, id) =>
+  Payment_Schedule: (_n, id) =>
     `[{"$in_merge":false,"id":"${id}1","Installment_No":1,"Due_Date":"2024-10-01","Installment_Amount":1450,"Installment_Status":"Paid","Paid_Date":"2024-09-28"},{"$in_merge":false,"id":"${id}2","Installment_No":2,"Due_Date":"2025-01-01","Installment_Amount":"1,500.50 USD","Installment_Status":"Pending","Paid_Date":null}]`,
 }
 
@@ -95,6 +95,24 @@ const server = createServer((req, res) => {
         401,
         '{"code":"INVALID_TOKEN","details":{},"message":"invalid oauth token","status":"error"}',
       )
+    }
+    // Referenced records for the example: students and the program, fetched by `ids` (batch, not per record).
+    if (
+      req.method === 'GET' &&
+      (url.pathname === '/crm/v8/BTEC_Students' || url.pathname === '/crm/v8/Products')
+    ) {
+      const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean)
+      const data = ids.map((id) =>
+        url.pathname === '/crm/v8/Products'
+          ? `{${system},"id":"${id}","Product_Name":"Level 5 HND in Business","Program_ID":"PRG-0007","Program_Price":4400,"Unit_Price":4400,"Currency":"USD","Status":"Approved"}`
+          : `{${system},"id":"${id}","Name":"A01B${BigInt(id) - 6493490000001000000n}C","First_Name":"Student","Last_Name":"${id.slice(-4)}","Email":"s${id.slice(-4)}@example.com","Status":"Active","Currency":"USD","Program":{"name":"Level 5 HND in Business","id":"6493490000000812003"}}`,
+      )
+      return data.length
+        ? send(
+            200,
+            `{"data":[${data.join(',')}],"info":{"per_page":200,"count":${data.length},"page":1,"more_records":false,"next_page_token":null}}`,
+          )
+        : send(204, '')
     }
     if (req.method === 'GET' && url.pathname === '/crm/v8/BTEC_Registrations') {
       stats.list++

@@ -5,7 +5,11 @@
 export interface ParseIssue {
   /** Dotted path to the field, e.g. `"paymentSchedule.0.dueDate"`; `""` for the record itself. */
   readonly path: string
-  /** The rule broken, e.g. `"invalid_type"`, `"too_small"`, `"invalid_format"`, `"missing"`. */
+  /**
+   * The rule broken: zod's issue code (`"invalid_type"`, `"too_small"`, `"invalid_format"`,
+   * `"invalid_value"`), `"missing"` for an absent required field, our own refinements' names
+   * (`"iso_date"`, `"iso_instant"`, `"safe_integer"`), or `"duplicate_in_batch"` from the engine.
+   */
   readonly rule: string
   /** Human-readable explanation, e.g. `"expected a calendar date YYYY-MM-DD"`. */
   readonly message: string

@@ -1,128 +1,123 @@
-import { createSyncEngine, fingerprint, student } from '@edusync/core'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { RecordOutcome } from '@edusync/core'
+import { createSyncEngine } from '@edusync/core'
+import pg from 'pg'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import type { EngineName } from '../test/fixtures.ts'
-import { storeFactory } from '../test/fixtures.ts'
+import { databaseUrl, freshSchemaName, storeFactory } from '../test/fixtures.ts'
+import { createPgStore } from './index.ts'
 
-const fp = (c: string) => c.repeat(64)
+const programs = (from: number, count: number, suffix = '') =>
+  Array.from({ length: count }, (_, i) => ({
+    id: `prog-${String(from + i).padStart(5, '0')}`,
+    name: `Program ${from + i}${suffix}`,
+    price: { minor: 1000 + i, currency: 'usd' },
+  }))
+const statuses = (outcomes: readonly RecordOutcome[]) => {
+  const counts: Record<string, number> = {}
+  for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1
+  return counts
+}
 
-describe.each<EngineName>(['pg', 'pglite-memory'])('createPgStore on %s', (engine) => {
-  const stores = storeFactory(engine)
+// The initial-load path (COPY into an empty tenant/entity) must give the same outcomes and guarantees
+// as the upsert path, including when it meets rows it did not expect.
+describe('initial load into an empty tenant on a PostgreSQL server', () => {
+  const stores = storeFactory('pg')
   afterEach(() => stores.teardown())
   afterAll(() => stores.dispose())
 
-  it('applyBatch reports inserted, updated and unchanged ids', async () => {
+  it('loads a large first sync and reads it back exactly', async () => {
     const store = await stores.create()
-    const first = await store.applyBatch('t1', 'student', {
-      upserts: [
-        { id: 'a', fingerprint: fp('a'), data: { n: 1 } },
-        { id: 'b', fingerprint: fp('b'), data: { n: 2 } },
-      ],
-      park: [],
-      unpark: [],
+    const engine = createSyncEngine({ store })
+    const records = programs(0, 3000)
+    const result = await engine.syncStream({ tenant: 't', entity: 'program', records, batchSize: 1000 })
+    expect(result._unsafeUnwrap().counts).toMatchObject({ total: 3000, new: 3000 })
+    const stored = (await store.readRecords('t', 'program', ['prog-02999']))._unsafeUnwrap().get('prog-02999')
+    expect(stored?.data).toEqual({
+      id: 'prog-02999',
+      name: 'Program 2999',
+      price: { minor: 3999, currency: 'USD' },
     })
-    expect(first._unsafeUnwrap()).toEqual(
-      new Map([
-        ['a', 'inserted'],
-        ['b', 'inserted'],
-      ]),
-    )
-    const second = await store.applyBatch('t1', 'student', {
-      upserts: [
-        { id: 'a', fingerprint: fp('a'), data: { n: 1 } },
-        { id: 'b', fingerprint: fp('c'), data: { n: 3 } },
-      ],
-      park: [],
-      unpark: [],
-    })
-    expect(second._unsafeUnwrap()).toEqual(
-      new Map([
-        ['a', 'unchanged'],
-        ['b', 'updated'],
-      ]),
-    )
-    const read = (await store.readRecords('t1', 'student', ['a', 'b', 'z']))._unsafeUnwrap()
-    expect(read.get('b')).toMatchObject({ id: 'b', fingerprint: fp('c'), data: { n: 3 } })
-    expect(read.get('b')?.updatedAt).toBeInstanceOf(Date)
-    expect(read.has('z')).toBe(false)
-    expect((await store.readFingerprints('t2', 'student', ['a']))._unsafeUnwrap().size).toBe(0)
-    expect((await store.countRecords('t1', 'student'))._unsafeUnwrap()).toBe(2)
-    const ex = await store.existingIds('t1', [
-      { entity: 'student', ids: ['a', 'x'] },
-      { entity: 'program', ids: ['a'] },
-    ])
-    expect(ex._unsafeUnwrap()).toEqual(
-      new Map([
-        ['student', new Set(['a'])],
-        ['program', new Set()],
-      ]),
-    )
+    const again = await engine.syncStream({ tenant: 't', entity: 'program', records, batchSize: 1000 })
+    expect(again._unsafeUnwrap().counts).toMatchObject({ total: 3000, unchanged: 3000 })
   })
 
-  it('parks, finds waiting records, lists and purges', async () => {
+  it('a batch mixing changed and new records after a load reports UPDATED and NEW correctly', async () => {
     const store = await stores.create()
-    const r = await store.applyBatch('t1', 'registration', {
-      upserts: [],
-      park: [
-        { id: 'r1', fingerprint: fp('1'), data: { x: 1 }, waitingFor: [{ entity: 'student', id: 's1' }] },
-      ],
-      unpark: [],
-    })
-    expect(r.isOk()).toBe(true)
-    const waiting = (await store.parkedWaitingFor('t1', 'student', ['s1']))._unsafeUnwrap()
-    expect(waiting).toHaveLength(1)
-    expect(waiting[0]).toMatchObject({
-      entity: 'registration',
-      id: 'r1',
-      waitingFor: [{ entity: 'student', id: 's1' }],
-    })
-    expect((await store.listParked('t1'))._unsafeUnwrap()).toHaveLength(1)
-    expect(
-      (await store.purgeParked('t1', { olderThan: new Date(Date.now() + 60_000) }))._unsafeUnwrap(),
-    ).toBe(1)
+    const engine = createSyncEngine({ store })
+    await engine.syncBatch({ tenant: 't', entity: 'program', records: programs(0, 1000) })
+    const mixed = [...programs(0, 600, ' v2'), ...programs(1000, 600)]
+    const result = (
+      await engine.syncBatch({ tenant: 't', entity: 'program', records: mixed })
+    )._unsafeUnwrap()
+    expect(statuses(result.outcomes)).toEqual({ UPDATED: 600, NEW: 600 })
+    expect((await store.countRecords('t', 'program'))._unsafeUnwrap()).toBe(1600)
   })
 
-  it('links, idempotency and runs work', async () => {
-    const store = await stores.create()
-    expect(
-      (
-        await store.upsertLinks('t1', [
-          { entity: 'student', id: 's1', system: 'zoho', externalId: 'z1' },
-          { entity: 'student', id: 's2', system: 'zoho', externalId: 'z1' },
-        ])
-      ).isOk(),
-    ).toBe(true)
-    expect((await store.findByExternalIds('t1', 'zoho', 'student', ['z1']))._unsafeUnwrap()).toEqual(
-      new Map([['z1', 's2']]),
+  it('two processes loading the same records at once end with one row each, one NEW and one UNCHANGED', async () => {
+    const schema = freshSchemaName()
+    const one = await stores.create({ schema })
+    const two = await stores.create({ schema })
+    await one.migrate()
+    const records = programs(0, 2000)
+    const results = await Promise.all(
+      [one, two].map((store) =>
+        createSyncEngine({ store }).syncBatch({ tenant: 't', entity: 'program', records }),
+      ),
     )
-    const claim = { key: 'k', requestFingerprint: 'f', leaseMs: 60_000, ttlMs: 60_000 }
-    expect((await store.claimIdempotencyKey('t1', claim))._unsafeUnwrap()).toEqual({ status: 'claimed' })
-    expect((await store.claimIdempotencyKey('t1', claim))._unsafeUnwrap()).toEqual({ status: 'in_progress' })
-    expect((await store.completeIdempotencyKey('t1', 'k', { status: 200, body: { ok: true } })).isOk()).toBe(
-      true,
-    )
-    expect((await store.claimIdempotencyKey('t1', claim))._unsafeUnwrap()).toEqual({
-      status: 'completed',
-      response: { status: 200, body: { ok: true } },
-    })
-    const run = (await store.createRun('t1', { step: 'zoho:student' }))._unsafeUnwrap()
-    const updated = await store.updateRun('t1', run.id, {
-      status: 'running',
-      addCounts: { total: 3, new: 2 },
-    })
-    expect(updated._unsafeUnwrap()).toMatchObject({
-      status: 'running',
-      counts: { total: 3, new: 2, error: 0 },
-    })
-    expect((await store.listRuns('t1'))._unsafeUnwrap()).toHaveLength(1)
-    expect((await store.updateRun('t2', run.id, {}))._unsafeUnwrapErr().reason).toBe('Invalid')
+    const all = results.flatMap((r) => r._unsafeUnwrap().outcomes)
+    expect(statuses(all)).toEqual({ NEW: 2000, UNCHANGED: 2000 })
+    expect((await one.countRecords('t', 'program'))._unsafeUnwrap()).toBe(2000)
+  })
+})
+
+describe('createPgStore engines and ownership', () => {
+  it('defaults to an in-memory PGlite', async () => {
+    const store = createPgStore()
+    expect(store.id).toBe('pglite')
+    expect(store.capabilities.multiProcess).toBe(false)
+    const engine = createSyncEngine({ store })
+    const result = await engine.syncBatch({ tenant: 't', entity: 'program', records: programs(0, 3) })
+    expect(result._unsafeUnwrap().counts.new).toBe(3)
+    await store.close()
   })
 
-  it('syncs through the engine', async () => {
-    const store = await stores.create()
-    const engine_ = createSyncEngine({ store })
-    const rec = { id: 's1', firstName: 'A', lastName: 'B', status: 'active' }
-    const r = await engine_.syncBatch({ tenant: 't', entity: 'student', records: [rec] })
-    expect(r._unsafeUnwrap().counts.new).toBe(1)
-    expect(fingerprint(student, rec)).toHaveLength(64)
+  it('persists to a PGlite data directory across reopening', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edusync-pglite-'))
+    try {
+      const first = createPgStore({ dataDir: dir })
+      await createSyncEngine({ store: first }).syncBatch({
+        tenant: 't',
+        entity: 'program',
+        records: programs(0, 5),
+      })
+      await first.close()
+      const reopened = createPgStore({ dataDir: dir })
+      expect((await reopened.countRecords('t', 'program'))._unsafeUnwrap()).toBe(5)
+      await reopened.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('uses an existing pool and leaves it open on close', async () => {
+    const pool = new pg.Pool({ connectionString: databaseUrl(), max: 2 })
+    const schema = freshSchemaName()
+    const store = createPgStore({ pool, schema })
+    expect(store.id).toBe('pg')
+    expect(store.capabilities.multiProcess).toBe(true)
+    expect((await store.countRecords('t', 'program'))._unsafeUnwrap()).toBe(0)
+    await store.close()
+    expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }])
+    await pool.query(`DROP SCHEMA "${schema}" CASCADE`)
+    await pool.end()
+  })
+
+  it('rejects bad configuration at construction', () => {
+    expect(() => createPgStore({ schema: '' })).toThrow(/schema/)
+    expect(() => createPgStore({ schema: 'x'.repeat(64) })).toThrow(/schema/)
+    expect(() => createPgStore({ connectionString: '' })).toThrow(/connectionString/)
+    expect(() => createPgStore({ conflictRetries: -1 })).toThrow(/conflictRetries/)
   })
 })

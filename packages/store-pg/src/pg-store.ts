@@ -25,7 +25,7 @@ import { parkedSql, toParkedRecord } from './sql/parked-sql.ts'
 import { recordsSql } from './sql/records-sql.ts'
 import type { RunRow } from './sql/runs-sql.ts'
 import { runsSql, toSyncRun } from './sql/runs-sql.ts'
-import { reasonOf, sqlState, toStoreError } from './to-store-error.ts'
+import { reasonOf, toStoreError } from './to-store-error.ts'
 import { createBatchWriter } from './write-batch.ts'
 
 /** The Postgres Store: the core {@link Store} plus its schema management. */
@@ -206,19 +206,20 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
           list.map((l) => l.system),
           list.map((l) => l.externalId),
         ]
-        // Two writers moving the same external id can collide on its unique key; the loser retries.
+        const lockKeys = links.map((l) => JSON.stringify([tenant, l.system, l.entity, l.externalId]))
         for (let attempt = 0; ; attempt++) {
           try {
             await x.transaction(async (tx) => {
+              await tx.query(sql.links.lockExternalIds, [lockKeys])
               await tx.query(sql.links.releaseMoved, [tenant, ...columns(links)])
-              if (plan.dropped.length > 0)
+              if (plan.dropped.length > 0) {
                 await tx.query(sql.links.deleteKeys, [tenant, ...columns(plan.dropped).slice(0, 3)])
+              }
               await tx.query(sql.links.upsert, [tenant, ...columns(plan.kept)])
             })
             return
           } catch (error) {
-            const retry = sqlState(error) === '23505' || reasonOf(error) === 'Conflict'
-            if (!retry || attempt >= resolved.conflictRetries) throw error
+            if (attempt >= resolved.conflictRetries || reasonOf(error) !== 'Conflict') throw error
           }
         }
       })

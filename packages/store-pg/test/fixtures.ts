@@ -8,6 +8,7 @@ import { inject } from 'vitest'
 import type { PgliteLike } from '../src/executor/pglite-executor.ts'
 import type { PgStore, PgStoreCommonOptions } from '../src/index.ts'
 import { createPgStore } from '../src/index.ts'
+import { quoteIdent } from '../src/sql/identifiers.ts'
 
 /** The real server's connection string (from DATABASE_URL or the global setup's own cluster). */
 export const databaseUrl = (): string => inject('databaseUrl')
@@ -65,7 +66,7 @@ export function storeFactory(engine: EngineName) {
   }
 
   async function dropSchema(schema: string) {
-    const statement = `DROP SCHEMA IF EXISTS "${schema}" CASCADE`
+    const statement = `DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`
     if (engine === 'pg') {
       admin ??= new pg.Pool({ connectionString: databaseUrl(), max: 1 })
       await admin.query(statement)

@@ -7,6 +7,8 @@ export interface PgClientLike {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
   query(stream: Writable): Writable
   release(destroy?: boolean | Error): void
+  on?(event: 'error', listener: (error: Error) => void): unknown
+  off?(event: 'error', listener: (error: Error) => void): unknown
 }
 
 /** The slice of a node-postgres `Pool` the Store uses. Pass your own to share it with the host. */
@@ -51,6 +53,12 @@ export function pgExecutor(pool: PgPoolLike, options: { owned: boolean; copyFrom
     async transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T> {
       const client = await pool.connect()
       let broken: unknown
+      // A connection dropped while checked out is also emitted as 'error' on the client; unheard, Node
+      // would crash the host. The failure reaches us through the pending query instead.
+      const onError = (error: Error) => {
+        broken = error
+      }
+      client.on?.('error', onError)
       try {
         await client.query('BEGIN')
         const result = await fn(session(client))
@@ -65,6 +73,7 @@ export function pgExecutor(pool: PgPoolLike, options: { owned: boolean; copyFrom
         }
         throw error
       } finally {
+        client.off?.('error', onError)
         client.release(broken instanceof Error ? broken : undefined)
       }
     },

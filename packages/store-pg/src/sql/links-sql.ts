@@ -17,6 +17,14 @@ export function linksSql(s: string) {
         WHERE tenant = $1 AND system = $2 AND entity = $3 AND external_id = k.external_id OFFSET 0
       ) l`,
 
+    /**
+     * Serialises writers of the same external ids (transaction-scoped advisory locks, taken in one order
+     * so two batches cannot deadlock): the later writer then sees the earlier one's committed link and
+     * moves it, instead of colliding with it on the unique key.
+     */
+    lockExternalIds: `SELECT count(pg_advisory_xact_lock(${0x65646c6b}, hashtext(k))) AS locked
+      FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys`,
+
     /** Frees external ids that the batch gives to another record (an external id names one record). */
     releaseMoved: `DELETE FROM ${s}.links l
       USING unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS i(entity, id, system, external_id)

@@ -1,0 +1,202 @@
+import type { StoreError } from '@edusync/core'
+import { createSyncEngine } from '@edusync/core'
+import pg from 'pg'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { databaseUrl, freshSchemaName, storeFactory } from '../test/fixtures.ts'
+import { createPgStore } from './index.ts'
+import { quoteIdent } from './sql/identifiers.ts'
+
+const student = (id: string) => ({ id, firstName: 'Ayşe', lastName: 'Yılmaz', status: 'active' })
+const registration = (id: string, studentId: string) => ({
+  id,
+  studentId,
+  programId: 'prog-1',
+  registrationDate: '2026-01-15',
+  status: 'active',
+})
+
+describe('faults on a PostgreSQL server', () => {
+  const stores = storeFactory('pg')
+  const admin = new pg.Pool({ connectionString: databaseUrl(), max: 4 })
+  afterEach(() => stores.teardown())
+  afterAll(async () => {
+    await stores.dispose()
+    await admin.end()
+  })
+
+  // A tenant with a program, some students, and one registration parked for a student that is missing.
+  async function seeded() {
+    const schema = freshSchemaName()
+    const store = await stores.create({ schema })
+    const engine = createSyncEngine({ store })
+    await engine.syncAll({
+      tenant: 't',
+      batches: {
+        program: [{ id: 'prog-1', name: 'HND Business' }],
+        student: Array.from({ length: 50 }, (_, i) => student(`s-${i}`)),
+      },
+    })
+    const parked = await engine.syncBatch({
+      tenant: 't',
+      entity: 'registration',
+      records: [registration('r-parked', 's-missing')],
+    })
+    expect(parked._unsafeUnwrap().counts.deferred).toBe(1)
+    return { schema, store, engine, table: (name: string) => `${quoteIdent(schema)}.${name}` }
+  }
+
+  // A batch that inserts 50 registrations and re-parks r-parked: two statements in one transaction.
+  const batch = () => [
+    ...Array.from({ length: 50 }, (_, i) => registration(`r-${i}`, `s-${i}`)),
+    registration('r-parked', 's-missing-2'),
+  ]
+
+  async function blockedBackend(schema: string): Promise<number> {
+    for (;;) {
+      const { rows } = await admin.query(
+        `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+        [`%${schema}%`],
+      )
+      if (rows[0]) return rows[0].pid as number
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+
+  it('a connection terminated mid-transaction leaves nothing written; the retry gives the right outcomes', async () => {
+    const { schema, engine, store, table } = await seeded()
+    const locker = await admin.connect()
+    try {
+      await locker.query('BEGIN')
+      // Holding the parked row makes the batch stop after its upserts, inside its transaction.
+      await locker.query(`SELECT 1 FROM ${table('parked')} WHERE id = 'r-parked' FOR UPDATE`)
+      const pending = engine.syncBatch({ tenant: 't', entity: 'registration', records: batch() })
+      const pid = await blockedBackend(schema)
+      await admin.query('SELECT pg_terminate_backend($1)', [pid])
+      const failed = await pending
+      const cause = failed._unsafeUnwrapErr().cause as StoreError
+      expect(cause.name).toBe('StoreError')
+      expect(cause.reason).toBe('Unavailable')
+      expect(cause.retryable).toBe(true)
+    } finally {
+      await locker.query('ROLLBACK')
+      locker.release()
+    }
+    expect((await store.countRecords('t', 'registration'))._unsafeUnwrap()).toBe(0)
+    const parked = (await store.listParked('t'))._unsafeUnwrap()
+    expect(parked.map((p) => p.waitingFor)).toEqual([[{ entity: 'student', id: 's-missing' }]])
+
+    const retried = (
+      await engine.syncBatch({ tenant: 't', entity: 'registration', records: batch() })
+    )._unsafeUnwrap()
+    expect(retried.counts).toMatchObject({ total: 51, new: 50, deferred: 1 })
+    expect((await store.countRecords('t', 'registration'))._unsafeUnwrap()).toBe(50)
+  })
+
+  it('a statement timeout is a retryable Timeout and leaves nothing written', async () => {
+    const { schema, table } = await seeded()
+    const store = createPgStore({ connectionString: databaseUrl(), schema, statementTimeoutMs: 300 })
+    const engine = createSyncEngine({ store })
+    const locker = await admin.connect()
+    try {
+      await locker.query('BEGIN')
+      await locker.query(`SELECT 1 FROM ${table('parked')} WHERE id = 'r-parked' FOR UPDATE`)
+      const failed = await engine.syncBatch({ tenant: 't', entity: 'registration', records: batch() })
+      const cause = failed._unsafeUnwrapErr().cause as StoreError
+      expect(cause.reason).toBe('Timeout')
+      expect(cause.retryable).toBe(true)
+    } finally {
+      await locker.query('ROLLBACK')
+      locker.release()
+    }
+    expect((await store.countRecords('t', 'registration'))._unsafeUnwrap()).toBe(0)
+    const retried = (
+      await engine.syncBatch({ tenant: 't', entity: 'registration', records: batch() })
+    )._unsafeUnwrap()
+    expect(retried.counts).toMatchObject({ new: 50, deferred: 1 })
+    await store.close()
+  })
+
+  it('a deadlock inside applyBatch is retried and never reaches the caller', async () => {
+    const { schema, table } = await seeded()
+    // This store's sessions detect the deadlock first, so they are the ones the server aborts.
+    const pool = new pg.Pool({ connectionString: databaseUrl(), max: 2, options: '-c deadlock_timeout=50ms' })
+    const store = createPgStore({ pool, schema })
+    const engine = createSyncEngine({ store })
+    await engine.syncBatch({ tenant: 't', entity: 'registration', records: [registration('r-0', 's-0')] })
+    const locker = await admin.connect()
+    try {
+      await locker.query('BEGIN')
+      await locker.query(`SET LOCAL deadlock_timeout = '10s'`)
+      await locker.query(`SELECT 1 FROM ${table('parked')} WHERE id = 'r-parked' FOR UPDATE`)
+      // The batch updates r-0 (locking it), then waits for r-parked; the locker then waits for r-0.
+      const changed = [{ ...registration('r-0', 's-1') }, registration('r-parked', 's-missing-2')]
+      const pending = engine.syncBatch({ tenant: 't', entity: 'registration', records: changed })
+      await blockedBackend(schema)
+      await locker.query(
+        `SELECT 1 FROM ${table('records')} WHERE entity = 'registration' AND id = 'r-0' FOR UPDATE`,
+      )
+      await locker.query('ROLLBACK')
+      const result = (await pending)._unsafeUnwrap()
+      expect(result.counts).toMatchObject({ updated: 1, deferred: 1 })
+    } finally {
+      locker.release()
+    }
+    const stored = (await store.readRecords('t', 'registration', ['r-0']))._unsafeUnwrap()
+    expect(stored.get('r-0')?.data.studentId).toBe('s-1')
+    await store.close()
+    await pool.end()
+  })
+
+  it('an unreachable server is a retryable Unavailable with the password redacted', async () => {
+    const store = createPgStore({ connectionString: 'postgres://edu:hunter2@127.0.0.1:1/db' })
+    const result = await store.readFingerprints('t', 'student', ['x'])
+    const error = result._unsafeUnwrapErr()
+    expect(error.reason).toBe('Unavailable')
+    expect(error.retryable).toBe(true)
+    expect(error.message).not.toContain('hunter2')
+    await store.close()
+  })
+
+  it('a store used after the server dropped its connections reconnects on the next call', async () => {
+    const { schema, store } = await seeded()
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query LIKE $1`,
+      [`%${schema}%`],
+    )
+    // Idle pooled connections that were killed are discarded by the pool; calls keep working.
+    const first = await store.countRecords('t', 'student')
+    const second = first.isOk() ? first : await store.countRecords('t', 'student')
+    expect(second._unsafeUnwrap()).toBe(50)
+  })
+})
+
+describe('input the database refuses', () => {
+  const stores = storeFactory('pglite-memory')
+  afterAll(() => stores.dispose())
+
+  it('a NUL character in data is Invalid and nothing is written', async () => {
+    const store = await stores.create()
+    const result = await store.applyBatch('t', 'student', {
+      upserts: [
+        { id: 'ok', fingerprint: 'a'.repeat(64), data: { name: 'fine' } },
+        { id: 'nul', fingerprint: 'b'.repeat(64), data: { name: 'bad\u0000name' } },
+      ],
+      park: [],
+      unpark: [],
+    })
+    expect(result._unsafeUnwrapErr().reason).toBe('Invalid')
+    expect((await store.countRecords('t', 'student'))._unsafeUnwrap()).toBe(0)
+  })
+
+  it('the same id twice in one batch is Invalid and nothing is written', async () => {
+    const store = await stores.create()
+    const write = { id: 'twice', fingerprint: 'a'.repeat(64), data: {} }
+    const result = await store.applyBatch('t', 'student', {
+      upserts: [write, { ...write, fingerprint: 'b'.repeat(64) }],
+      park: [],
+      unpark: [],
+    })
+    expect(result._unsafeUnwrapErr().reason).toBe('Invalid')
+    expect((await store.countRecords('t', 'student'))._unsafeUnwrap()).toBe(0)
+  })
+})

@@ -1,0 +1,122 @@
+import pg from 'pg'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { databaseUrl, freshSchemaName, storeFactory } from '../test/fixtures.ts'
+import { main } from './cli.ts'
+import { migrate, migrations } from './index.ts'
+import { quoteIdent } from './sql/identifiers.ts'
+
+const latest = migrations.at(-1)?.version ?? 0
+
+describe('migrate on a PostgreSQL server', () => {
+  const admin = new pg.Pool({ connectionString: databaseUrl(), max: 2 })
+  const schemas: string[] = []
+  const fresh = () => {
+    const name = freshSchemaName()
+    schemas.push(name)
+    return name
+  }
+  afterEach(async () => {
+    for (const schema of schemas.splice(0))
+      await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`)
+  })
+  afterAll(() => admin.end())
+
+  const applied = async (schema: string) =>
+    (await admin.query(`SELECT version, name FROM ${quoteIdent(schema)}.schema_migrations ORDER BY version`))
+      .rows
+
+  it('creates the schema, its tables and the record of applied versions when run fresh', async () => {
+    const schema = fresh()
+    const result = await migrate({ connectionString: databaseUrl(), schema })
+    expect(result._unsafeUnwrap()).toEqual({
+      schema,
+      applied: migrations.map((m) => m.name),
+      version: latest,
+    })
+    const tables = await admin.query(
+      'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
+      [schema],
+    )
+    expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'idempotency_keys',
+      'links',
+      'parked',
+      'parked_waiting',
+      'records',
+      'schema_migrations',
+      'sync_runs',
+    ])
+    expect(await applied(schema)).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })))
+  })
+
+  it('applies nothing when re-run on a current schema', async () => {
+    const schema = fresh()
+    await migrate({ connectionString: databaseUrl(), schema })
+    const again = await migrate({ connectionString: databaseUrl(), schema })
+    expect(again._unsafeUnwrap()).toEqual({ schema, applied: [], version: latest })
+    expect(await applied(schema)).toHaveLength(migrations.length)
+  })
+
+  it('is safe when several processes migrate the same schema at once', async () => {
+    const schema = fresh()
+    // Separate pools are separate server sessions, as separate processes would be.
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => migrate({ connectionString: databaseUrl(), schema })),
+    )
+    const appliedLists = results.map((r) => r._unsafeUnwrap().applied)
+    expect(appliedLists.filter((list) => list.length > 0)).toEqual([migrations.map((m) => m.name)])
+    expect(await applied(schema)).toHaveLength(migrations.length)
+  })
+
+  it('keeps schemas apart: a store in one schema does not see another schema', async () => {
+    const stores = storeFactory('pg')
+    const [one, two] = [await stores.create({ schema: fresh() }), await stores.create({ schema: fresh() })]
+    const write = { id: 'same', fingerprint: 'a'.repeat(64), data: {} }
+    await one.applyBatch('t', 'student', { upserts: [write], park: [], unpark: [] })
+    expect((await two.countRecords('t', 'student'))._unsafeUnwrap()).toBe(0)
+    await stores.dispose()
+  })
+
+  it('takes a schema name with SQL-significant characters literally', async () => {
+    const schema = fresh().replace('test_', `te"s't; --`)
+    schemas.push(schema)
+    expect((await migrate({ connectionString: databaseUrl(), schema }))._unsafeUnwrap().applied).toHaveLength(
+      migrations.length,
+    )
+    expect(await applied(schema)).toHaveLength(migrations.length)
+  })
+
+  it('fails with a StoreError, not a throw, when the server cannot be reached', async () => {
+    const result = await migrate({ connectionString: 'postgres://nobody:secret@127.0.0.1:1/none' })
+    expect(result._unsafeUnwrapErr().reason).toBe('Unavailable')
+    expect(result._unsafeUnwrapErr().message).not.toContain('secret')
+  })
+
+  it('edusync-pg-migrate applies migrations from DATABASE_URL and --schema, then reports up to date', async () => {
+    const schema = fresh()
+    const log: string[] = []
+    const original = console.log
+    console.log = (line: string) => log.push(line)
+    try {
+      expect(await main(['--schema', schema], { DATABASE_URL: databaseUrl() })).toBe(0)
+      expect(await main(['--schema', schema], { DATABASE_URL: databaseUrl() })).toBe(0)
+    } finally {
+      console.log = original
+    }
+    expect(log).toEqual([
+      `applied ${migrations.map((m) => m.name).join(', ')} to schema "${schema}" (now version ${latest})`,
+      `schema "${schema}" is up to date (version ${latest})`,
+    ])
+  })
+})
+
+describe('migrate on PGlite', () => {
+  it('migrates an embedded database once and records it', async () => {
+    const stores = storeFactory('pglite-memory')
+    const store = await stores.create({ migrate: false })
+    expect((await store.migrate())._unsafeUnwrap().applied).toEqual(migrations.map((m) => m.name))
+    expect((await store.countRecords('t', 'student'))._unsafeUnwrap()).toBe(0)
+    expect((await store.migrate())._unsafeUnwrap().applied).toEqual([])
+    await stores.dispose()
+  })
+})

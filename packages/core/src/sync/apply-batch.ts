@@ -104,20 +104,24 @@ export function applyPreparedBatch(
         previousData?: Readonly<Record<string, unknown>>,
       ): RecordOutcome {
         const { id, index } = plan.record
-        const base = { entity: entity.name, index, id }
+        const name = entity.name
+        // Object literals rather than spreads of a shared base: this runs once per record.
         switch (plan.kind) {
           case 'park':
-            return { ...base, status: 'DEFERRED', waitingFor: plan.waitingFor }
+            return { entity: name, index, id, status: 'DEFERRED', waitingFor: plan.waitingFor }
           case 'same':
-            return { ...base, status: 'UNCHANGED' }
+            return { entity: name, index, id, status: 'UNCHANGED' }
           case 'new':
           case 'update':
-            if (effect === 'inserted') return { ...base, status: 'NEW' }
-            if (effect === 'unchanged' || effect === undefined) return { ...base, status: 'UNCHANGED' }
+            if (effect === 'inserted') return { entity: name, index, id, status: 'NEW' }
+            if (effect === 'unchanged' || effect === undefined)
+              return { entity: name, index, id, status: 'UNCHANGED' }
             // A concurrent writer changed the row between our read and write; without its previous
             // version every field is reported as changed (all of them were written).
             return {
-              ...base,
+              entity: name,
+              index,
+              id,
               status: 'UPDATED',
               changedFields: previousData
                 ? changedFields(entity, previousData, plan.record.data)
@@ -139,5 +143,10 @@ function recheckParents(store: Store, tenant: TenantId, parked: readonly ParkWri
 }
 
 function sortByIndex(outcomes: RecordOutcome[]): RecordOutcome[] {
-  return outcomes.sort((a, b) => a.index - b.index)
+  for (let i = 1; i < outcomes.length; i++) {
+    if ((outcomes[i - 1] as RecordOutcome).index > (outcomes[i] as RecordOutcome).index) {
+      return outcomes.sort((a, b) => a.index - b.index)
+    }
+  }
+  return outcomes
 }

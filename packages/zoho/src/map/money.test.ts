@@ -52,4 +52,17 @@ describe('parseMoney', () => {
       }),
     )
   })
+
+  it('never throws, and answers a value or a message for any text', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'0123456789,.- $€USDEuRx£₺'.split('')), maxLength: 16 }),
+        (text) => {
+          const parsed = parseMoney(text, 'USD')
+          if (parsed.ok) expect(parsed.value === null || Number.isSafeInteger(parsed.value.minor)).toBe(true)
+          else expect(parsed.message.length).toBeGreaterThan(0)
+        },
+      ),
+    )
+  })
 })

@@ -17,7 +17,8 @@ function knownCurrencies(): Set<string> {
 
 /** Minor-unit digits of an ISO-4217 currency (USD 2, JPY 0, KWD 3); `undefined` for an unknown code. */
 export function minorDigits(currency: string): number | undefined {
-  if (digitsCache.has(currency)) return digitsCache.get(currency)
+  const cached = digitsCache.get(currency)
+  if (cached !== undefined || digitsCache.has(currency)) return cached
   let digits: number | undefined
   try {
     // Intl formats any well-formed code; only codes it knows as ISO-4217 are accepted.
@@ -32,10 +33,99 @@ export function minorDigits(currency: string): number | undefined {
   return digits
 }
 
-// Sign, optional marker (ISO code or one non-digit symbol), amount with `,` thousands groups and `.`
-// decimals, optional trailing marker. Kept free of named groups and the `u` flag: this runs per field.
-const MONEY_TEXT =
-  /^(-)?\s*([A-Za-z]{3}|[^\d\s.,+-])?\s*(-)?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*([A-Za-z]{3}|[^\d\s.,+-])?$/
+const TEXT_ERROR =
+  'expected a money amount such as "4400$", "$1,500.50" or "1,500.50 USD" (comma = thousands separator, dot = decimal point)'
+
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || c === 160
+const isDigit = (c: number) => c >= 48 && c <= 57
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+
+interface ScannedMoney {
+  readonly negative: boolean
+  readonly currency: string | undefined
+  readonly integer: string
+  readonly fraction: string
+}
+
+// A hand-written scanner instead of a regex: it runs for every money field of every record.
+// Grammar: ws [-] ws [marker] ws [-] ws digits(,ddd)* [.digits] ws [marker] ws, with at most one `-`,
+// marker = three letters (ISO code) or one symbol character listed in `symbols`.
+function scanMoneyText(text: string, symbols: Readonly<Record<string, string>>): ScannedMoney | string {
+  const n = text.length
+  let i = 0
+  let negative = false
+  let currency: string | undefined
+  const skip = () => {
+    while (i < n && isSpace(text.charCodeAt(i))) i++
+  }
+  const sign = (): boolean => {
+    if (text.charCodeAt(i) !== 45) return true
+    if (negative) return false
+    negative = true
+    i++
+    skip()
+    return true
+  }
+  const marker = (): string | undefined => {
+    const c = text.charCodeAt(i)
+    if (i >= n || isDigit(c) || c === 45 || c === 43 || c === 44 || c === 46) return undefined
+    let raw: string
+    if (isLetter(c)) {
+      if (
+        !(isLetter(text.charCodeAt(i + 1)) && isLetter(text.charCodeAt(i + 2))) ||
+        isLetter(text.charCodeAt(i + 3))
+      ) {
+        return TEXT_ERROR
+      }
+      raw = text.slice(i, i + 3)
+      i += 3
+    } else {
+      const cp = text.codePointAt(i) as number
+      raw = String.fromCodePoint(cp)
+      i += raw.length
+    }
+    const code = raw.length === 3 && isLetter(c) ? raw.toUpperCase() : symbols[raw]
+    if (code === undefined) return `unknown currency marker "${raw}"`
+    if (currency !== undefined && currency !== code)
+      return `two different currencies (${currency} and ${code})`
+    currency = code
+    skip()
+    return undefined
+  }
+  skip()
+  if (!sign()) return TEXT_ERROR
+  const before = marker()
+  if (before !== undefined) return before
+  if (!sign()) return TEXT_ERROR
+  const start = i
+  let groupLength = 0
+  let grouped = false
+  while (i < n) {
+    const c = text.charCodeAt(i)
+    if (isDigit(c)) groupLength++
+    else if (c === 44) {
+      if (grouped ? groupLength !== 3 : groupLength < 1 || groupLength > 3) return TEXT_ERROR
+      grouped = true
+      groupLength = 0
+    } else break
+    i++
+  }
+  if (i === start || (grouped && groupLength !== 3)) return TEXT_ERROR
+  const digits = text.slice(start, i)
+  const integer = grouped ? digits.replace(/,/g, '') : digits
+  let fraction = ''
+  if (text.charCodeAt(i) === 46) {
+    const from = ++i
+    while (i < n && isDigit(text.charCodeAt(i))) i++
+    if (i === from) return TEXT_ERROR
+    fraction = text.slice(from, i)
+  }
+  skip()
+  const after = marker()
+  if (after !== undefined) return after
+  if (i !== n) return TEXT_ERROR
+  return { negative, currency, integer, fraction }
+}
 
 /** Result of {@link parseMoney}: a value, or a message saying why not. */
 export type MoneyParse =
@@ -81,30 +171,12 @@ export function parseMoney(
     integer = match[2] as string
     fraction = match[3] ?? ''
   } else if (typeof value === 'string') {
-    const match = MONEY_TEXT.exec(value.trim())
-    if (!match || (match[1] && match[3])) {
-      return {
-        ok: false,
-        message:
-          'expected a money amount such as "4400$", "$1,500.50" or "1,500.50 USD" (comma = thousands separator, dot = decimal point)',
-      }
-    }
-    const markers = [match[2], match[6]].filter((m): m is string => m !== undefined)
-    const codes = markers.map((m) => (m.length === 3 ? m.toUpperCase() : symbols[m]))
-    if (codes.some((c) => c === undefined)) {
-      return {
-        ok: false,
-        message: `unknown currency marker "${markers.find((_, i) => codes[i] === undefined)}"`,
-      }
-    }
-    if (codes.length === 2 && codes[0] !== codes[1]) {
-      return { ok: false, message: `two different currencies (${codes[0]} and ${codes[1]})` }
-    }
-    if (codes[0]) currency = codes[0]
-    sign = match[1] ?? match[3] ?? ''
-    const digits = match[4] as string
-    integer = digits.includes(',') ? digits.replace(/,/g, '') : digits
-    fraction = match[5] ?? ''
+    const scanned = scanMoneyText(value, symbols)
+    if (typeof scanned === 'string') return { ok: false, message: scanned }
+    if (scanned.currency !== undefined) currency = scanned.currency
+    sign = scanned.negative ? '-' : ''
+    integer = scanned.integer
+    fraction = scanned.fraction
   } else {
     return { ok: false, message: 'expected a number or money text' }
   }

@@ -72,7 +72,9 @@ export function createZohoReader(target: string, fieldMap: FieldMap = defaultFie
     whole: spec.kind === 'criteria',
   }))
   const currencyField = map.currencyField
-  const defaultCurrency = fieldMap.defaultCurrency
+  const defaultCurrency = fieldMap.defaultCurrency?.toUpperCase()
+  const ctx: ConvertContext = { currency: defaultCurrency, symbols }
+  const issues: ParseIssue[] = []
   return (record) => {
     if (!isRecord(record)) {
       return err(
@@ -87,11 +89,10 @@ export function createZohoReader(target: string, fieldMap: FieldMap = defaultFie
       )
     }
     const own = currencyField ? record[currencyField] : undefined
-    const ctx: ConvertContext = {
-      currency: typeof own === 'string' && /^[A-Za-z]{3}$/.test(own) ? own.toUpperCase() : defaultCurrency,
-      symbols,
-    }
-    const issues: ParseIssue[] = []
+    // A reader runs synchronously, so one context and one issue list serve every record (no garbage per
+    // record on the valid path); issues are copied out when a record is invalid.
+    ctx.currency = typeof own === 'string' && /^[A-Za-z]{3}$/.test(own) ? own.toUpperCase() : defaultCurrency
+    issues.length = 0
     let failed: Set<string> | undefined
     const candidate: Record<string, unknown> = {}
     for (const { field, spec, convert, whole } of steps) {
@@ -114,7 +115,7 @@ export function createZohoReader(target: string, fieldMap: FieldMap = defaultFie
     }
     const rawId = record.id
     const recordId = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined
-    return err(new ParseError(map.entity, issues, recordId))
+    return err(new ParseError(map.entity, issues.slice(), recordId))
   }
 }
 

@@ -155,3 +155,37 @@ export function payNextInstalment(record: Record<string, unknown>): Record<strin
     remainingAmount: { ...remaining, minor: remaining.minor - amount },
   }
 }
+
+/** Options of {@link streamRegistrations}. */
+export interface RegistrationStream extends RegistrationMix {
+  /** How many distinct registrations to vary (field mix, schedules) before repeating. @default 1000 */
+  readonly templates?: number
+  /** Every `changedEvery`th record has its next instalment paid (see {@link payNextInstalment}). */
+  readonly changedEvery?: number
+}
+
+/**
+ * Generates `count` registrations lazily, as a paginated API source would deliver them, so a consumer
+ * holds only what it is working on. Record `n` always has the same content (id, code, student and the
+ * field mix of template `n % templates`), so two streams with the same options yield equal records.
+ */
+export function* streamRegistrations(
+  count: number,
+  options: RegistrationStream,
+): Generator<Record<string, unknown>> {
+  const templates = makeRegistrations(options.templates ?? 1000, options)
+  const paid = options.changedEvery ? templates.map(payNextInstalment) : templates
+  for (let n = 0; n < count; n++) {
+    const k = n % templates.length
+    const template = (
+      options.changedEvery && n % options.changedEvery === 0 ? paid[k] : templates[k]
+    ) as Record<string, unknown>
+    yield {
+      ...template,
+      id: registrationId(n),
+      code: `REG-${n}`,
+      registrationNumber: `R-${n}`,
+      studentId: studentId((n * 7919) % options.students),
+    }
+  }
+}

@@ -9,6 +9,8 @@ import type { FieldMap, FieldSpec, ModuleMap } from './types.ts'
 
 const id: FieldSpec = { zoho: 'id', kind: 'id' }
 const text = (zoho: string): FieldSpec => ({ zoho, kind: 'text' })
+// Autonumber record codes: read them, never write them.
+const autonumber = (zoho: string): FieldSpec => ({ zoho, kind: 'text', readOnly: true })
 const date = (zoho: string): FieldSpec => ({ zoho, kind: 'date' })
 const lookup = (zoho: string, lookupModule: string): FieldSpec => ({ zoho, kind: 'lookup', lookupModule })
 const picklist = (zoho: string, values: Readonly<Record<string, string>>): FieldSpec => ({
@@ -29,7 +31,7 @@ const student: ModuleMap = {
   currencyField: 'Currency',
   fields: {
     id,
-    code: text('Name'),
+    code: autonumber('Name'),
     firstName: text('First_Name'),
     lastName: text('Last_Name'),
     displayName: text('Display_Name'),
@@ -68,7 +70,7 @@ const program: ModuleMap = {
   currencyField: 'Currency',
   fields: {
     id,
-    code: text('Program_ID'),
+    code: autonumber('Program_ID'),
     name: text('Product_Name'),
     price: { zoho: 'Program_Price', kind: 'money' },
     unitPrice: { zoho: 'Unit_Price', kind: 'money' },
@@ -106,7 +108,7 @@ const schoolClass: ModuleMap = {
   entity: 'class',
   fields: {
     id,
-    code: text('Name'),
+    code: autonumber('Name'),
     name: text('Class_Name'),
     shortName: text('Class_Short_Name'),
     unitId: lookup('Unit', 'BTEC'),
@@ -126,7 +128,7 @@ const enrollment: ModuleMap = {
   entity: 'enrollment',
   fields: {
     id,
-    code: text('Name'),
+    code: autonumber('Name'),
     studentId: lookup('Enrolled_Students', 'BTEC_Students'),
     classId: lookup('Classes', 'BTEC_Classes'),
     startDate: date('Start_Date'),
@@ -140,7 +142,7 @@ const registration: ModuleMap = {
   entity: 'registration',
   fields: {
     id,
-    code: text('Name'),
+    code: autonumber('Name'),
     studentId: lookup('Student_ID', 'BTEC_Students'),
     programId: lookup('Program', 'Products'),
     registrationDate: date('Registration_Date'),
@@ -172,7 +174,7 @@ const payment: ModuleMap = {
   entity: 'payment',
   fields: {
     id,
-    code: text('Name'),
+    code: autonumber('Name'),
     registrationId: lookup('Registration_ID', 'BTEC_Registrations'),
     studentId: lookup('Student_ID', 'BTEC_Students'),
     amount: { zoho: 'Payment_Amount', kind: 'money' },
@@ -190,7 +192,7 @@ const grade: ModuleMap = {
   entity: 'grade',
   fields: {
     id,
-    code: text('Name'),
+    code: autonumber('Name'),
     studentId: lookup('Student', 'BTEC_Students'),
     classId: lookup('Class', 'BTEC_Classes'),
     unitCode: text('BTEC_Unit'),

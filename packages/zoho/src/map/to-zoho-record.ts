@@ -25,7 +25,8 @@ function writeValue(spec: FieldSpec, value: unknown): unknown {
       return (value as Record<string, unknown>[]).map((row) => {
         const out: Record<string, unknown> = {}
         for (const [field, rowSpec] of Object.entries(spec.rows ?? {})) {
-          if (row[field] !== undefined) out[rowSpec.zoho] = writeValue(rowSpec, row[field])
+          if (row[field] !== undefined && !rowSpec.readOnly)
+            out[rowSpec.zoho] = writeValue(rowSpec, row[field])
         }
         return out
       })
@@ -50,7 +51,7 @@ export function toZohoRecord(
   const out: Record<string, unknown> = {}
   for (const [field, spec] of Object.entries(map.fields)) {
     const value = record[field]
-    if (value === undefined) continue
+    if (value === undefined || spec.readOnly) continue
     if (spec.kind === 'id') {
       if (options.includeId) out.id = value
       continue

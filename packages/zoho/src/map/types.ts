@@ -43,6 +43,8 @@ export interface FieldSpec {
   readonly rows?: Readonly<Record<string, FieldSpec>>
   /** `criteria`: criterion code -> Zoho api_name, e.g. `{ P1: 'P1_description' }`. */
   readonly criteria?: Readonly<Record<string, string>>
+  /** Never written back (autonumbers, formulas): `toZohoRecord` skips it. @default false */
+  readonly readOnly?: boolean
   /** Zoho `data_type`s accepted by `validateFieldMap`. @default per kind */
   readonly zohoTypes?: readonly string[]
 }

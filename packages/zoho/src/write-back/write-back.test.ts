@@ -10,6 +10,7 @@ const server = useZohoServer()
 
 const grade: Grade = {
   id: 'moodle-88121',
+  code: 'GRD-03310',
   studentId: '6493490000001291001',
   classId: '6493490000004001201',
   unitCode: 'K/618/5035',
@@ -99,7 +100,9 @@ describe('upsertGrades', () => {
         },
       ],
     })
+    // Neither our id nor the autonumber record code (`Name`) is sent.
     expect((upserts[0] as { data: Record<string, unknown>[] }).data[0]).not.toHaveProperty('id')
+    expect((upserts[0] as { data: Record<string, unknown>[] }).data[0]).not.toHaveProperty('Name')
 
     const again = (await upsertGrades(zoho, [{ ...grade, grade: 'D' }]))._unsafeUnwrap()
     expect(again).toEqual([expect.objectContaining({ status: 'success', action: 'update' })])

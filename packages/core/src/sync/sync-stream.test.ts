@@ -161,6 +161,24 @@ describe('syncStream', () => {
     expect((await store.countRecords(TENANT, 'teacher'))._unsafeUnwrap()).toBe(2000 + 3)
   })
 
+  // Regression: a throwing onBatch callback was reported as "record source failed".
+  it('stops, naming the callback, when onBatch throws; the batch it reported stays written', async () => {
+    const { engine, store } = await seededEngine()
+    const result = await engine.syncStream({
+      tenant: TENANT,
+      entity: 'teacher',
+      records: teachers(3000),
+      batchSize: 1000,
+      onBatch: () => {
+        throw new Error('dashboard unreachable')
+      },
+    })
+    const error = result._unsafeUnwrapErr()
+    expect(error.message).toBe('stream stopped: a progress callback threw: Error: dashboard unreachable')
+    expect(error.completed).toMatchObject({ total: 1000, new: 1000 })
+    expect((await store.countRecords(TENANT, 'teacher'))._unsafeUnwrap()).toBe(1000 + 3)
+  })
+
   it('adds its counts to a tracked run', async () => {
     const { engine, store } = await seededEngine()
     const records = [...teachers(25), { id: 'x', name: '' }]

@@ -89,8 +89,16 @@ export function syncStreamWith(
         if (outcome.status === 'INVALID' || outcome.status === 'ERROR' || outcome.status === 'DEFERRED')
           problems.push(outcome)
       }
-      input.onBatch?.(batch)
-      input.onProgress?.({ batches, counts: { ...counts }, replayedCounts: { ...replayedCounts } })
+      try {
+        input.onBatch?.(batch)
+        input.onProgress?.({ batches, counts: { ...counts }, replayedCounts: { ...replayedCounts } })
+      } catch (error) {
+        // The batch is written; a throwing callback stops the stream like an abort, and says why.
+        return new SyncError('Aborted', `stream stopped: a progress callback threw: ${String(error)}`, {
+          cause: error,
+          completed: { ...counts },
+        })
+      }
       return undefined
     }
     const launch = async (chunk: unknown[], offset: number): Promise<SyncError | undefined> => {

@@ -3,8 +3,12 @@ import type { StoreError } from './store-error.ts'
 
 /**
  * Why a sync call failed as a whole (per-record problems are outcomes, not errors):
- * - `Store`: the Store failed; nothing of the failing batch was written. `cause` is the {@link StoreError}.
- * - `Aborted`: the caller's AbortSignal fired; batches before it were fully written, none after.
+ * - `Store`: the Store failed; `cause` is the {@link StoreError}. Nothing of the failing batch was written,
+ *   unless the message says `batch written, but ...`: then the batch's own records were written (they are in
+ *   `completed`) and a later step failed (replaying parked records, recording run counts); syncing the same
+ *   batch again is safe (its records come back UNCHANGED) and replays the parked records it unblocks.
+ * - `Aborted`: the caller's AbortSignal fired, the record source threw, or a progress callback threw;
+ *   batches before it were fully written, none after.
  * - `UnknownEntity`: the entity name is not declared in the engine.
  * - `Cycle`: the entity references form a cycle, so no order exists.
  */

@@ -11,6 +11,7 @@ import { healthRoute } from './routes/health.ts'
 import { parkedRoute, runsRoute } from './routes/listing.ts'
 import { moodleEventsRoute } from './routes/moodle-events.ts'
 import { zohoWebhookRoute } from './routes/zoho-webhooks.ts'
+import { createSyncCoalescer } from './sync-coalescer.ts'
 import type { ZohoIntake } from './zoho/zoho-intake.ts'
 import { createZohoIntake } from './zoho/zoho-intake.ts'
 
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): App {
     engine,
     logger,
     zoho: deps.zoho ?? createZohoIntake({ config, logger }),
+    coalescer: createSyncCoalescer({ engine, logger }),
   }
   const state = { shuttingDown: false }
   const app = express()

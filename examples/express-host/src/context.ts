@@ -1,6 +1,7 @@
 import type { OutcomeCounts, Store, SyncEngine } from '@edusync/core'
 import type { HostConfig, TenantConfig } from './config.ts'
 import type { Logger } from './logger.ts'
+import type { SyncCoalescer } from './sync-coalescer.ts'
 import type { ZohoIntake } from './zoho/zoho-intake.ts'
 
 /** Per-request state: the request id, a logger bound to it, and what the request log line reports. */
@@ -21,6 +22,8 @@ export interface HostServices {
   readonly engine: SyncEngine
   readonly logger: Logger
   readonly zoho: ZohoIntake
+  /** Merges concurrent single-record webhooks into shared engine batches. */
+  readonly coalescer: SyncCoalescer
 }
 
 /** The configuration of a tenant named in a route, or `undefined` (answered 404). */

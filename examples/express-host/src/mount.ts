@@ -6,12 +6,12 @@ import { tenantOf } from './context.ts'
 import { sendWebResponse, toWebRequest } from './web-adapter.ts'
 
 /** Mounts a web-standard handler as an Express route, passing the request's context. */
-export function mount(handler: WebhookHandler<RequestContext>) {
+export function mount(handler: WebhookHandler<RequestContext>, maxBodyBytes: number) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const ctx = res.locals.ctx as RequestContext
     ctx.params = req.params as Record<string, string>
     try {
-      await sendWebResponse(res, await handler(toWebRequest(req), ctx))
+      await sendWebResponse(res, await handler(await toWebRequest(req, maxBodyBytes), ctx))
     } catch (error) {
       next(error)
     }

@@ -13,7 +13,7 @@ let pg: PgStore
 let store: Store
 let outage: { down: boolean }
 let host: TestHost
-const T = ['t-auth', 't-dup', 't-retry', 't-aba', 't-form', 't-order', 't-down', 't-misc', 't-concurrent']
+const T = ['t-auth', 't-dup', 't-aba', 't-form', 't-order', 't-down', 't-misc', 't-concurrent', 't-burst']
 
 beforeAll(async () => {
   pg = createPgStore({})
@@ -259,6 +259,35 @@ describe('Zoho webhooks: delivery semantics', () => {
     expect(retry.headers.get('idempotent-replayed')).toBeNull()
     expect(retry.body.outcomes[0]?.status).toBe('NEW')
     expect(await stored('t-down', 'registration', IDS.registration)).toMatchObject({ intake: 'January 2026' })
+  })
+})
+
+describe('Zoho webhooks: concurrent deliveries share engine batches', () => {
+  it('gives each delivery exactly its own outcomes, and never merges two versions of one record', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `48768760000049${String(i).padStart(5, '0')}`)
+    const same = IDS.student
+    const bodies = [
+      ...ids.map((id, i) => ({ data: [zohoStudent({ id, Name: `A0${i}`, Program: null })] })),
+      {
+        data: [
+          zohoStudent({ Program: null, Last_Name: 'First', Modified_Time: '2026-03-01T10:00:00+03:00' }),
+        ],
+      },
+      {
+        data: [
+          zohoStudent({ Program: null, Last_Name: 'Second', Modified_Time: '2026-03-01T10:01:00+03:00' }),
+        ],
+      },
+    ]
+    const replies = await Promise.all(bodies.map((b) => post(url('t-burst', 'BTEC_Students'), b, shared)))
+    expect(replies.map((r) => r.status)).toEqual(bodies.map(() => 200))
+    replies.slice(0, 12).forEach((r, i) => {
+      expect(r.body.outcomes).toEqual([{ status: 'NEW', entity: 'student', id: ids[i] }])
+    })
+    // Both versions of one record were applied one after the other: one NEW, one UPDATED, no duplicate.
+    const twoVersions = replies.slice(12).map((r) => r.body.outcomes[0]?.status)
+    expect(twoVersions.sort()).toEqual(['NEW', 'UPDATED'])
+    expect((await stored('t-burst', 'student', same))?.lastName).toMatch(/^(First|Second)$/)
   })
 })
 

@@ -46,7 +46,7 @@ export function bulkSyncRoute(services: HostServices) {
       })
     },
   })
-  return mount(handler)
+  return mount(handler, config.MAX_BULK_BODY_BYTES)
 }
 
 function readRecords(body: ParsedBody): Result<readonly unknown[], WebhookError> {

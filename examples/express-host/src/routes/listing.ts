@@ -55,7 +55,7 @@ function guarded<S extends z.ZodType>(
         return
       }
       ctx.tenant = tenant
-      const request = toWebRequest(req)
+      const request = await toWebRequest(req)
       const auth = await authenticate({ request, url: new URL(request.url), body: new Uint8Array(), tenant })
       if (auth.isErr()) {
         res

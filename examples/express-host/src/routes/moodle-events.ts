@@ -56,7 +56,7 @@ export function moodleEventsRoute(services: HostServices) {
         .map(() => ({ status: 202, body: { status: 'accepted', eventId: payload.event_id } }))
     },
   })
-  return mount(handler)
+  return mount(handler, config.MAX_BODY_BYTES)
 }
 
 function readEvent(body: ParsedBody) {

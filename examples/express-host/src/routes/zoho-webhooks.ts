@@ -16,7 +16,7 @@ import type { ZohoPayload } from '../zoho/zoho-intake.ts'
  * re-fetched).
  */
 export function zohoWebhookRoute(services: HostServices) {
-  const { config, store, engine, zoho } = services
+  const { config, store, coalescer, zoho } = services
   const handler = createWebhookHandler<ZohoPayload, RequestContext>({
     resolveTenant: routeTenant(config),
     authenticate: zohoAuth(config, store),
@@ -32,17 +32,15 @@ export function zohoWebhookRoute(services: HostServices) {
       zoho.resolve(tenant, payload, context.log).andThen((delivery) => {
         if (delivery.records.length === 0)
           return okAsync(rejectedOnly(delivery.entity, delivery.rejected, context))
-        return engine
-          .syncBatch({ tenant, entity: delivery.entity, records: delivery.records, logger: context.log })
-          .map((result) => {
-            const merged = { ...result, outcomes: [...delivery.rejected, ...result.outcomes] }
-            const all = { ...merged, counts: countOutcomes(merged.outcomes) }
-            context.counts = all.counts
-            return syncReply(all)
-          })
+        return coalescer.sync(tenant, delivery.entity, delivery.records, context).map((result) => {
+          const merged = { ...result, outcomes: [...delivery.rejected, ...result.outcomes] }
+          const all = { ...merged, counts: countOutcomes(merged.outcomes) }
+          context.counts = all.counts
+          return syncReply(all)
+        })
       }),
   })
-  return mount(handler)
+  return mount(handler, config.MAX_BODY_BYTES)
 }
 
 // The route's optional `:module` segment (Express params are not visible to the web-standard `read`).

@@ -1,0 +1,104 @@
+import type { Store } from '@edusync/core'
+import { createMemoryStore, createSyncEngine, StoreError } from '@edusync/core'
+import { ResultAsync } from 'neverthrow'
+import { describe, expect, it } from 'vitest'
+import { createLogger } from './logger.ts'
+import { createSyncCoalescer } from './sync-coalescer.ts'
+
+/** A memory Store whose writes wait until `open()` is called, so deliveries pile up behind a batch. */
+function gatedStore() {
+  const inner = createMemoryStore()
+  let open: () => void = () => {}
+  const gate = new Promise<void>((resolve) => {
+    open = resolve
+  })
+  const writes: number[] = []
+  const store: Store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver)
+      if (prop !== 'applyBatch') return value
+      return (...args: Parameters<Store['applyBatch']>) => {
+        writes.push(args[2].upserts.length + args[2].park.length)
+        return ResultAsync.fromSafePromise(gate).andThen(() => inner.applyBatch(...args))
+      }
+    },
+  })
+  return { store, open: () => open(), writes }
+}
+
+const student = (id: string, lastName: string) => ({ id, firstName: 'Ayşe', lastName, status: 'active' })
+
+describe('createSyncCoalescer', () => {
+  it('merges deliveries that arrive while a batch is in flight, each getting its own outcomes', async () => {
+    const { store, open, writes } = gatedStore()
+    const lines: string[] = []
+    const logger = createLogger('debug', (l) => lines.push(l))
+    const coalescer = createSyncCoalescer({ engine: createSyncEngine({ store }), logger })
+    const ctx = (n: number) => ({ requestId: `r${n}`, log: logger.child({ requestId: `r${n}` }) })
+    const first = coalescer.sync('acme', 'student', [student('1', 'One')], ctx(1))
+    await new Promise((r) => setTimeout(r, 5))
+    const rest = [2, 3, 4].map((n) =>
+      coalescer.sync('acme', 'student', [student(String(n), `N${n}`)], ctx(n)),
+    )
+    open()
+    const results = await Promise.all([first, ...rest])
+    expect(results.map((r) => r._unsafeUnwrap().outcomes)).toEqual(
+      [1, 2, 3, 4].map((n) => [{ status: 'NEW', entity: 'student', id: String(n), index: 0 }]),
+    )
+    expect(writes).toEqual([1, 3])
+    // The shared batch's engine lines name every request they served.
+    expect(
+      lines.some((l) => l.includes('"batch synced"') && l.includes('"requestIds":["r2","r3","r4"]')),
+    ).toBe(true)
+  })
+
+  // A -> B of one record arriving together must be applied in order, not reported as a duplicate in batch.
+  it('never puts two deliveries of the same record id into one batch', async () => {
+    const { store, open, writes } = gatedStore()
+    const coalescer = createSyncCoalescer({
+      engine: createSyncEngine({ store }),
+      logger: createLogger('silent'),
+    })
+    const ctx = { requestId: 'r', log: createLogger('silent') }
+    const first = coalescer.sync('acme', 'student', [student('9', 'Other')], ctx)
+    await new Promise((r) => setTimeout(r, 5))
+    const a = coalescer.sync('acme', 'student', [student('1', 'A')], ctx)
+    const b = coalescer.sync('acme', 'student', [student('1', 'B')], ctx)
+    open()
+    const [, ra, rb] = await Promise.all([first, a, b])
+    expect(ra._unsafeUnwrap().outcomes[0]?.status).toBe('NEW')
+    expect(rb._unsafeUnwrap().outcomes[0]?.status).toBe('UPDATED')
+    expect(writes).toEqual([1, 1, 1])
+    const stored = await store.readRecords('acme', 'student', ['1'])
+    expect(stored._unsafeUnwrap().get('1')?.data.lastName).toBe('B')
+  })
+
+  it('fails every delivery of a batch that fails, so each releases its key and is retried', async () => {
+    const { store, open } = gatedStore()
+    let failing = true
+    const failingStore: Store = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver)
+        if (prop !== 'readFingerprints' || !failing) return value
+        return () =>
+          ResultAsync.fromPromise(
+            Promise.reject(new Error('gone')),
+            () => new StoreError('Unavailable', 'gone'),
+          )
+      },
+    })
+    const coalescer = createSyncCoalescer({
+      engine: createSyncEngine({ store: failingStore }),
+      logger: createLogger('silent'),
+    })
+    const ctx = { requestId: 'r', log: createLogger('silent') }
+    open()
+    const results = await Promise.all(
+      ['1', '2'].map((id) => coalescer.sync('acme', 'student', [student(id, id)], ctx)),
+    )
+    expect(results.map((r) => r.isErr() && r.error.retryable)).toEqual([true, true])
+    failing = false
+    const retry = await coalescer.sync('acme', 'student', [student('1', '1')], ctx)
+    expect(retry._unsafeUnwrap().outcomes[0]?.status).toBe('NEW')
+  })
+})

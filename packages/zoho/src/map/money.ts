@@ -43,8 +43,14 @@ const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
 interface ScannedMoney {
   readonly negative: boolean
   readonly currency: string | undefined
+  /** The amount's digits without separators, e.g. `"150050"` for `1,500.50`. */
   readonly integer: string
   readonly fraction: string
+  /** Integer part and fraction as numbers (exact while they have at most 15 digits). */
+  readonly intValue: number
+  readonly intDigits: number
+  readonly fracValue: number
+  readonly fracDigits: number
 }
 
 // A hand-written scanner instead of a regex: it runs for every money field of every record. It keeps its
@@ -109,10 +115,15 @@ function scanMoneyText(text: string, symbols: Readonly<Record<string, string>>):
   const start = pos
   let groupLength = 0
   let grouped = false
+  let intValue = 0
+  let intDigits = 0
   while (pos < n) {
     const c = text.charCodeAt(pos)
-    if (isDigit(c)) groupLength++
-    else if (c === 44) {
+    if (isDigit(c)) {
+      groupLength++
+      intDigits++
+      intValue = intValue * 10 + (c - 48)
+    } else if (c === 44) {
       if (grouped ? groupLength !== 3 : groupLength < 1 || groupLength > 3) return TEXT_ERROR
       grouped = true
       groupLength = 0
@@ -120,20 +131,35 @@ function scanMoneyText(text: string, symbols: Readonly<Record<string, string>>):
     pos++
   }
   if (pos === start || (grouped && groupLength !== 3)) return TEXT_ERROR
-  const digits = text.slice(start, pos)
-  const integer = grouped ? digits.replace(/,/g, '') : digits
-  let fraction = ''
+  const end = pos
+  let fracStart = pos
+  let fracValue = 0
   if (text.charCodeAt(pos) === 46) {
-    const from = ++pos
-    while (pos < n && isDigit(text.charCodeAt(pos))) pos++
-    if (pos === from) return TEXT_ERROR
-    fraction = text.slice(from, pos)
+    fracStart = ++pos
+    while (pos < n && isDigit(text.charCodeAt(pos))) {
+      fracValue = fracValue * 10 + (text.charCodeAt(pos) - 48)
+      pos++
+    }
+    if (pos === fracStart) return TEXT_ERROR
   }
+  const fracEnd = pos
   skipSpaces(text)
   const after = readMarker(text, symbols)
   if (after !== undefined) return after
   if (pos !== n) return TEXT_ERROR
-  return { negative, currency: marked, integer, fraction }
+  // The digit strings are only needed for amounts too long for exact number arithmetic.
+  const long = intDigits + (fracEnd - fracStart) > 15
+  const digits = long ? text.slice(start, end) : ''
+  return {
+    negative,
+    currency: marked,
+    integer: long ? (grouped ? digits.replace(/,/g, '') : digits) : '',
+    fraction: long ? text.slice(fracStart, fracEnd) : '',
+    intValue,
+    intDigits,
+    fracValue,
+    fracDigits: fracEnd - fracStart,
+  }
 }
 
 /** Result of {@link parseMoney}: a value, or a message saying why not. */
@@ -183,9 +209,23 @@ export function parseMoney(
     const scanned = scanMoneyText(value, symbols)
     if (typeof scanned === 'string') return { ok: false, message: scanned }
     if (scanned.currency !== undefined) currency = scanned.currency
+    const fracDigits = scanned.fracDigits
+    if (scanned.integer === '' && currency !== undefined) {
+      const code = currency.toUpperCase()
+      const d = minorDigits(code)
+      if (d !== undefined && fracDigits <= d && scanned.intDigits + d <= 15) {
+        const magnitude = scanned.intValue * 10 ** d + scanned.fracValue * 10 ** (d - fracDigits)
+        const minor = scanned.negative && magnitude !== 0 ? -magnitude : magnitude
+        return { ok: true, value: { minor, currency: code } }
+      }
+    }
     sign = scanned.negative ? '-' : ''
-    integer = scanned.integer
-    fraction = scanned.fraction
+    integer = scanned.integer || String(scanned.intValue)
+    fraction = scanned.integer
+      ? scanned.fraction
+      : fracDigits > 0
+        ? String(scanned.fracValue).padStart(fracDigits, '0')
+        : ''
   } else {
     return { ok: false, message: 'expected a number or money text' }
   }

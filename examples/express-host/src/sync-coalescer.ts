@@ -92,6 +92,11 @@ export function createSyncCoalescer(options: SyncCoalescerOptions) {
           for (const item of taken) item.done(error)
         },
       )
+      // A thrown bug must not leave the deliveries waiting forever: each gets a (non-retryable) error.
+      .catch((cause: unknown) => {
+        const error = new SyncErrorClass('Store', 'internal error while syncing a shared batch', { cause })
+        for (const item of taken) item.done(error)
+      })
       .finally(() => {
         queue.running = false
         if (queue.pending.length > 0) flush(tenant, entity, key)

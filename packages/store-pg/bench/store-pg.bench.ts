@@ -9,7 +9,6 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Store } from '@edusync/core'
 import { createSyncEngine } from '@edusync/core'
-import { PGlite } from '@electric-sql/pglite'
 import type { PgliteLike, PgStore } from '../src/index.ts'
 import { createPgStore } from '../src/index.ts'
 import { startPostgres } from '../test/pg-server.ts'
@@ -149,6 +148,8 @@ async function main() {
     rate('store-pg naive per-record', await naivePerRecord(url, fresh.slice(0, 5_000)))
     rate('store-pg raw COPY', await rawCopy(url, fresh))
 
+    // Imported here so the 1M stream child does not load PGlite at all.
+    const { PGlite } = await import('@electric-sql/pglite')
     const db = await PGlite.create()
     const lite = createPgStore({ pglite: db as unknown as PgliteLike, schema: 'bench_pglite' })
     const pl = await passes(lite, 'pglite', 1)

@@ -1,31 +1,24 @@
-import { randomUUID } from 'node:crypto'
-import type {
-  EntityName,
-  IdempotencyClaim,
-  Link,
-  OutcomeCounts,
-  Store,
-  StoredRecord,
-  StoredResponse,
-} from '@edusync/core'
+import type { EntityName, Store, StoredRecord } from '@edusync/core'
 import { StoreError } from '@edusync/core'
 import { errAsync, ResultAsync } from 'neverthrow'
 import type { SqlExecutor } from './executor/executor.ts'
+import { idempotencyMethods } from './methods/idempotency.ts'
+import { linkMethods } from './methods/links.ts'
+import { unique } from './methods/op.ts'
+import { runMethods } from './methods/runs.ts'
 import type { MigrateResult } from './migrate-schema.ts'
 import { migrateSchema } from './migrate-schema.ts'
 import { migrations } from './migrations/index.ts'
 import type { PgStoreConfig } from './pg-store-config.ts'
 import { resolveConfig } from './pg-store-config.ts'
-import { planLinks } from './plan-links.ts'
 import { idempotencySql } from './sql/idempotency-sql.ts'
 import { quoteIdent } from './sql/identifiers.ts'
 import { linksSql } from './sql/links-sql.ts'
 import type { ParkedRow } from './sql/parked-sql.ts'
 import { parkedSql, toParkedRecord } from './sql/parked-sql.ts'
 import { recordsSql } from './sql/records-sql.ts'
-import type { RunRow } from './sql/runs-sql.ts'
-import { runsSql, toSyncRun } from './sql/runs-sql.ts'
-import { reasonOf, toStoreError } from './to-store-error.ts'
+import { runsSql } from './sql/runs-sql.ts'
+import { toStoreError } from './to-store-error.ts'
 import { createBatchWriter } from './write-batch.ts'
 
 /** The Postgres Store: the core {@link Store} plus its schema management. */
@@ -38,11 +31,6 @@ export interface PgStore extends Store {
    */
   migrate(): ResultAsync<MigrateResult, StoreError>
 }
-
-// Duplicate ids would make the per-id probes return a row twice.
-const unique = (ids: readonly string[]): string[] => [...new Set(ids)]
-
-const COUNT_KEYS = ['total', 'new', 'unchanged', 'updated', 'invalid', 'deferred', 'error'] as const
 
 /**
  * Creates a Store over PostgreSQL: a real server through node-postgres, or PGlite in-process. The same
@@ -129,7 +117,7 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
           fingerprint: string
           data: Record<string, unknown>
           updated_at: Date
-        }>(sql.records.readRecords, [tenant, entity, ids])
+        }>(sql.records.readRecords, [tenant, entity, unique(ids)])
         return new Map<string, StoredRecord>(
           rows.map((r) => [
             r.id,
@@ -196,157 +184,9 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
       })
     },
 
-    upsertLinks(tenant, links) {
-      return op('upsertLinks', async (x) => {
-        if (links.length === 0) return
-        const plan = planLinks(links)
-        const columns = (list: readonly Link[]) => [
-          list.map((l) => l.entity),
-          list.map((l) => l.id),
-          list.map((l) => l.system),
-          list.map((l) => l.externalId),
-        ]
-        const lockKeys = links.map((l) => JSON.stringify([tenant, l.system, l.entity, l.externalId]))
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await x.transaction(async (tx) => {
-              await tx.query(sql.links.lockExternalIds, [lockKeys])
-              await tx.query(sql.links.releaseMoved, [tenant, ...columns(links)])
-              if (plan.dropped.length > 0) {
-                await tx.query(sql.links.deleteKeys, [tenant, ...columns(plan.dropped).slice(0, 3)])
-              }
-              await tx.query(sql.links.upsert, [tenant, ...columns(plan.kept)])
-            })
-            return
-          } catch (error) {
-            if (attempt >= resolved.conflictRetries || reasonOf(error) !== 'Conflict') throw error
-          }
-        }
-      })
-    },
-
-    readLinks(tenant, entity, ids) {
-      return op('readLinks', async (x) => {
-        const out = new Map<string, Link[]>()
-        if (ids.length === 0) return out
-        const rows = await x.query<{ entity: string; id: string; system: string; external_id: string }>(
-          sql.links.read,
-          [tenant, entity, unique(ids)],
-        )
-        for (const r of rows) {
-          const list = out.get(r.id) ?? []
-          list.push({ entity: r.entity, id: r.id, system: r.system, externalId: r.external_id })
-          out.set(r.id, list)
-        }
-        return out
-      })
-    },
-
-    findByExternalIds(tenant, system, entity, externalIds) {
-      return op('findByExternalIds', async (x) => {
-        if (externalIds.length === 0) return new Map()
-        const rows = await x.query<{ external_id: string; id: string }>(sql.links.findByExternalIds, [
-          tenant,
-          system,
-          entity,
-          unique(externalIds),
-        ])
-        return new Map(rows.map((r) => [r.external_id, r.id]))
-      })
-    },
-
-    claimIdempotencyKey(tenant, request) {
-      return op('claimIdempotencyKey', async (x): Promise<IdempotencyClaim> => {
-        const token = randomUUID()
-        const [row] = await x.query<{
-          claimed: boolean
-          request_fingerprint: string
-          state: string
-          response: StoredResponse | null
-        }>(sql.idem.claim, [
-          tenant,
-          request.key,
-          request.requestFingerprint,
-          token,
-          request.now ?? null,
-          Math.round(request.leaseMs),
-          Math.round(request.ttlMs),
-        ])
-        if (!row) throw new StoreError('Corrupt', 'claimIdempotencyKey: the claim returned no row')
-        if (row.claimed) return { status: 'claimed' }
-        if (row.request_fingerprint !== request.requestFingerprint) return { status: 'mismatch' }
-        if (row.state === 'completed' && row.response) return { status: 'completed', response: row.response }
-        return { status: 'in_progress' }
-      })
-    },
-
-    completeIdempotencyKey(tenant, key, response, options = {}) {
-      return op('completeIdempotencyKey', async (x) => {
-        const rows = await x.query(sql.idem.complete, [
-          tenant,
-          key,
-          JSON.stringify(response),
-          options.now ?? null,
-        ])
-        if (rows.length === 0)
-          throw new StoreError('Invalid', `idempotency key ${JSON.stringify(key)} is not claimed`)
-      })
-    },
-
-    releaseIdempotencyKey(tenant, key) {
-      return op('releaseIdempotencyKey', async (x) => {
-        await x.query(sql.idem.release, [tenant, key])
-      })
-    },
-
-    createRun(tenant, run) {
-      return op('createRun', async (x) => {
-        const [row] = await x.query<RunRow>(runs.create, [
-          tenant,
-          randomUUID(),
-          run.step,
-          JSON.stringify(run.metadata ?? {}),
-        ])
-        if (!row) throw new StoreError('Corrupt', 'createRun: the insert returned no row')
-        return toSyncRun(row)
-      })
-    },
-
-    updateRun(tenant, runId, update) {
-      return op('updateRun', async (x) => {
-        const add: Partial<OutcomeCounts> = update.addCounts ?? {}
-        const [row] = await x.query<RunRow>(runs.update, [
-          tenant,
-          runId,
-          update.status ?? null,
-          ...COUNT_KEYS.map((k) => add[k] ?? 0),
-          update.error !== undefined,
-          update.error ?? null,
-          update.metadata ? JSON.stringify(update.metadata) : null,
-        ])
-        if (!row) throw new StoreError('Invalid', `no sync run ${runId} in this tenant`)
-        return toSyncRun(row)
-      })
-    },
-
-    getRun(tenant, runId) {
-      return op('getRun', async (x) => {
-        const [row] = await x.query<RunRow>(runs.get, [tenant, runId])
-        return row ? toSyncRun(row) : null
-      })
-    },
-
-    listRuns(tenant, options = {}) {
-      return op('listRuns', async (x) => {
-        const rows = await x.query<RunRow>(runs.list, [
-          tenant,
-          options.step ?? null,
-          options.status ?? null,
-          options.limit ?? 100,
-        ])
-        return rows.map(toSyncRun)
-      })
-    },
+    ...linkMethods(op, sql.links, resolved.conflictRetries),
+    ...idempotencyMethods(op, sql.idem),
+    ...runMethods(op, runs),
 
     async close() {
       if (closed) return

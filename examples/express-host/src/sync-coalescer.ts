@@ -29,12 +29,24 @@ export interface SyncCoalescerOptions {
   readonly logger: Logger
   /** Upper bound of records in one shared batch. @default 2000 */
   readonly maxRecords?: number
+  /**
+   * Shared batches of one tenant/entity in flight at once (on disjoint record ids): two keep a second
+   * database connection busy while the first batch commits. @default 2
+   */
+  readonly maxInFlight?: number
+}
+
+interface Queue {
+  inFlight: number
+  pending: Pending[]
+  /** Record ids of the batches in flight. */
+  readonly busy: Set<string>
 }
 
 /**
  * Merges the records of concurrent webhooks for the same tenant and entity into one engine batch, so
  * 16 senders cost one set of Store round trips instead of 16 (batch-first, as the engine itself is).
- * One batch per tenant/entity is in flight; deliveries arriving meanwhile form the next one.
+ * Up to `maxInFlight` batches per tenant/entity are in flight; deliveries arriving meanwhile form the next.
  *
  * Guarantees kept: a record's outcome is the one it would get alone. Two deliveries carrying the same
  * record id never share a batch (the later waits for the next one), so an A -> B edit is applied in
@@ -43,17 +55,27 @@ export interface SyncCoalescerOptions {
  */
 export function createSyncCoalescer(options: SyncCoalescerOptions) {
   const maxRecords = options.maxRecords ?? 2000
-  const queues = new Map<string, { running: boolean; pending: Pending[] }>()
+  const maxInFlight = options.maxInFlight ?? 2
+  const queues = new Map<string, Queue>()
 
   function flush(tenant: TenantId, entity: EntityName, key: string): void {
     const queue = queues.get(key)
-    if (!queue || queue.running || queue.pending.length === 0) return
+    while (queue && queue.inFlight < maxInFlight && queue.pending.length > 0) {
+      const taken = take(queue)
+      if (taken.length === 0) return
+      run(tenant, entity, key, queue, taken)
+    }
+  }
+
+  // Takes the next batch: deliveries in arrival order, skipping any that share a record id with this batch
+  // or with a batch in flight (they wait, so versions of one record are applied in order).
+  function take(queue: Queue): Pending[] {
     const taken: Pending[] = []
     const rest: Pending[] = []
     const ids = new Set<string>()
     let size = 0
     for (const item of queue.pending) {
-      const collides = [...item.ids].some((id) => ids.has(id))
+      const collides = [...item.ids].some((id) => ids.has(id) || queue.busy.has(id))
       if (collides || (taken.length > 0 && size + item.records.length > maxRecords)) rest.push(item)
       else {
         taken.push(item)
@@ -62,7 +84,12 @@ export function createSyncCoalescer(options: SyncCoalescerOptions) {
       }
     }
     queue.pending = rest
-    queue.running = true
+    return taken
+  }
+
+  function run(tenant: TenantId, entity: EntityName, key: string, queue: Queue, taken: Pending[]): void {
+    queue.inFlight++
+    for (const item of taken) for (const id of item.ids) queue.busy.add(id)
     const log =
       taken.length === 1
         ? (taken[0] as Pending).log
@@ -98,9 +125,10 @@ export function createSyncCoalescer(options: SyncCoalescerOptions) {
         for (const item of taken) item.done(error)
       })
       .finally(() => {
-        queue.running = false
+        queue.inFlight--
+        for (const item of taken) for (const id of item.ids) queue.busy.delete(id)
         if (queue.pending.length > 0) flush(tenant, entity, key)
-        else queues.delete(key)
+        else if (queue.inFlight === 0) queues.delete(key)
       })
   }
 
@@ -115,7 +143,7 @@ export function createSyncCoalescer(options: SyncCoalescerOptions) {
       const key = `${tenant}\u0000${entity}`
       let queue = queues.get(key)
       if (!queue) {
-        queue = { running: false, pending: [] }
+        queue = { inFlight: 0, pending: [], busy: new Set() }
         queues.set(key, queue)
       }
       const ids = new Set<string>()

@@ -1,6 +1,6 @@
 /** @module The Postgres Store for edusync: node-postgres in production, embedded PGlite by default. */
 export type { PgClientLike, PgPoolLike } from './executor/pg-executor.ts'
-export type { PgliteLike } from './executor/pglite-executor.ts'
+export type { PgliteLike, PgliteQueryable } from './executor/pglite-executor.ts'
 export { migrate } from './migrate.ts'
 export type { MigrateResult } from './migrate-schema.ts'
 export type { Migration } from './migrations/index.ts'

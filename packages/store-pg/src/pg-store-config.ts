@@ -83,7 +83,7 @@ export function resolveConfig(config: PgStoreConfig): ResolvedConfig {
       ...common,
       engine: 'pg',
       open: async () => {
-        const { default: pg } = await import('pg')
+        const { default: pg } = await importPeer(() => import('pg'), 'pg')
         const pool = new pg.Pool({
           connectionString: config.connectionString,
           max: config.poolSize ?? 10,
@@ -103,7 +103,7 @@ export function resolveConfig(config: PgStoreConfig): ResolvedConfig {
     ...common,
     engine: 'pglite',
     open: async () => {
-      const { PGlite } = await import('@electric-sql/pglite')
+      const { PGlite } = await importPeer(() => import('@electric-sql/pglite'), '@electric-sql/pglite')
       const db = await PGlite.create(dataDir)
       return pgliteExecutor(db as unknown as PgliteLike, { owned: true })
     },
@@ -113,4 +113,15 @@ export function resolveConfig(config: PgStoreConfig): ResolvedConfig {
 async function copy() {
   const { from } = await import('pg-copy-streams')
   return { copyFrom: (statement: string) => from(statement) }
+}
+
+// The drivers are optional peers: say which one to install instead of a bare module-not-found.
+async function importPeer<T>(load: () => Promise<T>, name: string): Promise<T> {
+  try {
+    return await load()
+  } catch (error) {
+    throw new Error(`edusync store-pg: this configuration needs the "${name}" package (pnpm add ${name})`, {
+      cause: error,
+    })
+  }
 }

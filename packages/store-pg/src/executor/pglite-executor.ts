@@ -1,6 +1,7 @@
 import type { SqlExecutor, SqlSession } from './executor.ts'
 
-interface PgliteQueryable {
+/** The statement-running slice of PGlite, shared by the instance and its transactions. */
+export interface PgliteQueryable {
   query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>
   exec(text: string): Promise<unknown>
 }

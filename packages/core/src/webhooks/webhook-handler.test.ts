@@ -215,17 +215,25 @@ describe('createWebhookHandler', () => {
     const gate = new Promise<void>((r) => {
       release = r
     })
+    let entered: () => void = () => {}
+    const processing = new Promise<void>((r) => {
+      entered = r
+    })
     const handle = createWebhookHandler<ParsedBody, undefined>({
       resolveTenant: () => 'acme',
       authenticate: () => okAsync({ scheme: 'bearer' }),
       read: (b, r) => parseBody(b, r.headers.get('content-type')),
       idempotency: { store, sender: 'test' },
-      process: () => ResultAsync.fromSafePromise(gate).map(() => ({ body: { ok: true } })),
+      process: () => {
+        entered()
+        return ResultAsync.fromSafePromise(gate).map(() => ({ body: { ok: true } }))
+      },
     })
     const req = () =>
       new Request('http://h/', { method: 'POST', body: '{}', headers: { 'idempotency-key': 'k' } })
     const first = handle(req(), undefined)
-    await new Promise((r) => setTimeout(r, 0))
+    // The first delivery holds the claim while it is processing.
+    await processing
     const second = await handle(req(), undefined)
     expect([second.status, second.headers.get('retry-after')]).toEqual([409, '1'])
     release()

@@ -64,7 +64,30 @@ const envSchema = z
     DATA_DIR: z.string().default('.data/pglite'),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /** JSON object: tenant id -> secrets (see README). */
-    EDUSYNC_TENANTS: z.string().optional(),
+    EDUSYNC_TENANTS: z
+      .string()
+      .optional()
+      .transform((text, ctx): Record<string, TenantConfig> | undefined => {
+        if (text === undefined) return undefined
+        let json: unknown
+        try {
+          json = JSON.parse(text)
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON object' })
+          return z.NEVER
+        }
+        const parsed = tenantsSchema.safeParse(json)
+        if (parsed.success) return parsed.data
+        // Issue paths name the tenant and field; messages never include the value (it may be a secret).
+        for (const issue of parsed.error.issues) {
+          const message =
+            issue.code === 'invalid_key'
+              ? 'tenant ids are lower-case slugs like "acme-academy"'
+              : issue.message
+          ctx.addIssue({ code: 'custom', path: issue.path.map(String), message })
+        }
+        return z.NEVER
+      }),
     MAX_BODY_BYTES: z.coerce
       .number()
       .int()
@@ -81,28 +104,7 @@ const envSchema = z
     SIGNATURE_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
   })
   .transform((env, ctx) => {
-    let tenants: Record<string, TenantConfig> = DEMO_TENANTS
-    if (env.EDUSYNC_TENANTS !== undefined) {
-      let json: unknown
-      try {
-        json = JSON.parse(env.EDUSYNC_TENANTS)
-      } catch {
-        ctx.addIssue({ code: 'custom', path: ['EDUSYNC_TENANTS'], message: 'must be a JSON object' })
-        return z.NEVER
-      }
-      const parsed = tenantsSchema.safeParse(json)
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['EDUSYNC_TENANTS', ...issue.path.map(String)],
-            message: issue.message,
-          })
-        }
-        return z.NEVER
-      }
-      tenants = parsed.data
-    } else if (env.NODE_ENV === 'production') {
+    if (env.EDUSYNC_TENANTS === undefined && env.NODE_ENV === 'production') {
       ctx.addIssue({
         code: 'custom',
         path: ['EDUSYNC_TENANTS'],
@@ -110,7 +112,11 @@ const envSchema = z
       })
       return z.NEVER
     }
-    return { ...env, tenants, demoTenants: env.EDUSYNC_TENANTS === undefined }
+    return {
+      ...env,
+      tenants: env.EDUSYNC_TENANTS ?? DEMO_TENANTS,
+      demoTenants: env.EDUSYNC_TENANTS === undefined,
+    }
   })
 
 /** The validated host configuration. */

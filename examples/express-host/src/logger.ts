@@ -37,8 +37,21 @@ export function createLogger(
   }
 }
 
+// Lines written in one event-loop turn go out in one write: under load a write per request line is a
+// system call per request. Pending lines are flushed before the process exits.
+let pending: string[] = []
+const flush = () => {
+  if (pending.length === 0) return
+  const chunk = pending.join('')
+  pending = []
+  process.stdout.write(chunk)
+}
+process.once('beforeExit', flush)
+process.once('exit', flush)
+
 const stdoutSink: LogSink = (line) => {
-  process.stdout.write(line)
+  if (pending.length === 0) setImmediate(flush)
+  pending.push(line)
 }
 
 const SECRET_KEY = /secret|token|password|authorization|signature|cookie/i

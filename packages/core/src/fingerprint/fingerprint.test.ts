@@ -178,6 +178,36 @@ describe('fingerprint', () => {
 })
 
 describe('changedFields', () => {
+  const reference = (entity: EntityDefinition, a: Record<string, unknown>, b: Record<string, unknown>) =>
+    entity.fields.filter((f) =>
+      a[f] === undefined || b[f] === undefined ? a[f] !== b[f] : canonicalJson(a[f]) !== canonicalJson(b[f]),
+    )
+
+  it.each(names)(
+    'names exactly the fields whose canonical JSON differs, for any two %s records (property)',
+    (name) => {
+      const entity = entities[name]
+      const record = fc.record(fieldValues[name]).map((values) => {
+        let rec: Record<string, unknown> = { id: 'r1' }
+        for (const [field, value] of Object.entries(values)) rec = withField(rec, field, value)
+        return rec
+      })
+      fc.assert(
+        fc.property(record, record, (a, b) => {
+          expect(changedFields(entity, a, b)).toEqual(reference(entity, a, b))
+          expect(changedFields(entity, a, reversed(a) as Record<string, unknown>)).toEqual([])
+        }),
+        { numRuns: 100 },
+      )
+    },
+  )
+
+  it('sees an undeclared nested key in stored data as a change', () => {
+    const a = sample('registration')
+    const b = { ...a, programPrice: { minor: 450000, currency: 'USD', legacyRate: 1 } }
+    expect(changedFields(entities.registration, a, b)).toEqual(['programPrice'])
+  })
+
   it('names exactly the synced fields whose canonical value differs', () => {
     const a = sample('payment')
     const b = {

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto'
 import * as z from 'zod'
 import type { EntityDefinition } from '../types/entity.ts'
 import { canonicalJson } from './canonical-json.ts'
-import { MISMATCH, objectCopier } from './schema-serializer.ts'
+import { copierFor, MISMATCH, objectCopier } from './schema-serializer.ts'
 
 /** A record fingerprint: 64 lower-case hex characters of SHA-256. */
 export type Fingerprint = string
@@ -57,6 +57,8 @@ interface Plan {
   readonly copy: (record: unknown) => unknown
   /** For the output of the entity's own schema (no undeclared keys at any depth). */
   readonly copyParsed: (record: unknown) => unknown
+  /** Per synced field, a copier for any value of it. */
+  readonly fieldCopiers: ReadonlyMap<string, (value: unknown) => unknown>
 }
 
 const plans = new WeakMap<EntityDefinition, Plan>()
@@ -73,6 +75,7 @@ function planFor(entity: EntityDefinition): Plan {
       head: `${entity.name}@${entity.version}\n`,
       copy: objectCopier(synced, false, true),
       copyParsed: objectCopier(synced, false, false),
+      fieldCopiers: new Map(entity.fields.map((f) => [f, copierFor(synced[f] as z.ZodType, true)])),
     }
     plans.set(entity, plan)
   }
@@ -107,12 +110,24 @@ export function changedFields(
   before: Readonly<Record<string, unknown>>,
   after: Readonly<Record<string, unknown>>,
 ): string[] {
+  const plan = planFor(entity)
   return entity.fields.filter((field) => {
     const a = before[field]
     const b = after[field]
     if (a === undefined || b === undefined) return a !== b
-    return canonicalJson(a) !== canonicalJson(b)
+    const aIsObject = typeof a === 'object' && a !== null
+    const bIsObject = typeof b === 'object' && b !== null
+    // Primitives serialize cheaply; an object never serializes like a primitive.
+    if (!aIsObject || !bIsObject) return aIsObject !== bIsObject || canonicalJson(a) !== canonicalJson(b)
+    return fieldJson(plan, field, a) !== fieldJson(plan, field, b)
   })
+}
+
+// Canonical JSON of one field's value: the schema-specialised copy when the value has its schema's
+// shape (checking for undeclared keys: stored data may predate the schema), else the generic path.
+function fieldJson(plan: Plan, field: string, value: unknown): string {
+  const copy = plan.fieldCopiers.get(field)?.(value) ?? MISMATCH
+  return copy === MISMATCH ? canonicalJson(value) : JSON.stringify(copy)
 }
 
 const FINGERPRINT = /^[0-9a-f]{64}$/

@@ -61,6 +61,8 @@ export function createApp(deps: AppDeps): App {
     const ctx: RequestContext = { requestId, log: logger.child({ requestId }), params: {} }
     res.locals.ctx = ctx
     res.setHeader('x-request-id', requestId)
+    // While shutting down, tell keep-alive clients not to reuse this connection.
+    if (state.shuttingDown) res.setHeader('connection', 'close')
     res.on('finish', () => {
       // One line per request: ids, status, latency and outcome counts only. No query string (it may hold
       // the shared secret), no body, no headers.

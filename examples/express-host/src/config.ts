@@ -127,7 +127,9 @@ export type HostConfig = z.output<typeof envSchema>
  * problem (variable, rule) and never echoing a secret's value.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): HostConfig {
-  const parsed = envSchema.safeParse(env)
+  // An empty variable (`DATABASE_URL=`) means unset, as shells and .env files commonly write it.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = envSchema.safeParse(present)
   if (parsed.success) return parsed.data
   const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`)
   throw new Error(`invalid configuration:\n${lines.join('\n')}`)

@@ -43,9 +43,13 @@ async function main(): Promise<void> {
       server.closeAllConnections()
     }, config.SHUTDOWN_TIMEOUT_MS)
     timer.unref()
-    // close() stops accepting and waits for in-flight requests; idle keep-alive sockets are closed now.
+    // close() stops accepting and waits for in-flight requests. Keep-alive sockets are closed as soon as
+    // they are idle (now, and whenever a request in flight finishes), so they do not hold the exit.
+    const idle = setInterval(() => server.closeIdleConnections(), 50)
+    idle.unref()
     server.close(() => {
       clearTimeout(timer)
+      clearInterval(idle)
       void store.close().then(() => {
         logger.info('stopped')
         process.exit(0)

@@ -327,6 +327,21 @@ describe('Zoho webhooks: refused bodies', () => {
       const big = { data: [zohoRegistration({ Note: 'x'.repeat(4000) })] }
       const r = await post(`${h.url}/webhooks/small/zoho/BTEC_Registrations`, big, shared)
       expect([r.status, r.body.error.reason]).toEqual([413, 'PayloadTooLarge'])
+      // Streamed without a Content-Length (chunked): refused all the same, and nothing is stored.
+      const bytes = new TextEncoder().encode(JSON.stringify(big))
+      const chunked = await fetch(`${h.url}/webhooks/small/zoho/BTEC_Registrations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...shared },
+        body: new ReadableStream({
+          start(controller) {
+            for (let i = 0; i < bytes.length; i += 1000) controller.enqueue(bytes.slice(i, i + 1000))
+            controller.close()
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit)
+      expect(chunked.status).toBe(413)
+      expect(await pg.countRecords('small', 'registration')).toEqual(expect.objectContaining({ value: 0 }))
     } finally {
       await h.close()
     }

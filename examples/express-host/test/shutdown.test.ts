@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import http from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createPgStore } from '@edusync/store-pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import { SECRETS, tenant } from './host.ts'
+
+const dataDir = mkdtempSync(join(tmpdir(), 'edusync-host-'))
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+describe('graceful shutdown', () => {
+  it('lets a request in flight finish on SIGTERM, then closes the Store and exits 0', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=@edusync/source', 'src/main.ts'],
+      {
+        cwd: join(import.meta.dirname, '..'),
+        env: {
+          ...process.env,
+          PORT: '0',
+          DATA_DIR: dataDir,
+          DATABASE_URL: '',
+          EDUSYNC_TENANTS: JSON.stringify({ acme: tenant() }),
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
+    let output = ''
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    const url = await new Promise<URL>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString()
+        const match = /"msg":"listening","url":"([^"]+)"/.exec(output)
+        if (match?.[1]) resolve(new URL(match[1]))
+      })
+      void exited.then((code) => reject(new Error(`host exited early (${code}): ${output}`)))
+    })
+
+    const body = JSON.stringify([
+      { id: '4876876000004400001', firstName: 'Ayşe', lastName: 'Yılmaz', status: 'active' },
+    ])
+    const half = Math.floor(body.length / 2)
+    const reply = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/api/acme/sync/student',
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            authorization: `Bearer ${SECRETS.apiToken}`,
+          },
+        },
+        (res) => {
+          let text = ''
+          res.on('data', (c: Buffer) => {
+            text += c.toString()
+          })
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
+        },
+      )
+      req.on('error', reject)
+      // Half the body now; the rest after SIGTERM, so the request is in flight while the host stops.
+      req.write(body.slice(0, half))
+      setTimeout(() => {
+        child.kill('SIGTERM')
+        setTimeout(() => req.end(body.slice(half)), 200)
+      }, 300)
+    })
+
+    const { status, text } = await reply
+    expect(status).toBe(200)
+    expect(JSON.parse(text).counts).toMatchObject({ total: 1, new: 1 })
+    expect(await exited).toBe(0)
+    expect(output).toContain('"msg":"shutting down"')
+    expect(output).toContain('"msg":"stopped"')
+
+    // The write was committed before the Store closed: reopen the data directory and find it.
+    const store = createPgStore({ dataDir })
+    try {
+      expect((await store.countRecords('acme', 'student'))._unsafeUnwrap()).toBe(1)
+    } finally {
+      await store.close()
+    }
+  })
+})

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Store } from '@edusync/core'
-import { createSyncEngine } from '@edusync/core'
+import { createMemoryStore, createSyncEngine } from '@edusync/core'
 import type { PgliteLike, PgStore } from '../src/index.ts'
 import { createPgStore } from '../src/index.ts'
 import { startPostgres } from '../test/pg-server.ts'
@@ -158,6 +158,10 @@ async function main() {
     rate('pglite 10% changed', pl.tenth)
     await lite.close()
     await db.close()
+
+    // Context, not a result row: the engine's own ceiling on this machine right now (no database).
+    const memory = await passes(createMemoryStore(), 'memory-store', 1)
+    console.error(`engine alone (memory store): ${JSON.stringify(memory)} records/s`)
   } finally {
     server?.stop()
   }

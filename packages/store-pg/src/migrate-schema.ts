@@ -26,6 +26,10 @@ export async function migrateSchema(
   migrations: readonly Migration[],
 ): Promise<MigrateResult> {
   const s = quoteIdent(schema)
+  const latest = Math.max(0, ...migrations.map((m) => m.version))
+  // A current schema needs no lock and no DDL: hosts starting up read one row and go.
+  const current = await currentVersion(executor, s)
+  if (current !== undefined && current >= latest) return { schema, applied: [], version: current }
   return executor.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [LOCK_CLASS, schema])
     await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${s}`)
@@ -56,4 +60,18 @@ export async function migrateSchema(
     )
     return { schema, applied, version }
   })
+}
+
+// The recorded version, or undefined when the schema or its migrations table does not exist yet.
+async function currentVersion(executor: SqlExecutor, s: string): Promise<number | undefined> {
+  try {
+    const [row] = await executor.query<{ version: number | null }>(
+      `SELECT max(version) AS version FROM ${s}.schema_migrations`,
+    )
+    return Number(row?.version ?? 0)
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    if (code === '42P01' || code === '3F000') return undefined
+    throw error
+  }
 }

@@ -2,7 +2,7 @@ import pg from 'pg'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { databaseUrl, freshSchemaName, storeFactory } from '../test/fixtures.ts'
 import { main } from './cli.ts'
-import { migrate, migrations } from './index.ts'
+import { createPgStore, migrate, migrations } from './index.ts'
 import { quoteIdent } from './sql/identifiers.ts'
 
 const latest = migrations.at(-1)?.version ?? 0
@@ -66,6 +66,26 @@ describe('migrate on a PostgreSQL server', () => {
     const appliedLists = results.map((r) => r._unsafeUnwrap().applied)
     expect(appliedLists.filter((list) => list.length > 0)).toEqual([migrations.map((m) => m.name)])
     expect(await applied(schema)).toHaveLength(migrations.length)
+  })
+
+  it('lets a role without DDL rights start a store on a current schema (no lock, no DDL when current)', async () => {
+    const schema = fresh()
+    await migrate({ connectionString: databaseUrl(), schema })
+    const role = `app_${schema}`
+    const q = quoteIdent(schema)
+    await admin.query(`CREATE ROLE ${role} LOGIN`)
+    try {
+      await admin.query(`GRANT USAGE ON SCHEMA ${q} TO ${role}`)
+      await admin.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${q} TO ${role}`)
+      const url = new URL(databaseUrl())
+      url.username = role
+      const store = createPgStore({ connectionString: url.toString(), schema })
+      expect((await store.countRecords('t', 'student'))._unsafeUnwrap()).toBe(0)
+      await store.close()
+    } finally {
+      await admin.query(`DROP OWNED BY ${role}`)
+      await admin.query(`DROP ROLE ${role}`)
+    }
   })
 
   it('keeps schemas apart: a store in one schema does not see another schema', async () => {

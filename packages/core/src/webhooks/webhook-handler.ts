@@ -134,7 +134,7 @@ export function createWebhookHandler<P, C = undefined>(
         return errorResponse(
           new WebhookError(
             'Conflict',
-            `idempotency key ${key.source} was already used with a different body`,
+            `this ${key.source === 'event' ? 'event id' : 'Idempotency-Key'} was already used with a different body`,
           ),
         )
       case 'in_progress':

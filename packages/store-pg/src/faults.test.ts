@@ -147,6 +147,37 @@ describe('faults on a PostgreSQL server', () => {
     await pool.end()
   })
 
+  it('a lock wait beyond lock_timeout is a retryable Conflict once the retries are spent', async () => {
+    const { schema, table } = await seeded()
+    const pool = new pg.Pool({ connectionString: databaseUrl(), max: 2, options: '-c lock_timeout=100ms' })
+    const store = createPgStore({ pool, schema, conflictRetries: 1 })
+    const engine = createSyncEngine({ store })
+    const locker = await admin.connect()
+    try {
+      await locker.query('BEGIN')
+      await locker.query(`SELECT 1 FROM ${table('parked')} WHERE id = 'r-parked' FOR UPDATE`)
+      const failed = await engine.syncBatch({ tenant: 't', entity: 'registration', records: batch() })
+      const cause = failed._unsafeUnwrapErr().cause as StoreError
+      expect(cause.reason).toBe('Conflict')
+      expect(cause.retryable).toBe(true)
+    } finally {
+      await locker.query('ROLLBACK')
+      locker.release()
+    }
+    expect((await store.countRecords('t', 'registration'))._unsafeUnwrap()).toBe(0)
+    await store.close()
+    await pool.end()
+  })
+
+  it('tables missing from a schema that claims to be migrated are Corrupt, not retryable', async () => {
+    const { table, store } = await seeded()
+    await admin.query(`DROP TABLE ${table('records')} CASCADE`)
+    const result = await store.readFingerprints('t', 'student', ['s-1'])
+    expect(result._unsafeUnwrapErr().reason).toBe('Corrupt')
+    expect(result._unsafeUnwrapErr().retryable).toBe(false)
+    expect(result._unsafeUnwrapErr().message).toContain('42P01')
+  })
+
   it('an unreachable server is a retryable Unavailable with the password redacted', async () => {
     const store = createPgStore({ connectionString: 'postgres://edu:hunter2@127.0.0.1:1/db' })
     const result = await store.readFingerprints('t', 'student', ['x'])

@@ -25,11 +25,11 @@ interface IdempotencyRow {
   ttlMs: number
 }
 
-// Records are kept as JSON text: cheaper than a deep copy on the write path, and it enforces the
-// contract that record data is JSON-compatible (as it is in every other Store).
+// Written data is kept by reference: `applyBatch` takes ownership of the objects it is given (see
+// BatchChanges), so the write path copies nothing; reads hand out deep copies.
 interface StoredRow {
   readonly fingerprint: string
-  readonly json: string
+  readonly data: Readonly<Record<string, unknown>>
   readonly updatedAt: Date
 }
 
@@ -60,7 +60,8 @@ export interface MemoryStoreOptions {
 /**
  * A Store that keeps everything in this process's memory: for tests, demos and single-process hosts
  * that can afford to lose state on restart. Every method is atomic because it completes synchronously
- * before its result is returned. Data is deep-copied in and out, so callers cannot mutate stored state.
+ * before its result is returned. Written data is kept by reference (the Store owns it, see
+ * {@link BatchChanges}); everything read is a deep copy, so readers cannot mutate stored state.
  *
  * @example
  * ```ts
@@ -132,7 +133,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
             out.set(id, {
               id,
               fingerprint: row.fingerprint,
-              data: JSON.parse(row.json),
+              data: structuredClone(row.data),
               updatedAt: new Date(row.updatedAt),
             })
         }
@@ -174,7 +175,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
             effects.set(write.id, 'unchanged')
             continue
           }
-          t.set(write.id, { fingerprint: write.fingerprint, json: JSON.stringify(write.data), updatedAt: at })
+          t.set(write.id, { fingerprint: write.fingerprint, data: write.data, updatedAt: at })
           effects.set(write.id, existing ? 'updated' : 'inserted')
         }
         for (const id of changes.unpark) s.parked.delete(parkedKey(entity, id))

@@ -55,7 +55,8 @@ export interface ParkWrite {
 
 /**
  * Everything one engine batch writes for one entity, applied atomically by {@link Store.applyBatch}.
- * Ids are unique within each list.
+ * Ids are unique within each list. The Store takes ownership of the `data` objects: it may keep them
+ * without copying (the memory Store does), so a caller must not mutate them after the call.
  */
 export interface BatchChanges {
   /**

@@ -157,7 +157,7 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
     parkedWaitingFor(tenant, entity, ids) {
       return op('parkedWaitingFor', async (x) => {
         if (ids.length === 0) return []
-        const rows = await x.query<ParkedRow>(sql.parked.waitingFor, [tenant, entity, ids])
+        const rows = await x.query<ParkedRow>(sql.parked.waitingFor, [tenant, entity, unique(ids)])
         return rows.map(toParkedRecord)
       })
     },
@@ -174,14 +174,14 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
     },
 
     purgeParked(tenant, options) {
-      return op('purgeParked', async (x) => {
-        const [row] = await x.query<{ n: number }>(sql.parked.purge, [
-          tenant,
-          options.entity ?? null,
-          options.olderThan,
-        ])
-        return row?.n ?? 0
-      })
+      return op('purgeParked', (x) =>
+        x.transaction(async (tx) => {
+          const params = [tenant, options.entity ?? null]
+          const [row] = await tx.query<{ n: number }>(sql.parked.purge, [...params, options.olderThan])
+          await tx.query(sql.parked.purgeWaiting, params)
+          return row?.n ?? 0
+        }),
+      )
     },
 
     ...linkMethods(op, sql.links, resolved.conflictRetries),

@@ -81,23 +81,12 @@ export function createBatchWriter(executor: SqlExecutor, sql: RecordsSql, retrie
     await executor.transaction(async (tx) => {
       if (upserts.length > 0) record(await tx.query(sql.upsert, upsertParams))
       else if (unpark.length > 0) await tx.query(sql.unpark, [tenant, entity, unpark])
-      const ids = park.map((p) => p.id)
+      // Old references first: a record parked again may wait for other parents now.
+      await tx.query(sql.clearWaiting, [tenant, entity, park.map((p) => p.id)])
       await tx.query(sql.park, [
         tenant,
         entity,
-        ids,
-        park.map((p) => p.fingerprint),
-        park.map((p) => JSON.stringify(p.data)),
-        park.map((p) => JSON.stringify(p.waitingFor)),
-      ])
-      await tx.query(sql.clearWaiting, [tenant, entity, ids])
-      const waits = park.flatMap((p) => p.waitingFor.map((ref) => [p.id, ref.entity, ref.id] as const))
-      await tx.query(sql.addWaiting, [
-        tenant,
-        entity,
-        waits.map((w) => w[0]),
-        waits.map((w) => w[1]),
-        waits.map((w) => w[2]),
+        JSON.stringify(byId(park).map((p) => ({ i: p.id, f: p.fingerprint, d: p.data, w: p.waitingFor }))),
       ])
     })
     return effects

@@ -25,16 +25,29 @@ export function linksSql(s: string) {
     lockExternalIds: `SELECT count(pg_advisory_xact_lock(${0x65646c6b}, hashtext(k))) AS locked
       FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys`,
 
+    // The deletes find their rows by index probes per input link, then delete by row address (ctid):
+    // a join here could become a nested loop over a misestimated table, O(links x input).
+
     /** Frees external ids that the batch gives to another record (an external id names one record). */
-    releaseMoved: `DELETE FROM ${s}.links l
-      USING unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS i(entity, id, system, external_id)
-      WHERE l.tenant = $1 AND l.system = i.system AND l.entity = i.entity
-        AND l.external_id = i.external_id AND l.id <> i.id`,
+    releaseMoved: `DELETE FROM ${s}.links WHERE ctid = ANY(ARRAY(
+        SELECT l.ctid
+        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS i(entity, id, system, external_id)
+        CROSS JOIN LATERAL (
+          SELECT ctid, id FROM ${s}.links
+          WHERE tenant = $1 AND system = i.system AND entity = i.entity AND external_id = i.external_id
+          OFFSET 0
+        ) l
+        WHERE l.id <> i.id
+      ))`,
 
     /** Deletes links a later link of the same batch moved away (the batch applies in order). */
-    deleteKeys: `DELETE FROM ${s}.links l
-      USING unnest($2::text[], $3::text[], $4::text[]) AS k(entity, id, system)
-      WHERE l.tenant = $1 AND l.entity = k.entity AND l.id = k.id AND l.system = k.system`,
+    deleteKeys: `DELETE FROM ${s}.links WHERE ctid = ANY(ARRAY(
+        SELECT l.ctid FROM unnest($2::text[], $3::text[], $4::text[]) AS k(entity, id, system)
+        CROSS JOIN LATERAL (
+          SELECT ctid FROM ${s}.links
+          WHERE tenant = $1 AND entity = k.entity AND id = k.id AND system = k.system OFFSET 0
+        ) l
+      ))`,
 
     upsert: `INSERT INTO ${s}.links AS l (tenant, entity, id, system, external_id, updated_at)
       SELECT $1, i.entity, i.id, i.system, i.external_id, ${NOW}

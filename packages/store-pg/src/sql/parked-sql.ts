@@ -5,10 +5,17 @@ const COLUMNS = 'p.entity, p.id, p.fingerprint, p.data, p.waiting_for, p.parked_
 /** Statements reading and expiring parked records, for one schema (`s` is its quoted name). */
 export function parkedSql(s: string) {
   return {
-    waitingFor: `SELECT ${COLUMNS} FROM ${s}.parked p
-      WHERE p.tenant = $1 AND (p.entity, p.id) IN (
-        SELECT w.entity, w.id FROM ${s}.parked_waiting w
-        WHERE w.tenant = $1 AND w.waiting_entity = $2 AND w.waiting_id = ANY($3::text[]))
+    // Index probes only (see recordsSql): who waits for each id, then each of those parked records.
+    waitingFor: `SELECT ${COLUMNS} FROM (
+        SELECT DISTINCT w.entity, w.id FROM unnest($3::text[]) AS k(id)
+        CROSS JOIN LATERAL (
+          SELECT entity, id FROM ${s}.parked_waiting
+          WHERE tenant = $1 AND waiting_entity = $2 AND waiting_id = k.id OFFSET 0
+        ) w
+      ) AS hit
+      CROSS JOIN LATERAL (
+        SELECT * FROM ${s}.parked WHERE tenant = $1 AND entity = hit.entity AND id = hit.id OFFSET 0
+      ) p
       ORDER BY p.parked_at, p.id, p.entity`,
 
     list: `SELECT ${COLUMNS} FROM ${s}.parked p
@@ -21,6 +28,12 @@ export function parkedSql(s: string) {
         RETURNING 1
       )
       SELECT count(*)::int AS n FROM gone`,
+
+    /** Removes references left by purged records (run after {@link parkedSql} `purge`, same transaction). */
+    purgeWaiting: `DELETE FROM ${s}.parked_waiting w
+      WHERE w.tenant = $1 AND ($2::text IS NULL OR w.entity = $2) AND NOT EXISTS (
+        SELECT 1 FROM ${s}.parked p WHERE p.tenant = $1 AND p.entity = w.entity AND p.id = w.id
+      )`,
   }
 }
 

@@ -42,6 +42,8 @@ export function recordsSql(s: string) {
      */
     upsert: `WITH unparked AS (
         DELETE FROM ${s}.parked WHERE tenant = $1 AND entity = $2 AND id = ANY($4::text[])
+      ), unwaited AS (
+        DELETE FROM ${s}.parked_waiting WHERE tenant = $1 AND entity = $2 AND id = ANY($4::text[])
       )
       INSERT INTO ${s}.records AS r (tenant, entity, id, fingerprint, data, updated_at)
       SELECT $1, $2, e->>'i', e->>'f', e->'d', ${NOW}
@@ -51,26 +53,37 @@ export function recordsSql(s: string) {
         WHERE r.fingerprint IS DISTINCT FROM excluded.fingerprint
       RETURNING r.id, (r.xmax = 0) AS inserted`,
 
-    unpark: `DELETE FROM ${s}.parked WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])`,
+    // Deletes use "= ANY(array)" filters, never joins: PostgreSQL hashes the array, so even a plan that
+    // scans the table costs O(rows + ids), whatever the statistics say.
+    unpark: `WITH unwaited AS (
+        DELETE FROM ${s}.parked_waiting WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])
+      )
+      DELETE FROM ${s}.parked WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])`,
 
     /** COPY target of the initial-load path; `updated_at` takes its column default. */
     copyRecords: `COPY ${s}.records (tenant, entity, id, fingerprint, data) FROM STDIN`,
 
-    /** Parks records; a record parked again keeps its first `parked_at`. */
-    park: `INSERT INTO ${s}.parked AS p
-        (tenant, entity, id, fingerprint, data, waiting_for, parked_at, updated_at)
-      SELECT $1, $2, i.id, i.fingerprint, i.data::jsonb, i.waiting::jsonb, ${NOW}, ${NOW}
-      FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS i(id, fingerprint, data, waiting)
-      ORDER BY i.id COLLATE "C"
-      ON CONFLICT (tenant, entity, id) DO UPDATE
-        SET fingerprint = excluded.fingerprint, data = excluded.data,
-            waiting_for = excluded.waiting_for, updated_at = excluded.updated_at`,
-
+    /** Clears the references of records about to be parked again (they may wait for other parents now). */
     clearWaiting: `DELETE FROM ${s}.parked_waiting WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])`,
 
-    addWaiting: `INSERT INTO ${s}.parked_waiting (tenant, entity, id, waiting_entity, waiting_id)
-      SELECT $1, $2, i.id, i.waiting_entity, i.waiting_id
-      FROM unnest($3::text[], $4::text[], $5::text[]) AS i(id, waiting_entity, waiting_id)
+    /**
+     * Parks records and records what each waits for, from one JSON document
+     * (`[{"i": id, "f": fingerprint, "d": data, "w": [{"entity", "id"}, ...]}, ...]`). A record parked
+     * again keeps its first `parked_at`.
+     */
+    park: `WITH input AS MATERIALIZED (
+        SELECT e->>'i' AS id, e->>'f' AS fingerprint, e->'d' AS data, e->'w' AS waiting
+        FROM jsonb_array_elements($3::jsonb) AS e
+      ), parked AS (
+        INSERT INTO ${s}.parked AS p (tenant, entity, id, fingerprint, data, waiting_for, parked_at, updated_at)
+        SELECT $1, $2, id, fingerprint, data, waiting, ${NOW}, ${NOW} FROM input
+        ON CONFLICT (tenant, entity, id) DO UPDATE
+          SET fingerprint = excluded.fingerprint, data = excluded.data,
+              waiting_for = excluded.waiting_for, updated_at = excluded.updated_at
+      )
+      INSERT INTO ${s}.parked_waiting (tenant, entity, id, waiting_entity, waiting_id)
+      SELECT $1, $2, input.id, w->>'entity', w->>'id'
+      FROM input CROSS JOIN LATERAL jsonb_array_elements(input.waiting) AS w
       ON CONFLICT DO NOTHING`,
   }
 }

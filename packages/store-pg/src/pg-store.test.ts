@@ -72,6 +72,67 @@ describe('initial load into an empty tenant on a PostgreSQL server', () => {
   })
 })
 
+// parked_waiting has no foreign key (its checks made parking quadratic), so the Store itself must keep
+// it in step with parked: nothing may be left behind by unparking, re-parking or purging.
+describe('parked records and what they wait for stay in step', () => {
+  const stores = storeFactory('pg')
+  afterAll(() => stores.dispose())
+
+  it('leaves no waiting-for rows behind after re-park, unpark and purge', async () => {
+    const store = await stores.create()
+    const admin = new pg.Pool({ connectionString: databaseUrl(), max: 1 })
+    const waiting = async (waitingId = '%') =>
+      Number(
+        (
+          await admin.query(
+            `SELECT count(*) AS n FROM "${store.schema}".parked_waiting WHERE waiting_id LIKE $1`,
+            [waitingId],
+          )
+        ).rows[0].n,
+      )
+    try {
+      const engine = createSyncEngine({ store })
+      const registration = (id: string, studentId: string) => ({
+        id,
+        studentId,
+        programId: 'prog-1',
+        registrationDate: '2026-01-15',
+        status: 'active',
+      })
+      const regs = Array.from({ length: 300 }, (_, i) => registration(`r-${i}`, `s-${i}`))
+      await engine.syncBatch({ tenant: 't', entity: 'registration', records: regs })
+      expect(await waiting()).toBe(600)
+      // Parked again waiting for other students: the old references go.
+      await engine.syncBatch({
+        tenant: 't',
+        entity: 'registration',
+        records: regs.map((r) => ({ ...r, studentId: 'x' })),
+      })
+      expect(await waiting('s-%')).toBe(0)
+      expect(await waiting('x')).toBe(300)
+      await engine.syncAll({
+        tenant: 't',
+        batches: {
+          program: [{ id: 'prog-1', name: 'HND' }],
+          student: [{ id: 'x', firstName: 'A', lastName: 'B', status: 'active' }],
+        },
+      })
+      expect((await store.listParked('t'))._unsafeUnwrap()).toEqual([])
+      expect(await waiting()).toBe(0)
+      await engine.syncBatch({
+        tenant: 't',
+        entity: 'registration',
+        records: [registration('r-late', 's-late')],
+      })
+      expect(await waiting()).toBe(1)
+      await store.purgeParked('t', { olderThan: new Date(Date.now() + 60_000) })
+      expect(await waiting()).toBe(0)
+    } finally {
+      await admin.end()
+    }
+  })
+})
+
 describe('createPgStore engines and ownership', () => {
   it('defaults to an in-memory PGlite', async () => {
     const store = createPgStore()

@@ -27,6 +27,8 @@ while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); don
 workdir="$(mktemp -d /tmp/edusync-pg.XXXXXX)"
 as_pg=()
 if [ "$(id -u)" = "0" ]; then
+  # sbin may be missing from PATH in minimal environments; runuser and useradd live there.
+  export PATH="$PATH:/usr/sbin:/sbin"
   id postgres >/dev/null 2>&1 || useradd --system --home-dir "$workdir" postgres
   chown postgres "$workdir"
   as_pg=(runuser -u postgres --)

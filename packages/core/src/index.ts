@@ -53,6 +53,8 @@ export type {
   BatchChanges,
   IdempotencyClaim,
   IdempotencyClaimRequest,
+  InboundEvent,
+  InboundEventWrite,
   Link,
   OutcomeCounts,
   ParkedRecord,

@@ -1,8 +1,15 @@
+import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { databaseUrl, freshSchemaName, storeFactory } from '../test/fixtures.ts'
 import { main } from './cli.ts'
+import type { PgPoolLike } from './executor/pg-executor.ts'
+import { pgExecutor } from './executor/pg-executor.ts'
+import type { PgliteLike } from './executor/pglite-executor.ts'
+import { pgliteExecutor } from './executor/pglite-executor.ts'
+import type { PgStore } from './index.ts'
 import { createPgStore, migrate, migrations } from './index.ts'
+import { migrateSchema } from './migrate-schema.ts'
 import { quoteIdent } from './sql/identifiers.ts'
 
 const latest = migrations.at(-1)?.version ?? 0
@@ -39,6 +46,7 @@ describe('migrate on a PostgreSQL server', () => {
     )
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'idempotency_keys',
+      'inbound_events',
       'links',
       'parked',
       'parked_waiting',
@@ -112,6 +120,17 @@ describe('migrate on a PostgreSQL server', () => {
     expect(result._unsafeUnwrapErr().message).not.toContain('secret')
   })
 
+  it('brings a schema migrated only to 0001 up to date on the next migrate, keeping its data', async () => {
+    const schema = fresh()
+    await migrateSchema(
+      pgExecutor(admin as unknown as PgPoolLike, { owned: false }),
+      schema,
+      migrations.slice(0, 1),
+    )
+    await upgradesFromVersionOne(createPgStore({ connectionString: databaseUrl(), schema, migrate: false }))
+    expect(await applied(schema)).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })))
+  })
+
   it('edusync-pg-migrate applies migrations from DATABASE_URL and --schema, then reports up to date', async () => {
     const schema = fresh()
     const log: string[] = []
@@ -139,4 +158,40 @@ describe('migrate on PGlite', () => {
     expect((await store.migrate())._unsafeUnwrap().applied).toEqual([])
     await stores.dispose()
   })
+
+  it('brings a database migrated only to 0001 up to date on the next migrate, keeping its data', async () => {
+    const db = await PGlite.create()
+    try {
+      const pglite = db as unknown as PgliteLike
+      await migrateSchema(pgliteExecutor(pglite, { owned: false }), 'edusync', migrations.slice(0, 1))
+      await upgradesFromVersionOne(createPgStore({ pglite, schema: 'edusync', migrate: false }))
+    } finally {
+      await db.close()
+    }
+  })
 })
+
+// A store on a version-1 schema: it has records, no inbox yet; migrate() applies exactly what is missing,
+// after which the records are still there and the inbox works.
+async function upgradesFromVersionOne(store: PgStore): Promise<void> {
+  try {
+    const write = { id: 'kept', fingerprint: 'a'.repeat(64), data: { name: 'Ada' } }
+    ;(await store.applyBatch('t', 'student', { upserts: [write], park: [], unpark: [] }))._unsafeUnwrap()
+    expect((await store.listEvents('t'))._unsafeUnwrapErr().reason).toBe('Corrupt')
+    expect((await store.migrate())._unsafeUnwrap()).toMatchObject({
+      applied: migrations.slice(1).map((m) => m.name),
+      version: latest,
+    })
+    expect((await store.countRecords('t', 'student'))._unsafeUnwrap()).toBe(1)
+    const event = { source: 'moodle', eventId: 'e-1', type: 'user_created', payload: { userid: 1 } }
+    expect((await store.appendEvents('t', [event]))._unsafeUnwrap()).toEqual({
+      appended: ['e-1'],
+      duplicates: [],
+    })
+    expect((await store.listEvents('t'))._unsafeUnwrap()).toMatchObject([
+      { eventId: 'e-1', payload: { userid: 1 } },
+    ])
+  } finally {
+    await store.close()
+  }
+}

@@ -2,6 +2,7 @@ import type { EntityName, Store, StoredRecord } from '@edusync/core'
 import { StoreError } from '@edusync/core'
 import { errAsync, ResultAsync } from 'neverthrow'
 import type { SqlExecutor } from './executor/executor.ts'
+import { eventMethods } from './methods/events.ts'
 import { idempotencyMethods } from './methods/idempotency.ts'
 import { linkMethods } from './methods/links.ts'
 import { unique } from './methods/op.ts'
@@ -11,6 +12,7 @@ import { migrateSchema } from './migrate-schema.ts'
 import { migrations } from './migrations/index.ts'
 import type { PgStoreConfig } from './pg-store-config.ts'
 import { resolveConfig } from './pg-store-config.ts'
+import { eventsSql } from './sql/events-sql.ts'
 import { idempotencySql } from './sql/idempotency-sql.ts'
 import { quoteIdent } from './sql/identifiers.ts'
 import { linksSql } from './sql/links-sql.ts'
@@ -54,6 +56,7 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
   const s = quoteIdent(resolved.schema)
   const sql = { records: recordsSql(s), parked: parkedSql(s), links: linksSql(s), idem: idempotencySql(s) }
   const runs = runsSql(s)
+  const events = eventsSql(s)
   let closed = false
   let opening: Promise<SqlExecutor> | undefined
   let executor: SqlExecutor | undefined
@@ -186,6 +189,7 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
 
     ...linkMethods(op, sql.links, resolved.conflictRetries),
     ...idempotencyMethods(op, sql.idem),
+    ...eventMethods(op, events),
     ...runMethods(op, runs),
 
     async close() {

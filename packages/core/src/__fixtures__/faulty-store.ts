@@ -61,11 +61,17 @@ export function createFaultyStore(inner: Store = createMemoryStore()): FaultySto
     'claimIdempotencyKey',
     'completeIdempotencyKey',
     'releaseIdempotencyKey',
+    'appendEvents',
+    'listEvents',
+    'markEventsHandled',
     'createRun',
     'updateRun',
     'getRun',
     'listRuns',
   ] as const satisfies readonly Method[]
+  // Fails to compile when the Store port gains a method this list does not delegate.
+  const everyMethod: [Exclude<Method, (typeof methods)[number]>] extends [never] ? true : never = true
+  void everyMethod
 
   const store = {
     id: `faulty(${inner.id})`,

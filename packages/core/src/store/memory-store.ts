@@ -7,6 +7,7 @@ import type { EntityName, TenantId } from '../types/primitives.ts'
 import type {
   BatchChanges,
   IdempotencyClaim,
+  InboundEvent,
   Link,
   OutcomeCounts,
   ParkedRecord,
@@ -39,6 +40,7 @@ interface TenantState {
   links: Map<string, Link>
   idempotency: Map<string, IdempotencyRow>
   runs: Map<string, SyncRun>
+  events: Map<string, InboundEvent>
 }
 
 const ZERO_COUNTS: OutcomeCounts = {
@@ -76,7 +78,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   function state(tenant: TenantId): TenantState {
     let s = tenants.get(tenant)
     if (!s) {
-      s = { records: new Map(), parked: new Map(), links: new Map(), idempotency: new Map(), runs: new Map() }
+      s = {
+        records: new Map(),
+        parked: new Map(),
+        links: new Map(),
+        idempotency: new Map(),
+        runs: new Map(),
+        events: new Map(),
+      }
       tenants.set(tenant, s)
     }
     return s
@@ -323,6 +332,67 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return run(() => {
         const s = state(tenant)
         if (s.idempotency.get(key)?.state === 'in_progress') s.idempotency.delete(key)
+      })
+    },
+
+    appendEvents(tenant, events) {
+      return run(() => {
+        const s = state(tenant)
+        const at = now()
+        const appended: string[] = []
+        const duplicates: string[] = []
+        for (const event of events) {
+          if (!event.source || !event.eventId)
+            throw new StoreError('Invalid', 'an event needs a source and an eventId')
+        }
+        for (const event of events) {
+          const key = `${event.source}\u0000${event.eventId}`
+          if (s.events.has(key)) {
+            duplicates.push(event.eventId)
+            continue
+          }
+          s.events.set(key, {
+            source: event.source,
+            eventId: event.eventId,
+            type: event.type,
+            payload: structuredClone(event.payload),
+            receivedAt: at,
+            handledAt: null,
+          })
+          appended.push(event.eventId)
+        }
+        return { appended, duplicates }
+      })
+    },
+
+    listEvents(tenant, opts = {}) {
+      return run(() =>
+        [...state(tenant).events.values()]
+          .filter(
+            (e) =>
+              (opts.source === undefined || e.source === opts.source) &&
+              (opts.type === undefined || e.type === opts.type) &&
+              (opts.handled === undefined || (e.handledAt !== null) === opts.handled),
+          )
+          .slice(0, opts.limit ?? 100)
+          .map((e) => structuredClone(e)),
+      )
+    },
+
+    markEventsHandled(tenant, source, eventIds) {
+      return run(() => {
+        const s = state(tenant)
+        const at = now()
+        let changed = 0
+        for (const eventId of eventIds) {
+          const key = `${source}\u0000${eventId}`
+          const event = s.events.get(key)
+          if (event && event.handledAt === null) {
+            s.events.set(key, { ...event, handledAt: at })
+            changed++
+          }
+        }
+        return changed
       })
     },
 

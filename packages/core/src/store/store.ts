@@ -118,6 +118,32 @@ export interface IdempotencyClaimRequest {
   readonly now?: Date
 }
 
+/**
+ * An event received from another system (e.g. the Moodle plugin's `user_created`), kept in the tenant's
+ * inbox until a handler marks it handled. Unique per (tenant, source, eventId): a redelivery is ignored.
+ */
+export interface InboundEvent {
+  /** The sending system, e.g. `"moodle"`. */
+  readonly source: string
+  /** The sender's event id (e.g. the plugin's UUID). */
+  readonly eventId: string
+  /** The event type, e.g. `"grade_updated"`. */
+  readonly type: string
+  /** The event body as received (JSON). */
+  readonly payload: unknown
+  readonly receivedAt: Date
+  /** When a handler processed it; `null` while pending. */
+  readonly handledAt: Date | null
+}
+
+/** An event to append to the inbox (see {@link InboundEvent}). */
+export interface InboundEventWrite {
+  readonly source: string
+  readonly eventId: string
+  readonly type: string
+  readonly payload: unknown
+}
+
 /** Status of a sync run. `pending -> running -> completed | failed`. */
 export type SyncRunStatus = 'pending' | 'running' | 'completed' | 'failed'
 
@@ -289,6 +315,35 @@ export interface Store {
 
   /** Releases a claimed key after a failure, so a retry can claim it and run again. */
   releaseIdempotencyKey(tenant: TenantId, key: string): ResultAsync<void, StoreError>
+
+  // ---- inbound events ----------------------------------------------------------------------------
+
+  /**
+   * Appends events atomically; an event whose (source, eventId) is already in the inbox is left as it is
+   * and reported as a duplicate. Returns the event ids that were new.
+   */
+  appendEvents(
+    tenant: TenantId,
+    events: readonly InboundEventWrite[],
+  ): ResultAsync<{ readonly appended: readonly string[]; readonly duplicates: readonly string[] }, StoreError>
+
+  /** Events, oldest first, optionally filtered by source, type and handled state. */
+  listEvents(
+    tenant: TenantId,
+    options?: {
+      readonly source?: string
+      readonly type?: string
+      readonly handled?: boolean
+      readonly limit?: number
+    },
+  ): ResultAsync<readonly InboundEvent[], StoreError>
+
+  /** Marks events of one source handled (already handled ones keep their time). Returns how many changed. */
+  markEventsHandled(
+    tenant: TenantId,
+    source: string,
+    eventIds: readonly string[],
+  ): ResultAsync<number, StoreError>
 
   // ---- sync runs ---------------------------------------------------------------------------------
 

@@ -315,6 +315,60 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect(result._unsafeUnwrapErr().reason).toBe('Invalid')
     })
 
+    // ---- inbound events ----------------------------------------------------------------------------
+
+    const moodleEvent = (eventId: string, type = 'user_created') => ({
+      source: 'moodle',
+      eventId,
+      type,
+      payload: { event_id: eventId, event_type: type, event_data: { userid: 42, note: "O'Brien \\ $1" } },
+    })
+
+    test('appendEvents stores new events once and reports redeliveries as duplicates', async () => {
+      const first = (await store.appendEvents(T1, [moodleEvent('e-1'), moodleEvent('e-2')]))._unsafeUnwrap()
+      expect(first).toEqual({ appended: ['e-1', 'e-2'], duplicates: [] })
+      const again = (
+        await store.appendEvents(T1, [moodleEvent('e-2', 'changed_type'), moodleEvent('e-3')])
+      )._unsafeUnwrap()
+      expect(again).toEqual({ appended: ['e-3'], duplicates: ['e-2'] })
+      const events = (await store.listEvents(T1))._unsafeUnwrap()
+      expect(events.map((e) => e.eventId)).toEqual(['e-1', 'e-2', 'e-3'])
+      expect(events[1]).toMatchObject({ source: 'moodle', type: 'user_created', handledAt: null })
+      expect(events[1]?.payload).toEqual(moodleEvent('e-2').payload)
+      expect(events[1]?.receivedAt).toBeInstanceOf(Date)
+    })
+
+    test('appendEvents writes nothing when one event is invalid', async () => {
+      const result = await store.appendEvents(T1, [
+        moodleEvent('e-ok'),
+        { ...moodleEvent('e-bad'), eventId: '' },
+      ])
+      expect(result._unsafeUnwrapErr().reason).toBe('Invalid')
+      expect((await store.listEvents(T1))._unsafeUnwrap()).toEqual([])
+    })
+
+    test('listEvents filters by source, type and handled state; markEventsHandled marks once', async () => {
+      await store.appendEvents(T1, [
+        moodleEvent('e-1'),
+        moodleEvent('e-2', 'grade_updated'),
+        moodleEvent('e-3'),
+      ])
+      await store.appendEvents(T1, [{ source: 'zoho', eventId: 'e-1', type: 'update', payload: {} }])
+      expect((await store.listEvents(T1, { source: 'moodle' }))._unsafeUnwrap()).toHaveLength(3)
+      expect(
+        (await store.listEvents(T1, { type: 'grade_updated' }))._unsafeUnwrap().map((e) => e.eventId),
+      ).toEqual(['e-2'])
+      expect((await store.markEventsHandled(T1, 'moodle', ['e-1', 'e-2', 'unknown']))._unsafeUnwrap()).toBe(2)
+      expect((await store.markEventsHandled(T1, 'moodle', ['e-1']))._unsafeUnwrap()).toBe(0)
+      const pending = (await store.listEvents(T1, { source: 'moodle', handled: false }))._unsafeUnwrap()
+      expect(pending.map((e) => e.eventId)).toEqual(['e-3'])
+      const handled = (await store.listEvents(T1, { handled: true }))._unsafeUnwrap()
+      expect(handled.map((e) => e.eventId)).toEqual(['e-1', 'e-2'])
+      expect(handled[0]?.handledAt).toBeInstanceOf(Date)
+      expect((await store.listEvents(T1, { source: 'zoho', handled: false }))._unsafeUnwrap()).toHaveLength(1)
+      expect((await store.listEvents(T1, { limit: 2 }))._unsafeUnwrap()).toHaveLength(2)
+    })
+
     // ---- sync runs -------------------------------------------------------------------------------
 
     test('createRun records a pending run with zero counts and metadata', async () => {
@@ -402,6 +456,7 @@ export function describeStoreConformance(name: string, options: StoreConformance
       await store.upsertLinks(T1, [{ entity: 'student', id: a.id, system: 'zoho', externalId: 'z-1' }])
       const run = (await store.createRun(T1, { step: 'x' }))._unsafeUnwrap()
       await claim('shared-key')
+      await store.appendEvents(T1, [{ source: 'moodle', eventId: 'iso-1', type: 't', payload: {} }])
 
       expect((await store.readFingerprints(T2, 'student', [a.id]))._unsafeUnwrap().size).toBe(0)
       expect((await store.readRecords(T2, 'student', [a.id]))._unsafeUnwrap().size).toBe(0)
@@ -418,6 +473,8 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect((await store.readLinks(T2, 'student', [a.id]))._unsafeUnwrap().size).toBe(0)
       expect((await store.findByExternalIds(T2, 'zoho', 'student', ['z-1']))._unsafeUnwrap().size).toBe(0)
       expect((await store.getRun(T2, run.id))._unsafeUnwrap()).toBeNull()
+      expect((await store.listEvents(T2))._unsafeUnwrap()).toEqual([])
+      expect((await store.markEventsHandled(T2, 'moodle', ['iso-1']))._unsafeUnwrap()).toBe(0)
       expect((await store.listRuns(T2))._unsafeUnwrap()).toEqual([])
       expect((await store.updateRun(T2, run.id, { status: 'failed' }))._unsafeUnwrapErr().reason).toBe(
         'Invalid',

@@ -3,6 +3,11 @@
  * unqualified here. Every table is keyed tenant first. Text keys keep the database's default collation:
  * a column collation differing from the parameters' would stop `id = ANY($n::text[])` from using the
  * index (it would scan the tenant's whole entity instead).
+ *
+ * Record data is `json`, not `jsonb`: the Store only stores and returns documents whole (no SQL looks
+ * inside them), and `json` keeps the text as sent, so a write costs one syntax check instead of a
+ * conversion to the binary form, and a read returns the stored text without re-encoding it. Measured on
+ * ~1 KB registrations: about 1.5-2x the write rate and 20% less disk.
  */
 export const sql = /* sql */ `
 CREATE TABLE records (
@@ -10,7 +15,7 @@ CREATE TABLE records (
   entity      text NOT NULL,
   id          text NOT NULL CHECK (id <> ''),
   fingerprint char(64) NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{64}$'),
-  data        jsonb NOT NULL,
+  data        json NOT NULL,
   -- The default is what COPY-loaded rows get; the set-based statements pass the same expression.
   updated_at  timestamptz NOT NULL DEFAULT date_trunc('milliseconds', statement_timestamp()),
   PRIMARY KEY (tenant, entity, id)
@@ -21,7 +26,7 @@ CREATE TABLE parked (
   entity      text NOT NULL,
   id          text NOT NULL CHECK (id <> ''),
   fingerprint char(64) NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{64}$'),
-  data        jsonb NOT NULL,
+  data        json NOT NULL,
   waiting_for jsonb NOT NULL,
   parked_at   timestamptz NOT NULL,
   updated_at  timestamptz NOT NULL,

@@ -1,4 +1,5 @@
 import { sql as init } from './0001-init.ts'
+import { sql as inboundEvents } from './0002-inbound-events.ts'
 
 /** One versioned schema change. Versions only grow; an applied migration is never edited. */
 export interface Migration {
@@ -11,4 +12,7 @@ export interface Migration {
 // SQL lives in TypeScript string modules so it is bundled by tsup and found the same way from source
 // and from dist (no runtime file reads relative to a moved module).
 /** Every migration, in version order. */
-export const migrations: readonly Migration[] = [{ version: 1, name: '0001_init', sql: init }]
+export const migrations: readonly Migration[] = [
+  { version: 1, name: '0001_init', sql: init },
+  { version: 2, name: '0002_inbound_events', sql: inboundEvents },
+]

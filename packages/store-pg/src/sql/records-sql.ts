@@ -34,8 +34,10 @@ export function recordsSql(s: string) {
     /**
      * The batch upsert. A row whose fingerprint is unchanged is not touched and not returned, so the
      * returned ids are exactly the written ones; `xmax = 0` tells a fresh insert from an update. The batch
-     * travels as one JSON document (`[{"i": id, "f": fingerprint, "d": data}, ...]`): parsed once by the
-     * server, about 3x faster than text arrays of JSON, which both sides must escape element by element.
+     * travels as one JSON document (`[{"i": id, "f": fingerprint, "d": data}, ...]`): about 3x faster than
+     * text arrays of JSON, which both sides must escape element by element. `json_to_recordset` splits it
+     * in one pass and hands each `d` over as its text (the column is `json`); `jsonb_array_elements`
+     * plus `->>` per field converted every document to binary and back, at half the rate.
      * The caller sends rows sorted by id so concurrent batches lock rows in one order (no deadlocks
      * between overlapping batches; sorting in SQL would spill the batch to disk at default work_mem). Parked rows of the batch are removed by the same statement, so the whole batch is one
      * atomic statement and one round trip.
@@ -46,8 +48,8 @@ export function recordsSql(s: string) {
         DELETE FROM ${s}.parked_waiting WHERE tenant = $1 AND entity = $2 AND id = ANY($4::text[])
       )
       INSERT INTO ${s}.records AS r (tenant, entity, id, fingerprint, data, updated_at)
-      SELECT $1, $2, e->>'i', e->>'f', e->'d', ${NOW}
-      FROM jsonb_array_elements($3::jsonb) AS e
+      SELECT $1, $2, e.i, e.f, e.d, ${NOW}
+      FROM json_to_recordset($3::json) AS e(i text, f text, d json)
       ON CONFLICT (tenant, entity, id) DO UPDATE
         SET fingerprint = excluded.fingerprint, data = excluded.data, updated_at = excluded.updated_at
         WHERE r.fingerprint IS DISTINCT FROM excluded.fingerprint
@@ -72,8 +74,8 @@ export function recordsSql(s: string) {
      * again keeps its first `parked_at`.
      */
     park: `WITH input AS MATERIALIZED (
-        SELECT e->>'i' AS id, e->>'f' AS fingerprint, e->'d' AS data, e->'w' AS waiting
-        FROM jsonb_array_elements($3::jsonb) AS e
+        SELECT e.i AS id, e.f AS fingerprint, e.d AS data, e.w AS waiting
+        FROM json_to_recordset($3::json) AS e(i text, f text, d json, w jsonb)
       ), parked AS (
         INSERT INTO ${s}.parked AS p (tenant, entity, id, fingerprint, data, waiting_for, parked_at, updated_at)
         SELECT $1, $2, id, fingerprint, data, waiting, ${NOW}, ${NOW} FROM input

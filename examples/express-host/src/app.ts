@@ -8,7 +8,7 @@ import type { HostServices, RequestContext } from './context.ts'
 import type { Logger } from './logger.ts'
 import { bulkSyncRoute } from './routes/bulk-sync.ts'
 import { healthRoute } from './routes/health.ts'
-import { parkedRoute, runsRoute } from './routes/listing.ts'
+import { eventsRoute, parkedRoute, runsRoute } from './routes/listing.ts'
 import { moodleEventsRoute } from './routes/moodle-events.ts'
 import { zohoWebhookRoute } from './routes/zoho-webhooks.ts'
 import { createSyncCoalescer } from './sync-coalescer.ts'
@@ -85,6 +85,7 @@ export function createApp(deps: AppDeps): App {
   app.post('/api/:tenant/sync/:entity', bulkSyncRoute(services))
   app.get('/api/:tenant/runs', runsRoute(services))
   app.get('/api/:tenant/parked', parkedRoute(services))
+  app.get('/api/:tenant/events', eventsRoute(services))
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: { reason: 'NotFound', message: 'no such route' } })

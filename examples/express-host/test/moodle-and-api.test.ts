@@ -40,30 +40,73 @@ const get = async (path: string, headers: Record<string, string> = api) => {
 }
 
 describe('Moodle plugin events', () => {
-  it('stores an event, acknowledges it with 202 and lists it as waiting for the Moodle adapter', async () => {
+  const inbox = async (query = '') =>
+    (await get(`/api/acme/events?source=moodle${query}`)).body.events as Record<string, unknown>[]
+
+  it('stores an event in the inbox, acknowledges it with 202 and lists it as pending', async () => {
     const e = event()
     const r = await post(`${host.url}/webhooks/acme/moodle/events`, e, moodle)
     expect([r.status, r.body]).toEqual([202, { status: 'accepted', eventId: e.event_id }])
-    const parked = await get('/api/acme/parked?entity=moodle_event')
-    expect(parked.body.parked).toEqual([
-      expect.objectContaining({
-        entity: 'moodle_event',
-        id: e.event_id,
-        data: e,
-        waitingFor: [{ entity: 'moodle-adapter', id: 'grade_updated' }],
-      }),
+    const listed = (await inbox('&handled=false&limit=1000')).filter((x) => x.eventId === e.event_id)
+    expect(listed).toEqual([
+      {
+        source: 'moodle',
+        eventId: e.event_id,
+        type: 'grade_updated',
+        payload: e,
+        receivedAt: expect.any(String),
+        handledAt: null,
+      },
     ])
+    expect(await inbox('&handled=true')).toEqual([])
+    // Events are not records waiting for parents: nothing of them shows up as parked.
+    const parked = (await get('/api/acme/parked?limit=1000')).body.parked as { id: string }[]
+    expect(parked.filter((p) => p.id === e.event_id)).toEqual([])
   })
 
-  it('acknowledges a resent event with the original answer and stores it once', async () => {
+  it('acknowledges a redelivered event id as a duplicate (2xx) and stores it once, the first body kept', async () => {
     const e = event()
     await post(`${host.url}/webhooks/acme/moodle/events`, e, moodle)
-    const again = await post(`${host.url}/webhooks/acme/moodle/events`, e, moodle)
-    expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([202, 'true'])
-    const ids = ((await get('/api/acme/parked?entity=moodle_event')).body.parked as { id: string }[]).map(
-      (p) => p.id,
+    const again = await post(
+      `${host.url}/webhooks/acme/moodle/events`,
+      { ...e, timestamp: e.timestamp + 60 },
+      moodle,
     )
-    expect(ids.filter((id) => id === e.event_id)).toHaveLength(1)
+    expect([again.status, again.body]).toEqual([200, { status: 'duplicate', eventId: e.event_id }])
+    const stored = (await inbox('&limit=1000')).filter((x) => x.eventId === e.event_id)
+    expect(stored.map((x) => x.payload)).toEqual([e])
+  })
+
+  it('stores two deliveries of one event racing each other once', async () => {
+    const e = event()
+    const replies = await Promise.all(
+      [1, 2].map(() => post(`${host.url}/webhooks/acme/moodle/events`, e, moodle)),
+    )
+    expect(replies.map((r) => r.body.status).sort()).toEqual(['accepted', 'duplicate'])
+    expect((await inbox('&limit=1000')).filter((x) => x.eventId === e.event_id)).toHaveLength(1)
+  })
+
+  it('lists the inbox by type and limit, oldest first, with the API token only', async () => {
+    const quiz = { ...event(), event_type: 'quiz_attempt_submitted' }
+    await post(`${host.url}/webhooks/acme/moodle/events`, quiz, moodle)
+    const byType = (await get('/api/acme/events?type=quiz_attempt_submitted')).body.events as {
+      eventId: string
+    }[]
+    expect(byType.map((x) => x.eventId)).toEqual([quiz.event_id])
+    const all = (await inbox('&limit=1000')).map((x) => x.eventId)
+    expect(all.at(-1)).toBe(quiz.event_id)
+    expect(await inbox('&limit=1')).toEqual([expect.objectContaining({ eventId: all[0] })])
+    expect((await get('/api/acme/events', {})).status).toBe(401)
+    expect((await get('/api/acme/events', moodle)).status).toBe(401)
+    expect((await get('/api/beta/events')).body.events).toEqual([])
+  })
+
+  it('answers 400 naming the parameter for a handled value that is not true or false', async () => {
+    const r = await get('/api/acme/events?handled=yes')
+    expect(r.status).toBe(400)
+    expect((r.body.error as { issues: unknown[] }).issues).toEqual([
+      expect.objectContaining({ path: 'handled', received: 'yes' }),
+    ])
   })
 
   it("refuses a missing, wrong or other tenant's token", async () => {
@@ -95,6 +138,7 @@ describe('Moodle plugin events', () => {
       outage.down = false
     }
     expect((await post(`${host.url}/webhooks/acme/moodle/events`, e, moodle)).status).toBe(202)
+    expect((await inbox('&limit=1000')).filter((x) => x.eventId === e.event_id)).toHaveLength(1)
   })
 })
 

@@ -18,6 +18,17 @@ const parkedQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 })
 
+const eventsQuery = z.object({
+  source: z.string().min(1).optional(),
+  type: z.string().min(1).optional(),
+  // Not z.coerce.boolean(): it reads "false" as true.
+  handled: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+})
+
 /** `GET /api/:tenant/runs?step=&status=&limit=`: sync runs, newest first. */
 export function runsRoute(services: HostServices) {
   return guarded(services, runsQuery, (tenant, q) =>
@@ -31,6 +42,18 @@ export function runsRoute(services: HostServices) {
 export function parkedRoute(services: HostServices) {
   return guarded(services, parkedQuery, (tenant, q) =>
     services.store.listParked(tenant, { entity: q.entity, limit: q.limit }).map((parked) => ({ parked })),
+  )
+}
+
+/**
+ * `GET /api/:tenant/events?source=&type=&handled=&limit=`: the inbound-event inbox (e.g. Moodle plugin
+ * events), oldest first; `handled=false` lists what still waits for a handler.
+ */
+export function eventsRoute(services: HostServices) {
+  return guarded(services, eventsQuery, (tenant, q) =>
+    services.store
+      .listEvents(tenant, { source: q.source, type: q.type, handled: q.handled, limit: q.limit })
+      .map((events) => ({ events })),
   )
 }
 

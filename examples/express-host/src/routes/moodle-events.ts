@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto'
-import { canonicalJson } from '@edusync/core'
 import type { ParsedBody } from '@edusync/core/webhooks'
 import { createWebhookHandler, parseBody, WebhookError } from '@edusync/core/webhooks'
 import { err, ok } from 'neverthrow'
@@ -21,14 +19,15 @@ export const moodleEvent = z.object({
 /** A Moodle plugin event. */
 export type MoodleEvent = z.infer<typeof moodleEvent>
 
-/** Pseudo-entity the events are kept under until the Moodle adapter handles them. */
-export const MOODLE_EVENT_ENTITY = 'moodle_event'
+/** The inbox source the plugin's events are stored under. */
+export const MOODLE_SOURCE = 'moodle'
 
 /**
- * `POST /webhooks/:tenant/moodle/events`: authenticates the plugin's bearer token, de-duplicates by the
- * event's UUID (a resend of a handled event gets the original 202 back), stores the event and answers
- * 202. Events are kept as parked records of entity `moodle_event`, waiting for the Moodle adapter
- * (`waitingFor: moodle-adapter/<event_type>`), so they are durable and listed by `/api/:tenant/parked`.
+ * `POST /webhooks/:tenant/moodle/events`: authenticates the plugin's bearer token, then appends the event
+ * to the tenant's inbound-event inbox (source `moodle`, keyed by the event's UUID) and answers 202. The
+ * inbox is the de-duplication: its key is unique, so a redelivered `event_id` (the plugin retries until it
+ * gets a 2xx) is stored once and acknowledged with 200 `duplicate`, even when two deliveries race. The
+ * events wait there, listed by `GET /api/:tenant/events`, until the Moodle adapter marks them handled.
  */
 export function moodleEventsRoute(services: HostServices) {
   const { config, store } = services
@@ -37,24 +36,16 @@ export function moodleEventsRoute(services: HostServices) {
     authenticate: moodleAuth(config),
     maxBodyBytes: config.MAX_BODY_BYTES,
     read: (body, request) => parseBody(body, request.headers.get('content-type')).andThen(readEvent),
-    idempotency: { store, sender: 'moodle', eventId: (e) => e.event_id, ttlMs: 30 * 24 * 3_600_000 },
-    process: ({ tenant, payload }) => {
-      const fingerprint = createHash('sha256').update(canonicalJson(payload)).digest('hex')
-      return store
-        .applyBatch(tenant, MOODLE_EVENT_ENTITY, {
-          upserts: [],
-          park: [
-            {
-              id: payload.event_id,
-              fingerprint,
-              data: payload,
-              waitingFor: [{ entity: 'moodle-adapter', id: payload.event_type }],
-            },
-          ],
-          unpark: [],
-        })
-        .map(() => ({ status: 202, body: { status: 'accepted', eventId: payload.event_id } }))
-    },
+    process: ({ tenant, payload }) =>
+      store
+        .appendEvents(tenant, [
+          { source: MOODLE_SOURCE, eventId: payload.event_id, type: payload.event_type, payload },
+        ])
+        .map(({ appended }) =>
+          appended.length > 0
+            ? { status: 202, body: { status: 'accepted', eventId: payload.event_id } }
+            : { status: 200, body: { status: 'duplicate', eventId: payload.event_id } },
+        ),
   })
   return mount(handler, config.MAX_BODY_BYTES)
 }

@@ -194,10 +194,21 @@ describe('faults on a PostgreSQL server', () => {
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query LIKE $1`,
       [`%${schema}%`],
     )
-    // Idle pooled connections that were killed are discarded by the pool; calls keep working.
-    const first = await store.countRecords('t', 'student')
-    const second = first.isOk() ? first : await store.countRecords('t', 'student')
-    expect(second._unsafeUnwrap()).toBe(50)
+    // Each killed idle connection fails at most one call, with a retryable Unavailable (the pool then
+    // discards it); which calls hit one depends on when the pool sees the termination, so the contract
+    // checked is: every failure is retryable, and the store recovers within the pool's size.
+    const failures: StoreError[] = []
+    let count: number | undefined
+    for (let attempt = 0; attempt <= 10 && count === undefined; attempt++) {
+      const result = await store.countRecords('t', 'student')
+      if (result.isOk()) count = result.value
+      else failures.push(result.error)
+    }
+    expect(count).toBe(50)
+    for (const failure of failures) {
+      expect(failure.reason).toBe('Unavailable')
+      expect(failure.retryable).toBe(true)
+    }
   })
 })
 

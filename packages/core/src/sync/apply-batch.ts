@@ -30,12 +30,14 @@ type Plan =
 /**
  * The I/O half of a batch: at most four Store calls whatever the batch size — fingerprints and referenced
  * ids (concurrently), the previous versions of changed records (only when some changed), one atomic
- * write — plus one existence re-check when records were parked.
+ * write — plus one existence re-check when records were parked. `fromParked` marks a replay of parked
+ * records: those are unparked even when UNCHANGED.
  */
 export function applyPreparedBatch(
   store: Store,
   tenant: TenantId,
   batch: PreparedBatch,
+  options: { readonly fromParked?: boolean } = {},
 ): ResultAsync<AppliedBatch, StoreError> {
   const { entity, records } = batch
   if (records.length === 0)
@@ -77,9 +79,13 @@ export function applyPreparedBatch(
         for (const plan of plans) {
           const { id, fingerprint, data } = plan.record
           if (plan.kind === 'park') park.push({ id, fingerprint, data, waitingFor: plan.waitingFor })
-          else {
+          else if (plan.kind !== 'same') {
+            upserts.push({ id, fingerprint, data })
             unpark.push(id)
-            if (plan.kind !== 'same') upserts.push({ id, fingerprint, data })
+          } else if (options.fromParked) {
+            // A replayed parked record equal to the stored one is done. An UNCHANGED record from a normal
+            // batch must not unpark: the parked version may be newer (v1 stored, v2 parked, v1 redelivered).
+            unpark.push(id)
           }
         }
         return store.applyBatch(tenant, entity.name, { upserts, park, unpark }).andThen((effects) => {

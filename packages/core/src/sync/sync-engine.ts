@@ -175,12 +175,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           const definition = entities.get(name)
           if (!definition) continue
           chain = chain.andThen(() =>
-            applyPreparedBatch(store, tenant, prepareBatch(definition, children.get(name) ?? [])).map(
-              (applied) => {
-                outcomes.push(...applied.outcomes)
-                for (const id of applied.present) next.push({ entity: name, id })
-              },
-            ),
+            applyPreparedBatch(store, tenant, prepareBatch(definition, children.get(name) ?? []), {
+              fromParked: true,
+            }).map((applied) => {
+              outcomes.push(...applied.outcomes)
+              for (const id of applied.present) next.push({ entity: name, id })
+            }),
           )
         }
         return chain.andThen(() => round(next, n + 1))

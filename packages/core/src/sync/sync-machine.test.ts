@@ -32,7 +32,8 @@ const table: [State, Incoming, After][] = [
   ['parked B', 'A', { status: 'NEW', stored: 'A', parked: null }],
   ['parked B', 'invalid', { status: 'INVALID', stored: null, parked: 'B' }],
   ['parked B', 'D', { status: 'DEFERRED', stored: null, parked: 'D' }],
-  ['stored A, parked B', 'A', { status: 'UNCHANGED', stored: 'A', parked: null }],
+  // A redelivered stored version does not discard a parked one: the parked version may be newer.
+  ['stored A, parked B', 'A', { status: 'UNCHANGED', stored: 'A', parked: 'B' }],
   ['stored A, parked B', 'C', { status: 'UPDATED', stored: 'C', parked: null }],
   ['stored A, parked B', 'invalid', { status: 'INVALID', stored: 'A', parked: 'B' }],
   ['stored A, parked B', 'D', { status: 'DEFERRED', stored: 'A', parked: 'D' }],

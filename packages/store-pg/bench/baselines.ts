@@ -8,7 +8,8 @@ import { copyField } from '../src/copy-text.ts'
 const DDL = (table: string) => `DROP TABLE IF EXISTS ${table};
   CREATE TABLE ${table} (
     tenant text COLLATE "C" NOT NULL, entity text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL,
-    fingerprint char(64) NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{64}$'), data jsonb NOT NULL,
+    fingerprint text NOT NULL CHECK (octet_length(fingerprint) = 64 AND fingerprint ~ '^[0-9a-f]+$'),
+    data json NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (tenant, entity, id))`
 
 /**

@@ -8,6 +8,11 @@ import { reasonOf, sqlState } from './to-store-error.ts'
 /** How a (tenant, entity) pair is written: COPY while it is being loaded from empty, upserts after. */
 type LoadMode = 'copy' | 'upsert'
 
+// A JSON escape of NUL: `\u0000` after an even number of backslashes (an odd number escapes the
+// backslash itself). The `json` column accepts it from COPY, but the upsert's json_to_recordset cannot
+// turn it into text and refuses the batch; the COPY path refuses it too, so both paths accept the same data.
+const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/
+
 // Below this many rows the COPY protocol's extra round trips cost more than they save.
 const COPY_MIN_ROWS = 500
 
@@ -47,9 +52,16 @@ export function createBatchWriter(executor: SqlExecutor, sql: RecordsSql, retrie
   async function copyInsert(tenant: TenantId, entity: EntityName, changes: BatchChanges) {
     const t = copyField(tenant)
     const e = copyField(entity)
+    const docs = changes.upserts.map((w) => {
+      const json = JSON.stringify(w.data)
+      if (json.includes('\\u0000') && NUL_ESCAPE.test(json)) {
+        throw new StoreError('Invalid', `${entity} ${w.id}: data contains a NUL character (\\u0000)`)
+      }
+      return json
+    })
     const lines = (function* () {
-      for (const w of changes.upserts) {
-        yield `${t}\t${e}\t${copyField(w.id)}\t${w.fingerprint}\t${copyField(JSON.stringify(w.data))}\n`
+      for (const [n, w] of changes.upserts.entries()) {
+        yield `${t}\t${e}\t${copyField(w.id)}\t${w.fingerprint}\t${copyField(docs[n] ?? '')}\n`
       }
     })()
     await executor.transaction(async (tx: SqlSession) => {

@@ -8,13 +8,17 @@
  * inside them), and `json` keeps the text as sent, so a write costs one syntax check instead of a
  * conversion to the binary form, and a read returns the stored text without re-encoding it. Measured on
  * ~1 KB registrations: about 1.5-2x the write rate and 20% less disk.
+ *
+ * Fingerprints are 64 lowercase hex digits. The CHECK says so as a length and an unbounded character
+ * class: `~ '^[0-9a-f]{64}$'` states the same rule but its bounded repetition costs ~5 us per row in
+ * PostgreSQL's regex engine (10x more), and the CHECK runs on every upserted row, unchanged ones included.
  */
 export const sql = /* sql */ `
 CREATE TABLE records (
   tenant      text NOT NULL,
   entity      text NOT NULL,
   id          text NOT NULL CHECK (id <> ''),
-  fingerprint char(64) NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{64}$'),
+  fingerprint text NOT NULL CHECK (octet_length(fingerprint) = 64 AND fingerprint ~ '^[0-9a-f]+$'),
   data        json NOT NULL,
   -- The default is what COPY-loaded rows get; the set-based statements pass the same expression.
   updated_at  timestamptz NOT NULL DEFAULT date_trunc('milliseconds', statement_timestamp()),
@@ -25,7 +29,7 @@ CREATE TABLE parked (
   tenant      text NOT NULL,
   entity      text NOT NULL,
   id          text NOT NULL CHECK (id <> ''),
-  fingerprint char(64) NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{64}$'),
+  fingerprint text NOT NULL CHECK (octet_length(fingerprint) = 64 AND fingerprint ~ '^[0-9a-f]+$'),
   data        json NOT NULL,
   waiting_for jsonb NOT NULL,
   parked_at   timestamptz NOT NULL,

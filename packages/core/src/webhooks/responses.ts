@@ -45,13 +45,16 @@ export type OutcomeBody = Omit<RecordOutcome, 'index'>
 
 /**
  * The reply for a synced batch: 200 with counts and one outcome per record (and the parked records it
- * unblocked), or 400 when *every* record was INVALID, so a sender that only looks at the status learns
- * its payload was refused (retrying it cannot help; fixing the record can).
+ * unblocked); 400 when *every* record was INVALID, so a sender that only looks at the status learns its
+ * payload was refused (retrying it cannot help; fixing the record can); 500 when any record ended in
+ * ERROR (nothing was written for it), so the delivery is not recorded as done and a retry processes it
+ * (the records that were written come back UNCHANGED).
  */
 export function syncReply(result: BatchResult): WebhookReply {
   const allInvalid = result.counts.total > 0 && result.counts.invalid === result.counts.total
+  const failed = result.counts.error > 0 || result.replayedCounts.error > 0
   return {
-    status: allInvalid ? 400 : 200,
+    status: failed ? 500 : allInvalid ? 400 : 200,
     body: {
       entity: result.entity,
       counts: result.counts,

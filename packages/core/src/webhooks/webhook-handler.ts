@@ -159,8 +159,9 @@ export function createWebhookHandler<P, C = undefined>(
     const reply = outcome.value
     const status = reply.status ?? 200
     // The work is committed at this point; if recording it fails, the lease simply expires and a duplicate
-    // is processed again (UNCHANGED), which is safe. The sender still gets the real answer.
-    if (key.remember) {
+    // is processed again (UNCHANGED), which is safe. The sender still gets the real answer. A 5xx reply
+    // (some record failed) is never remembered: its retry must be processed, not replayed.
+    if (key.remember && status < 500) {
       await idem.store.completeIdempotencyKey(tenant, key.key, {
         status,
         body: reply.body,

@@ -230,6 +230,23 @@ describe('input the database refuses', () => {
     expect((await store.countRecords('t', 'student'))._unsafeUnwrap()).toBe(0)
   })
 
+  // Regression: an error without a SQLSTATE (here JSON.stringify's TypeError) was called Unavailable,
+  // which webhook senders retry forever.
+  it('data JSON cannot hold (a BigInt) is Invalid, not retryable, and nothing is written', async () => {
+    const store = await stores.create()
+    const result = await store.applyBatch('t', 'student', {
+      upserts: [
+        { id: 'ok', fingerprint: 'a'.repeat(64), data: { name: 'fine' } },
+        { id: 'big', fingerprint: 'b'.repeat(64), data: { n: 10n } },
+      ],
+      park: [],
+      unpark: [],
+    })
+    expect(result._unsafeUnwrapErr().reason).toBe('Invalid')
+    expect(result._unsafeUnwrapErr().retryable).toBe(false)
+    expect((await store.countRecords('t', 'student'))._unsafeUnwrap()).toBe(0)
+  })
+
   it('the same id twice in one batch is Invalid and nothing is written', async () => {
     const store = await stores.create()
     const write = { id: 'twice', fingerprint: 'a'.repeat(64), data: {} }

@@ -19,6 +19,9 @@ export function sqlState(error: unknown): string | undefined {
 /** Classifies a driver error into the reason a Store caller can act on. */
 export function reasonOf(error: unknown): StoreErrorReason {
   if (error instanceof StoreError) return error.reason
+  // A TypeError (typically data JSON cannot hold, such as a BigInt) is not a connection problem: retrying
+  // cannot help, and calling it Unavailable would make webhook senders retry it forever (503).
+  if (error instanceof TypeError || error instanceof RangeError) return 'Invalid'
   const code = sqlState(error)
   if (code === undefined || NETWORK_CODES.has(code)) return 'Unavailable'
   if (code.startsWith('08') || UNAVAILABLE_CODES.has(code)) return 'Unavailable'

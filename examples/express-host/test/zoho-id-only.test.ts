@@ -141,13 +141,21 @@ describe('Zoho id-only webhooks', () => {
     expect([wrong.status, wrong.body.error.reason]).toEqual([401, 'Unauthenticated'])
   })
 
-  it('answers 200 with no outcomes when Zoho no longer has the record (204)', async () => {
+  // Regression: ids Zoho did not return used to be dropped silently with a 200 and no outcomes.
+  it('reports an ERROR (500, not recorded as done) when Zoho does not return the record (204)', async () => {
     const r = await post(
       `${host.url}/webhooks/acme/zoho/BTEC_Registrations`,
       { zoho_id: '4876876000006609999' },
       shared,
     )
-    expect([r.status, r.body.outcomes]).toEqual([200, []])
+    expect(r.status).toBe(500)
+    expect(r.body.outcomes).toMatchObject([
+      {
+        status: 'ERROR',
+        id: '4876876000006609999',
+        reason: expect.stringContaining('Zoho did not return BTEC_Registrations 4876876000006609999'),
+      },
+    ])
   })
 
   it('answers 503 when the tenant has no Zoho credentials, so the body is not acknowledged as done', async () => {

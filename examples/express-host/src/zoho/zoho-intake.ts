@@ -144,6 +144,23 @@ export function createZohoIntake(options: ZohoIntakeOptions): ZohoIntake {
             })
           }
         }
+        // Ids Zoho did not return (deleted, hidden from the API user, or not readable yet) are reported,
+        // never dropped silently: an ERROR answers 500, so the delivery is not recorded as done.
+        const { webhook } = payload
+        if (webhook.kind === 'ids' && webhook.operation !== 'delete') {
+          const returned = new Set(list.map((record) => String(record.id)))
+          const missing = webhook.ids.filter((id) => !returned.has(id))
+          if (missing.length > 0) log.warn('zoho did not return records', { module: payload.module, missing })
+          for (const id of missing) {
+            rejected.push({
+              status: 'ERROR',
+              entity: payload.entity,
+              index: list.length + rejected.length,
+              id,
+              reason: `Zoho did not return ${payload.module} ${id} (deleted, not visible to the API user, or not readable yet); nothing was synced`,
+            })
+          }
+        }
         return { entity: payload.entity, records: good, rejected }
       })
     },

@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import { createApp } from './app.ts'
 import { loadConfig } from './config.ts'
 import { createLogger } from './logger.ts'
+import { replayParkedOnStart } from './replay-on-start.ts'
 import { openStore } from './store.ts'
 
 /**
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
     migrated,
     tenants: Object.keys(config.tenants),
   })
+  // Parked records whose parents were written just before a previous process stopped; runs beside the
+  // traffic (the engine is safe under concurrent writers).
+  void replayParkedOnStart(store, Object.keys(config.tenants), logger)
 
   let stopping = false
   const shutdown = (signal: string) => {

@@ -1,0 +1,30 @@
+import type { RecordOutcome, Store } from '@edusync/core'
+import { countOutcomes, createSyncEngine } from '@edusync/core'
+import type { Logger } from './logger.ts'
+
+/**
+ * Replays, for every tenant, the parked records whose parents exist by now. The engine replays parked
+ * children right after their parent is written; a process that stopped in between (a crash, a deploy)
+ * would otherwise leave them parked until the parent is synced again. Failures are logged, not fatal:
+ * the host still starts and the records stay parked for the next attempt.
+ */
+export async function replayParkedOnStart(
+  store: Store,
+  tenants: readonly string[],
+  logger: Logger,
+): Promise<Map<string, readonly RecordOutcome[]>> {
+  const engine = createSyncEngine({ store, logger })
+  const replayed = new Map<string, readonly RecordOutcome[]>()
+  for (const tenant of tenants) {
+    const result = await engine.replayParked(tenant)
+    if (result.isErr()) {
+      logger.warn('replaying parked records failed', { tenant, reason: result.error.reason })
+      continue
+    }
+    replayed.set(tenant, result.value)
+    if (result.value.length > 0) {
+      logger.info('replayed parked records', { tenant, counts: countOutcomes(result.value) })
+    }
+  }
+  return replayed
+}

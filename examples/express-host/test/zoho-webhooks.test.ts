@@ -4,6 +4,7 @@ import { signHmac } from '@edusync/core/webhooks'
 import type { PgStore } from '@edusync/store-pg'
 import { createPgStore } from '@edusync/store-pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { OutageSwitch } from './failing-store.ts'
 import { switchableStore } from './failing-store.ts'
 import type { TestHost } from './host.ts'
 import { post, SECRETS, startHost, tenant } from './host.ts'
@@ -11,9 +12,20 @@ import { IDS, zohoPayment, zohoProgram, zohoRegistration, zohoStudent } from './
 
 let pg: PgStore
 let store: Store
-let outage: { down: boolean }
+let outage: OutageSwitch
 let host: TestHost
-const T = ['t-auth', 't-dup', 't-aba', 't-form', 't-order', 't-down', 't-misc', 't-concurrent', 't-burst']
+const T = [
+  't-auth',
+  't-dup',
+  't-aba',
+  't-form',
+  't-order',
+  't-down',
+  't-write',
+  't-misc',
+  't-concurrent',
+  't-burst',
+]
 
 beforeAll(async () => {
   pg = createPgStore({})
@@ -259,6 +271,30 @@ describe('Zoho webhooks: delivery semantics', () => {
     expect(retry.headers.get('idempotent-replayed')).toBeNull()
     expect(retry.body.outcomes[0]?.status).toBe('NEW')
     expect(await stored('t-down', 'registration', IDS.registration)).toMatchObject({ intake: 'January 2026' })
+  })
+})
+
+describe('Zoho webhooks: a write that fails after the delivery was claimed', () => {
+  it('answers 503, records nothing as done, and processes the retry exactly once', async () => {
+    await seedParents('t-write')
+    const body = { data: [zohoRegistration()] }
+    // The idempotency claim succeeds; only the batch write fails, as when the database goes away mid-request.
+    Object.assign(outage, { down: true, only: 'applyBatch' })
+    try {
+      const failed = await post(url('t-write'), body, shared)
+      expect([failed.status, failed.headers.get('retry-after')]).toEqual([503, '5'])
+    } finally {
+      Object.assign(outage, { down: false, only: undefined })
+    }
+    expect(await stored('t-write', 'registration', IDS.registration)).toBeUndefined()
+    const retry = await post(url('t-write'), body, shared)
+    expect(retry.status).toBe(200)
+    expect(retry.headers.get('idempotent-replayed')).toBeNull()
+    expect(retry.body.outcomes[0]?.status).toBe('NEW')
+    const again = await post(url('t-write'), body, shared)
+    expect(again.body.outcomes[0]?.status).toBe('NEW')
+    expect(again.headers.get('idempotent-replayed')).toBe('true')
+    expect((await pg.countRecords('t-write', 'registration'))._unsafeUnwrap()).toBe(1)
   })
 })
 

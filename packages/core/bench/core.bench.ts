@@ -14,9 +14,9 @@
  */
 import { availableParallelism, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
-import { makePrograms, makeStudents, streamRegistrations } from '../src/__fixtures__/registrations.ts'
 import type { OutcomeCounts, SyncEngine } from '../src/index.ts'
 import { createMemoryStore, createSyncEngine } from '../src/index.ts'
+import { makePrograms, makeStudents, streamRegistrations } from '../src/sample-data/index.ts'
 import type { BenchRow } from './bench-report.ts'
 import { median, printTable, writeResults } from './bench-report.ts'
 

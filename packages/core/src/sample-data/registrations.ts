@@ -1,7 +1,7 @@
 /**
- * Deterministic generators of realistic canonical programs, students and registrations (the benchmark's
- * workload and the stream tests' input). A registration references one generated student and program
- * and carries a payment schedule of 3-8 instalments, money, dates and the usual free-text fields.
+ * Deterministic, realistic canonical programs, students and registrations (`@edusync/core/sample-data`).
+ * A registration references one generated student and program and carries a payment schedule of 3-8
+ * instalments, money, dates and the usual free-text fields.
  */
 
 /** A small, fast, seeded PRNG (mulberry32), so every run generates the same records. */
@@ -95,47 +95,51 @@ export interface RegistrationMix {
   readonly seed?: number
 }
 
+/**
+ * The `n`th registration of a mix: the same `n` and mix always give the same record (each record has its
+ * own seeded generator), so records can be generated in any order or in parallel.
+ */
+export function makeRegistration(n: number, mix: RegistrationMix): Record<string, unknown> {
+  const rand = prng((mix.seed ?? 3) * 1_000_003 + n)
+  const currency = CURRENCIES[n % CURRENCIES.length] as string
+  const price = (20 + Math.floor(rand() * 60)) * 10_000
+  const discountPercent = rand() < 0.3 ? pick(rand, [5, 10, 15, 20, 25]) : 0
+  const total = Math.round(price * (1 - discountPercent / 100))
+  const instalments = 3 + Math.floor(rand() * 6)
+  const year = 2024 + Math.floor(rand() * 3)
+  const month = 1 + Math.floor(rand() * 12)
+  const day = 1 + Math.floor(rand() * 28)
+  const paidUpTo = Math.floor(rand() * (instalments + 1))
+  const each = Math.floor(total / instalments)
+  const schedule = Array.from({ length: instalments }, (_, i) => {
+    const amount = i === instalments - 1 ? total - each * (instalments - 1) : each
+    const dueDate = dateOf(year, month + i, day)
+    return i < paidUpTo
+      ? { number: i + 1, dueDate, amount: { minor: amount, currency }, status: 'paid', paidDate: dueDate }
+      : { number: i + 1, dueDate, amount: { minor: amount, currency }, status: 'due', paidDate: null }
+  })
+  return {
+    id: registrationId(n),
+    code: `REG-${year}-${String(n).padStart(6, '0')}`,
+    studentId: studentId(Math.floor(rand() * mix.students)),
+    programId: programId(Math.floor(rand() * mix.programs)),
+    registrationDate: dateOf(year, month, day),
+    status: pick(rand, STATUSES),
+    programPrice: { minor: price, currency },
+    remainingAmount: { minor: total - each * paidUpTo, currency },
+    discount: discountPercent > 0,
+    discountPercent,
+    studyMode: pick(rand, MODES),
+    studyLanguage: pick(rand, ['English', 'Turkish', 'Arabic']),
+    intake: `${year}-${month <= 6 ? 'SPRING' : 'FALL'}`,
+    registrationNumber: `R-${year}-${n}`,
+    paymentSchedule: schedule,
+  }
+}
+
 /** `count` registrations with realistic payment schedules, referencing generated students and programs. */
 export function makeRegistrations(count: number, mix: RegistrationMix): Record<string, unknown>[] {
-  const rand = prng(mix.seed ?? 3)
-  const out: Record<string, unknown>[] = new Array(count)
-  for (let n = 0; n < count; n++) {
-    const currency = CURRENCIES[n % CURRENCIES.length] as string
-    const price = (20 + Math.floor(rand() * 60)) * 10_000
-    const discountPercent = rand() < 0.3 ? pick(rand, [5, 10, 15, 20, 25]) : 0
-    const total = Math.round(price * (1 - discountPercent / 100))
-    const instalments = 3 + Math.floor(rand() * 6)
-    const year = 2024 + Math.floor(rand() * 3)
-    const month = 1 + Math.floor(rand() * 12)
-    const day = 1 + Math.floor(rand() * 28)
-    const paidUpTo = Math.floor(rand() * (instalments + 1))
-    const each = Math.floor(total / instalments)
-    const schedule = Array.from({ length: instalments }, (_, i) => {
-      const amount = i === instalments - 1 ? total - each * (instalments - 1) : each
-      const dueDate = dateOf(year, month + i, day)
-      return i < paidUpTo
-        ? { number: i + 1, dueDate, amount: { minor: amount, currency }, status: 'paid', paidDate: dueDate }
-        : { number: i + 1, dueDate, amount: { minor: amount, currency }, status: 'due', paidDate: null }
-    })
-    out[n] = {
-      id: registrationId(n),
-      code: `REG-${year}-${String(n).padStart(6, '0')}`,
-      studentId: studentId(Math.floor(rand() * mix.students)),
-      programId: programId(Math.floor(rand() * mix.programs)),
-      registrationDate: dateOf(year, month, day),
-      status: pick(rand, STATUSES),
-      programPrice: { minor: price, currency },
-      remainingAmount: { minor: total - each * paidUpTo, currency },
-      discount: discountPercent > 0,
-      discountPercent,
-      studyMode: pick(rand, MODES),
-      studyLanguage: pick(rand, ['English', 'Turkish', 'Arabic']),
-      intake: `${year}-${month <= 6 ? 'SPRING' : 'FALL'}`,
-      registrationNumber: `R-${year}-${n}`,
-      paymentSchedule: schedule,
-    }
-  }
-  return out
+  return Array.from({ length: count }, (_, n) => makeRegistration(n, mix))
 }
 
 /**

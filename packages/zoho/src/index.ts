@@ -11,6 +11,13 @@ export { redact, ZohoError } from './errors.ts'
 export type { ApiRequest } from './http/api-client.ts'
 export type { RawResponse } from './http/transport.ts'
 export { defaultFieldMap } from './map/default-field-map.ts'
+export type {
+  FieldMeta,
+  FieldMetadataByModule,
+  FieldMetadataInput,
+} from './map/field-metadata.ts'
+export { readFieldMetadata } from './map/field-metadata.ts'
+export { loadFieldMetadata } from './map/load-field-metadata.ts'
 export type { MoneyParse } from './map/money.ts'
 export { defaultCurrencySymbols, minorDigits, parseMoney, toMajorUnits } from './map/money.ts'
 export {
@@ -21,15 +28,34 @@ export {
   registrationStatusValues,
   studentStatusValues,
 } from './map/picklists.ts'
+export type { PicklistTranslation } from './map/picklist-translation.ts'
+export { compilePicklist, UNMAPPED } from './map/picklist-translation.ts'
 export type { ToZohoOptions } from './map/to-zoho-record.ts'
 export { toZohoRecord } from './map/to-zoho-record.ts'
-export type { FieldKind, FieldMap, FieldSpec, ModuleMap } from './map/types.ts'
-export type { FieldMapIssue } from './map/validate-field-map.ts'
-export { acceptedZohoTypes, validateFieldMap } from './map/validate-field-map.ts'
+export type {
+  FieldKind,
+  FieldMap,
+  FieldSpec,
+  ModuleMap,
+  PicklistOption,
+  WriteBackFields,
+} from './map/types.ts'
+export type {
+  FieldMapIssue,
+  FieldMapProblem,
+  FieldMapReport,
+  FieldMapSkip,
+  ValidateFieldMapOptions,
+} from './map/validate-field-map.ts'
+export { acceptedZohoTypes, validateFieldMap, writeBackZohoTypes } from './map/validate-field-map.ts'
+export type { ValidateFieldMapsOptions } from './map/validate-field-maps.ts'
+export { validateFieldMaps } from './map/validate-field-maps.ts'
+export { withFieldMetadata } from './map/with-field-metadata.ts'
 export type { FieldMapOverrides, FieldOverride, ModuleOverride } from './map/with-field-map.ts'
 export { findModuleMap, withFieldMap } from './map/with-field-map.ts'
 export type { CanonicalRecord, CanonicalRecords, ZohoReader } from './readers/read-record.ts'
 export { createZohoReader, readZohoRecord } from './readers/read-record.ts'
+export { noneAsNull, ZOHO_NONE } from './readers/zoho-none.ts'
 export type { CoqlResult } from './resources/coql.ts'
 export type { CriteriaOperator, Criterion } from './resources/criteria.ts'
 export { buildCriteria, coqlString, escapeCriteriaValue } from './resources/criteria.ts'
@@ -61,5 +87,10 @@ export type {
   ZohoWebhookRecords,
 } from './webhooks/read-webhook.ts'
 export { readZohoWebhook } from './webhooks/read-webhook.ts'
-export type { ClassCourse, UpsertGradesOptions, WriteBackOptions } from './write-back/write-back.ts'
+export type {
+  ClassCourse,
+  MarkSyncedOptions,
+  UpsertGradesOptions,
+  WriteBackOptions,
+} from './write-back/write-back.ts'
 export { markSynced, setClassMoodleCourseIds, upsertGrades } from './write-back/write-back.ts'

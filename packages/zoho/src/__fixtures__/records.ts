@@ -84,7 +84,6 @@ export const programRecord = {
   Program_ID: 'PRG-0007',
   Unit_Price: 4400,
   Program_Price: 4400.5,
-  Currency: 'USD',
   MoodleID: '12',
   Status: 'Approved',
   Program_Type: 'HND',
@@ -172,6 +171,8 @@ export const registrationRecord = {
   Study_Language: 'English',
   BTEC_Reg_No: 'BT-2024-0412',
   Intake: 'September 2024',
+  Currency: 'USD',
+  Exchange_Rate: 1,
   Payment_Schedule: [
     {
       $in_merge: false,
@@ -209,6 +210,8 @@ export const paymentRecord = {
   Installment_No: 1,
   SRM_Voucher_Number: 'SRM-2024-1182',
   Note: null,
+  Currency: 'USD',
+  Exchange_Rate: 1,
 }
 
 /** A BTEC_Grades record with its Learning_Outcomes_Assessm subform. */

@@ -5,7 +5,7 @@ import {
   registrationStatusValues,
   studentStatusValues,
 } from './picklists.ts'
-import type { FieldMap, FieldSpec, ModuleMap } from './types.ts'
+import type { FieldMap, FieldSpec, ModuleMap, WriteBackFields } from './types.ts'
 
 const id: FieldSpec = { zoho: 'id', kind: 'id' }
 const text = (zoho: string): FieldSpec => ({ zoho, kind: 'text' })
@@ -13,11 +13,14 @@ const text = (zoho: string): FieldSpec => ({ zoho, kind: 'text' })
 const autonumber = (zoho: string): FieldSpec => ({ zoho, kind: 'text', readOnly: true })
 const date = (zoho: string): FieldSpec => ({ zoho, kind: 'date' })
 const lookup = (zoho: string, lookupModule: string): FieldSpec => ({ zoho, kind: 'lookup', lookupModule })
-const picklist = (zoho: string, values: Readonly<Record<string, string>>): FieldSpec => ({
+const picklist = (zoho: string, values: Readonly<Record<string, string | null>>): FieldSpec => ({
   zoho,
   kind: 'picklist',
   values,
 })
+
+// The four modules that have both sync-tracking fields (BTEC has only Last_Sync_with_Moodle).
+const syncTracking: WriteBackFields = { synced: 'Synced_to_Moodle', syncedAt: 'Last_Sync_Date' }
 
 const criteriaCodes = [
   ...Array.from({ length: 10 }, (_, i) => `P${i + 1}`),
@@ -29,6 +32,7 @@ const student: ModuleMap = {
   module: 'BTEC_Students',
   entity: 'student',
   currencyField: 'Currency',
+  writeBack: { ...syncTracking, moodleId: 'Student_Moodle_ID' },
   fields: {
     id,
     code: autonumber('Name'),
@@ -55,6 +59,7 @@ const student: ModuleMap = {
 const teacher: ModuleMap = {
   module: 'BTEC_Teachers',
   entity: 'teacher',
+  writeBack: { moodleId: 'Teacher_Moodle_ID' },
   fields: {
     id,
     name: text('Name'),
@@ -67,7 +72,8 @@ const teacher: ModuleMap = {
 const program: ModuleMap = {
   module: 'Products',
   entity: 'program',
-  currencyField: 'Currency',
+  // The school's Products has no Currency field: prices are in the tenant's default currency.
+  writeBack: { moodleId: 'MoodleID' },
   fields: {
     id,
     code: autonumber('Program_ID'),
@@ -84,6 +90,7 @@ const program: ModuleMap = {
 const unit: ModuleMap = {
   module: 'BTEC',
   entity: 'unit',
+  writeBack: { syncedAt: 'Last_Sync_with_Moodle' },
   fields: {
     id,
     name: text('Name'),
@@ -106,6 +113,7 @@ const unit: ModuleMap = {
 const schoolClass: ModuleMap = {
   module: 'BTEC_Classes',
   entity: 'class',
+  writeBack: { moodleId: 'Moodle_Class_ID' },
   fields: {
     id,
     code: autonumber('Name'),
@@ -126,6 +134,7 @@ const schoolClass: ModuleMap = {
 const enrollment: ModuleMap = {
   module: 'BTEC_Enrollments',
   entity: 'enrollment',
+  writeBack: syncTracking,
   fields: {
     id,
     code: autonumber('Name'),
@@ -140,6 +149,9 @@ const enrollment: ModuleMap = {
 const registration: ModuleMap = {
   module: 'BTEC_Registrations',
   entity: 'registration',
+  // Per-record currency (USD, TRY, EUR, GBP): Program_Price, Remaining_Amount and the schedule's amounts.
+  currencyField: 'Currency',
+  writeBack: syncTracking,
   fields: {
     id,
     code: autonumber('Name'),
@@ -172,6 +184,8 @@ const registration: ModuleMap = {
 const payment: ModuleMap = {
   module: 'BTEC_Payments',
   entity: 'payment',
+  currencyField: 'Currency',
+  writeBack: syncTracking,
   fields: {
     id,
     code: autonumber('Name'),
@@ -190,6 +204,7 @@ const payment: ModuleMap = {
 const grade: ModuleMap = {
   module: 'BTEC_Grades',
   entity: 'grade',
+  writeBack: { moodleId: 'Moodle_Grade_ID' },
   fields: {
     id,
     code: autonumber('Name'),
@@ -220,8 +235,11 @@ const grade: ModuleMap = {
 
 /**
  * The shipped field map: the real BTEC school schema (`zoho-btec-schema.md`, from a `/settings/fields`
- * export). Programs live in `Products`, units in the module literally named `BTEC`. No default currency:
- * money without its own currency needs `withFieldMap(defaultFieldMap, { defaultCurrency: 'USD' })`.
+ * export). Programs live in `Products`, units in the module literally named `BTEC`. Registrations and
+ * payments are read in each record's own `Currency`; program prices (Products has no currency field) need
+ * a default: `withFieldMap(defaultFieldMap, { defaultCurrency: 'USD' })`. Write-back touches only the
+ * fields each module has (`Synced_to_Moodle`/`Last_Sync_Date` in four modules, `Last_Sync_with_Moodle` in
+ * `BTEC`, Moodle id fields elsewhere).
  */
 export const defaultFieldMap: FieldMap = {
   modules: {

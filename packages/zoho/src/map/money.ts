@@ -1,4 +1,5 @@
 import type { Money } from '@edusync/core'
+import { ZOHO_NONE } from '../readers/zoho-none.ts'
 
 /** Currency symbols understood in money text unless a field map says otherwise. */
 export const defaultCurrencySymbols: Readonly<Record<string, string>> = {
@@ -165,11 +166,16 @@ function scanMoneyText(text: string, symbols: Readonly<Record<string, string>>):
 /** Result of {@link parseMoney}: a value, or a message saying why not. */
 export type MoneyParse =
   | { readonly ok: true; readonly value: Money | null }
-  | { readonly ok: false; readonly message: string }
+  | {
+      readonly ok: false
+      readonly message: string
+      /** The amount is fine but has no currency (no marker, no fallback). */
+      readonly noCurrency?: true
+    }
 
 /**
  * Reads a Zoho money value into integer minor units. The rule:
- * 1. `null`, `undefined` and `""` are `null`.
+ * 1. `null`, `undefined`, `""` and Zoho's `-None-` are `null`.
  * 2. A JSON number (a Zoho currency field) is an amount in major units of `fallbackCurrency` (the
  *    record's currency field, else the tenant's default currency).
  * 3. Text is an optional sign, an optional currency marker before or after the amount (an ISO code such as
@@ -184,7 +190,8 @@ export function parseMoney(
   fallbackCurrency: string | undefined,
   symbols: Readonly<Record<string, string>> = defaultCurrencySymbols,
 ): MoneyParse {
-  if (value === null || value === undefined || value === '') return { ok: true, value: null }
+  if (value === null || value === undefined || value === '' || value === ZOHO_NONE)
+    return { ok: true, value: null }
   let sign = ''
   let integer: string
   let fraction: string
@@ -232,6 +239,7 @@ export function parseMoney(
   if (currency === undefined) {
     return {
       ok: false,
+      noCurrency: true,
       message:
         'no currency: the amount has no currency marker, the record no currency field and the field map no defaultCurrency',
     }

@@ -62,8 +62,11 @@ export const enrollmentTypeValues: Readonly<Record<string, string>> = {
   'Not Graded': 'not-graded',
 }
 
-/** BTEC_Grades.Grade -> canonical grade letter. */
-export const gradeLetterValues: Readonly<Record<string, string>> = {
+/**
+ * BTEC_Grades.Grade -> canonical grade letter. The school's picklist also has `Mapped` (the grade row is
+ * set up, not marked): no letter, so `null`.
+ */
+export const gradeLetterValues: Readonly<Record<string, string | null>> = {
   D: 'D',
   M: 'M',
   P: 'P',
@@ -76,6 +79,7 @@ export const gradeLetterValues: Readonly<Record<string, string>> = {
   Refer: 'R',
   'Re-Refer': 'RR',
   Fail: 'F',
+  Mapped: null,
 }
 
 /** Normalises a picklist value for matching: case, spaces, `-` and `_` do not matter. */

@@ -1,5 +1,5 @@
 import type { CanonicalEntityName } from '@edusync/core'
-import type { FieldMap, FieldSpec, ModuleMap } from './types.ts'
+import type { FieldMap, FieldSpec, ModuleMap, WriteBackFields } from './types.ts'
 
 /**
  * A change to one field: a new api_name (string), a partial spec merged over the base spec, or `null` to
@@ -13,6 +13,8 @@ export interface ModuleOverride {
   readonly module?: string
   /** A different currency field, or `null` for none. */
   readonly currencyField?: string | null
+  /** Write-back fields to change (`null` removes one), or `null` for no write-back to this module. */
+  readonly writeBack?: Partial<Readonly<Record<keyof WriteBackFields, string | null>>> | null
   /** Canonical field -> change. New canonical fields may be added with a full spec. */
   readonly fields?: Readonly<Record<string, FieldOverride>>
 }
@@ -59,11 +61,13 @@ export function withFieldMap(base: FieldMap, overrides: FieldMapOverrides): Fiel
       }
     }
     const currencyField = change.currencyField === undefined ? current.currencyField : change.currencyField
+    const writeBack = mergeWriteBack(current.writeBack, change.writeBack)
     modules[entity] = {
       module: change.module ?? current.module,
       entity,
       fields,
       ...(currencyField ? { currencyField } : {}),
+      ...(writeBack ? { writeBack } : {}),
     }
   }
   const defaultCurrency = overrides.defaultCurrency ?? base.defaultCurrency
@@ -73,6 +77,20 @@ export function withFieldMap(base: FieldMap, overrides: FieldMapOverrides): Fiel
     ...(defaultCurrency ? { defaultCurrency } : {}),
     ...(currencySymbols ? { currencySymbols } : {}),
   }
+}
+
+function mergeWriteBack(
+  current: WriteBackFields | undefined,
+  change: ModuleOverride['writeBack'],
+): WriteBackFields | undefined {
+  if (change === null) return undefined
+  if (change === undefined) return current
+  const merged: Record<string, string> = { ...current }
+  for (const [role, zoho] of Object.entries(change)) {
+    if (zoho === null) delete merged[role]
+    else if (zoho !== undefined) merged[role] = zoho
+  }
+  return Object.keys(merged).length > 0 ? merged : undefined
 }
 
 /** Finds the module map for a canonical entity name or a Zoho module api_name. */

@@ -1,15 +1,22 @@
 import type { ParseIssue } from '@edusync/core'
 import { defaultCurrencySymbols, parseMoney } from '../map/money.ts'
-import { picklistKey } from '../map/picklists.ts'
+import { compileOptionNormalizer, compilePicklist, UNMAPPED } from '../map/picklist-translation.ts'
 import type { FieldSpec } from '../map/types.ts'
+import { noneAsNull } from './zoho-none.ts'
 
 /** Returned by a converter that already reported an issue. */
 export const FAILED: unique symbol = Symbol('failed')
 
 /** Per-record context of converters. */
 export interface ConvertContext {
-  /** The record's currency (its currency field), else the tenant default. */
+  /** Currency of amounts without a marker: the record's own (its currency field), else the tenant default. */
   currency: string | undefined
+  /** The currency is the record's own: an amount marked with another currency is an issue. */
+  fromRecord: boolean
+  /** Why the record has no currency (its module has a currency field the record does not fill validly). */
+  missing: string | undefined
+  /** The module's currency field, for messages. */
+  readonly currencyField: string | undefined
   readonly symbols: Readonly<Record<string, string>>
 }
 
@@ -24,17 +31,32 @@ const issue = (issues: ParseIssue[], path: string, rule: string, message: string
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
-/** Compiles a {@link FieldSpec} into a converter (done once per field map, not per record). */
+/**
+ * Compiles a {@link FieldSpec} into a converter (done once per field map, not per record). Every converter
+ * reads `-None-` as `null` first ({@link noneAsNull}).
+ */
 export function compileField(
   spec: FieldSpec,
   symbols: Readonly<Record<string, string>> = defaultCurrencySymbols,
 ): Converter {
+  const convert = compileKind(spec, symbols)
+  if (spec.kind === 'criteria') return convert
+  return (raw, ctx, path, issues) => convert(noneAsNull(raw), ctx, path, issues)
+}
+
+function compileKind(spec: FieldSpec, symbols: Readonly<Record<string, string>>): Converter {
   switch (spec.kind) {
     case 'id':
     case 'date':
       return (raw) => (raw === '' ? null : raw)
-    case 'text':
-      return (raw) => (typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw)
+    case 'text': {
+      // A picklist read as text keeps the stored value whichever of label and value the record carries.
+      const normalize = compileOptionNormalizer(spec.options, spec.optionForm)
+      return (raw) => {
+        if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw)
+        return normalize && typeof raw === 'string' ? normalize(raw) : raw
+      }
+    }
     case 'lookup':
       return (raw, _ctx, path, issues) => {
         if (raw === null || raw === '') return null
@@ -69,28 +91,36 @@ export function compileField(
     case 'money':
       return (raw, ctx, path, issues) => {
         const parsed = parseMoney(raw, ctx.currency, symbols)
-        return parsed.ok ? parsed.value : issue(issues, path, 'money', parsed.message, raw)
+        if (!parsed.ok) {
+          const message = parsed.noCurrency && ctx.missing ? ctx.missing : parsed.message
+          return issue(issues, path, 'money', message, raw)
+        }
+        const value = parsed.value
+        if (value && ctx.fromRecord && value.currency !== ctx.currency) {
+          return issue(
+            issues,
+            path,
+            'currency',
+            `the amount is in ${value.currency} but the record's ${ctx.currencyField} is ${ctx.currency}`,
+            raw,
+          )
+        }
+        return value
       }
     case 'picklist': {
-      const exact = new Map<string, string>(Object.entries(spec.values ?? {}))
-      const table = new Map<string, string>()
-      for (const [zoho, canonical] of exact) table.set(picklistKey(zoho), canonical)
+      const picklist = compilePicklist(spec.values ?? {}, spec.options)
       const known = Object.keys(spec.values ?? {}).join(', ')
+      const untranslated = new Set(picklist.unmapped.flatMap((o) => [o.actual, o.display]))
       return (raw, _ctx, path, issues) => {
         if (raw === null || raw === '') return null
         if (typeof raw !== 'string')
           return issue(issues, path, 'picklist', `expected a picklist value (one of: ${known})`, raw)
-        const value = exact.get(raw) ?? table.get(picklistKey(raw))
-        return (
-          value ??
-          issue(
-            issues,
-            path,
-            'picklist',
-            `"${raw}" is not a known value of ${spec.zoho} (known: ${known})`,
-            raw,
-          )
-        )
+        const value = picklist.translate(raw)
+        if (value !== UNMAPPED) return value
+        const message = untranslated.has(raw)
+          ? `"${raw}" is an option of ${spec.zoho} the field map does not translate (add it to the field's values, or map it to null)`
+          : `"${raw}" is not a known value of ${spec.zoho} (known: ${known})`
+        return issue(issues, path, 'picklist', message, raw)
       }
     }
     case 'subform': {
@@ -128,7 +158,7 @@ export function compileField(
         const out: { code: string; description: string }[] = []
         let failed = false
         for (const [code, zoho] of pairs) {
-          const value = raw[zoho]
+          const value = noneAsNull(raw[zoho])
           if (value === undefined || value === null || value === '') continue
           if (typeof value !== 'string') {
             failed = true

@@ -97,8 +97,8 @@ describe('readZohoRecord: teacher, program, unit', () => {
     ])
   })
 
-  it('reads a program with currency numbers in the record currency', () => {
-    expect(readZohoRecord('Products', programRecord)._unsafeUnwrap()).toMatchObject({
+  it('reads a program with currency numbers in the tenant default currency (Products has no currency field)', () => {
+    expect(readZohoRecord('Products', programRecord, usd)._unsafeUnwrap()).toMatchObject({
       id: '6493490000000812003',
       code: 'PRG-0007',
       name: 'Level 5 HND in Business',
@@ -106,15 +106,14 @@ describe('readZohoRecord: teacher, program, unit', () => {
       unitPrice: { minor: 440000, currency: 'USD' },
       status: 'Approved',
     })
-    expect(readZohoRecord('program', { ...programRecord, Currency: 'TRY' })._unsafeUnwrap().price).toEqual({
-      minor: 440050,
-      currency: 'TRY',
-    })
+    // A Currency key the map does not name changes nothing.
+    expect(
+      readZohoRecord('program', { ...programRecord, Currency: 'TRY' }, usd)._unsafeUnwrap().price,
+    ).toEqual({ minor: 440050, currency: 'USD' })
   })
 
   it('reports a currency number when no currency is known, and too many decimals', () => {
-    const { Currency: _, ...noCurrency } = programRecord
-    const issues = issuesOf(readZohoRecord('program', { ...noCurrency, Unit_Price: 10.125 }))
+    const issues = issuesOf(readZohoRecord('program', { ...programRecord, Unit_Price: 10.125 }))
     expect(issues).toEqual([
       expect.objectContaining({
         path: 'Program_Price',
@@ -127,7 +126,7 @@ describe('readZohoRecord: teacher, program, unit', () => {
         message: expect.stringContaining('no currency'),
       }),
     ])
-    expect(issuesOf(readZohoRecord('program', { ...programRecord, Unit_Price: 10.125 }))).toEqual([
+    expect(issuesOf(readZohoRecord('program', { ...programRecord, Unit_Price: 10.125 }, usd))).toEqual([
       expect.objectContaining({
         path: 'Unit_Price',
         message: expect.stringContaining('more decimals than USD'),

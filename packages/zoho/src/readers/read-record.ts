@@ -16,11 +16,12 @@ import { entities, ParseError, parseRecord } from '@edusync/core'
 import type { Result } from 'neverthrow'
 import { err, ok } from 'neverthrow'
 import { defaultFieldMap } from '../map/default-field-map.ts'
-import { defaultCurrencySymbols } from '../map/money.ts'
+import { defaultCurrencySymbols, minorDigits } from '../map/money.ts'
 import type { FieldMap, FieldSpec, ModuleMap } from '../map/types.ts'
 import { findModuleMap } from '../map/with-field-map.ts'
 import type { ConvertContext, Converter } from './convert.ts'
 import { compileField, FAILED } from './convert.ts'
+import { noneAsNull } from './zoho-none.ts'
 
 /** Canonical record type by entity name. */
 export interface CanonicalRecords {
@@ -73,7 +74,13 @@ export function createZohoReader(target: string, fieldMap: FieldMap = defaultFie
   }))
   const currencyField = map.currencyField
   const defaultCurrency = fieldMap.defaultCurrency?.toUpperCase()
-  const ctx: ConvertContext = { currency: defaultCurrency, symbols }
+  const ctx: ConvertContext = {
+    currency: defaultCurrency,
+    fromRecord: false,
+    missing: undefined,
+    currencyField,
+    symbols,
+  }
   const issues: ParseIssue[] = []
   return (record) => {
     if (!isRecord(record)) {
@@ -88,10 +95,9 @@ export function createZohoReader(target: string, fieldMap: FieldMap = defaultFie
         ]),
       )
     }
-    const own = currencyField ? record[currencyField] : undefined
     // A reader runs synchronously, so one context and one issue list serve every record (no garbage per
     // record on the valid path); issues are copied out when a record is invalid.
-    ctx.currency = typeof own === 'string' && /^[A-Za-z]{3}$/.test(own) ? own.toUpperCase() : defaultCurrency
+    if (currencyField) resolveRecordCurrency(ctx, map.module, currencyField, record[currencyField])
     issues.length = 0
     let failed: Set<string> | undefined
     const candidate: Record<string, unknown> = {}
@@ -117,6 +123,29 @@ export function createZohoReader(target: string, fieldMap: FieldMap = defaultFie
     const recordId = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined
     return err(new ParseError(map.entity, issues.slice(), recordId))
   }
+}
+
+// In a module with a currency field every amount is in the record's currency. A record that does not
+// carry a valid one gets no currency at all (not the tenant default: that is how a TRY payment of 1500
+// would silently read as USD 1500), so its amounts without a marker are INVALID, saying why.
+function resolveRecordCurrency(ctx: ConvertContext, module: string, field: string, raw: unknown): void {
+  const own = noneAsNull(raw)
+  const code = typeof own === 'string' ? own.trim().toUpperCase() : undefined
+  if (code !== undefined && /^[A-Z]{3}$/.test(code) && minorDigits(code) !== undefined) {
+    ctx.currency = code
+    ctx.fromRecord = true
+    ctx.missing = undefined
+    return
+  }
+  const found =
+    own === undefined
+      ? 'absent from the record'
+      : own === null
+        ? 'empty'
+        : `${JSON.stringify(own)}, not an ISO-4217 code`
+  ctx.currency = undefined
+  ctx.fromRecord = false
+  ctx.missing = `no currency: ${module} amounts are in the record's own ${field}, which is ${found} (the tenant default currency is not assumed for a module with a currency field)`
 }
 
 // Core reports canonical paths (`paymentSchedule.1.dueDate`); a person fixes the Zoho record, so report

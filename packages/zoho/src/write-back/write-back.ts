@@ -32,39 +32,60 @@ export interface ClassCourse {
 }
 
 /**
- * Writes Moodle course ids onto classes (`Moodle_Class_ID`), 100 per call, workflows suppressed. Setting
- * the same value again is a no-op in effect, so retries are safe.
+ * Writes Moodle course ids onto classes (the class map's `writeBack.moodleId`, `Moodle_Class_ID` in the
+ * shipped map), 100 per call, workflows suppressed. Setting the same value again is a no-op in effect, so
+ * retries are safe. Throws when the map names no such field (configuration error).
  */
 export function setClassMoodleCourseIds(
   client: ZohoClient,
   classes: readonly ClassCourse[],
-  options: WriteBackOptions & { readonly field?: string } = {},
-): ResultAsync<ZohoWriteResult[], ZohoError> {
-  const field = options.field ?? 'Moodle_Class_ID'
-  const records = classes.map((c) => ({ id: c.classId, [field]: String(c.moodleCourseId) }))
-  return client.records.update(moduleOf(options.fieldMap, 'class').module, records, options)
-}
-
-/** Marks records as synced: `Synced_to_Moodle = true` and `Last_Sync_Date = at`, 100 per call. */
-export function markSynced(
-  client: ZohoClient,
-  module: string,
-  ids: readonly string[],
-  options: WriteOptions & {
-    readonly at?: Date
-    /** @default 'Synced_to_Moodle' */
-    readonly syncedField?: string
-    /** @default 'Last_Sync_Date' */
-    readonly dateField?: string
+  options: WriteBackOptions & {
+    /** @default the class map's `writeBack.moodleId` */
+    readonly field?: string
   } = {},
 ): ResultAsync<ZohoWriteResult[], ZohoError> {
+  const map = moduleOf(options.fieldMap, 'class')
+  const field = options.field ?? map.writeBack?.moodleId
+  if (!field) throw new TypeError(`the field map names no write-back moodleId field for ${map.module}`)
+  const records = classes.map((c) => ({ id: c.classId, [field]: String(c.moodleCourseId) }))
+  return client.records.update(map.module, records, options)
+}
+
+/** Options of {@link markSynced}. */
+export interface MarkSyncedOptions extends WriteBackOptions {
+  /** The sync instant written to `writeBack.syncedAt`. @default now */
+  readonly at?: Date
+}
+
+/**
+ * Marks records as synced, 100 per call, workflows suppressed, writing only the sync-tracking fields the
+ * module's map names (`writeBack.synced` = `true`, `writeBack.syncedAt` = `at`): `Synced_to_Moodle` and
+ * `Last_Sync_Date` on students, enrollments, registrations and payments, `Last_Sync_with_Moodle` on units
+ * (`BTEC`). A module whose map names neither (classes, grades, programs, teachers in the shipped map)
+ * throws instead of sending fields Zoho would reject (a configuration error, like an unknown module).
+ *
+ * @param target a canonical entity (`"unit"`) or the Zoho module of one (`"BTEC"`)
+ */
+export function markSynced(
+  client: ZohoClient,
+  target: string,
+  ids: readonly string[],
+  options: MarkSyncedOptions = {},
+): ResultAsync<ZohoWriteResult[], ZohoError> {
+  const map = moduleOf(options.fieldMap, target)
+  const { synced, syncedAt } = map.writeBack ?? {}
+  if (!synced && !syncedAt) {
+    throw new TypeError(
+      `${map.module} has no sync-tracking fields in the field map (writeBack.synced / writeBack.syncedAt): nothing to mark`,
+    )
+  }
   const at = formatZohoDateTime(options.at ?? new Date())
   const records = ids.map((id) => ({
     id,
-    [options.syncedField ?? 'Synced_to_Moodle']: true,
-    [options.dateField ?? 'Last_Sync_Date']: at,
+    ...(synced ? { [synced]: true } : {}),
+    ...(syncedAt ? { [syncedAt]: at } : {}),
   }))
-  return client.records.update(module, records, options)
+  return client.records.update(map.module, records, options)
 }
 
 /** Options of {@link upsertGrades}. */

@@ -23,7 +23,7 @@ const tenantSchema = z.object({
   /** Bearer token for the bulk sync and listing API. */
   apiToken: secret.optional(),
   zoho: zohoCredentials.optional(),
-  /** Currency of Zoho money fields that carry none (e.g. `Payment_Amount`), ISO 4217. */
+  /** Currency of Zoho money in modules without a currency field (e.g. `Products` prices), ISO 4217. */
   defaultCurrency: z
     .string()
     .regex(/^[A-Z]{3}$/, { message: 'expected an ISO 4217 code like "USD"' })

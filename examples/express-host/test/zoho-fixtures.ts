@@ -78,6 +78,8 @@ export function zohoRegistration(overrides: Record<string, unknown> = {}): Recor
     Study_Language: 'English',
     BTEC_Reg_No: 'BTEC-2026-0042',
     Intake: 'January 2026',
+    Currency: 'USD',
+    Exchange_Rate: 1,
     Payment_Schedule: [
       {
         id: '4876876000006600101',
@@ -116,6 +118,8 @@ export function zohoPayment(overrides: Record<string, unknown> = {}): Record<str
     Installment_No: 1,
     SRM_Voucher_Number: 'V-2026-0107',
     Note: null,
+    Currency: 'USD',
+    Exchange_Rate: 1,
     Modified_Time: '2026-01-30T14:05:00+03:00',
     ...system,
     ...overrides,

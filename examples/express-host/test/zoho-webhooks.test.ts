@@ -210,6 +210,8 @@ describe('Zoho webhooks: delivery semantics', () => {
       Registration_Date: '2026-01-15',
       Registration_Status: 'Active',
       Program_Price: '4400$',
+      // Registrations carry their own currency: a form body must include it.
+      Currency: 'USD',
       Discount: 'false',
       Study_Mode: 'Online',
       Modified_Time: '2026-01-15T09:30:00+03:00',

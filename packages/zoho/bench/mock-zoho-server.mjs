@@ -14,6 +14,8 @@ const pages = new Map()
 const system = '"$currency_symbol":"$","$state":"save","$approval_state":"approved","$editable":true'
 const owner = '{"name":"Registry Office","id":"6493490000000473001","email":"registry@example.edu"}'
 const statuses = ['Active', 'Freeze', 'Freezed', 'New', 'Withdraw', 'Graduated']
+// Every fourth registration is in TRY (the record's Currency), the others in USD.
+const inTry = (n) => n % 4 === 3
 const prices = ['"4400$"', '"1,500.50 USD"', '"$ 3,250"', '"12000 TRY"']
 
 // Field api_name -> JSON fragment of record n. Zoho returns `id`, the `$` system keys and only the
@@ -31,7 +33,9 @@ const fieldsOf = {
   Registration_Date: () => '"2024-09-15"',
   Registration_Status: (n) => `"${statuses[n % statuses.length]}"`,
   Program_Price: (n) => prices[n % prices.length],
-  Remaining_Amount: () => '"1,500.50 USD"',
+  Remaining_Amount: (n) => (inTry(n) ? '"1,500.50"' : '"1,500.50 USD"'),
+  Currency: (n) => (inTry(n) ? '"TRY"' : '"USD"'),
+  Exchange_Rate: (n) => (inTry(n) ? '41.2' : '1'),
   Discount: (n) => String(n % 2 === 0),
   Discount_Percentage: (n) => `"${n % 20}%"`,
   Study_Mode: () => '"Online"',
@@ -39,7 +43,7 @@ const fieldsOf = {
   BTEC_Reg_No: (n) => `"BT-${n}"`,
   Intake: () => '"September 2024"',
   Payment_Schedule: (_n, id) =>
-    `[{"$in_merge":false,"id":"${id}1","Installment_No":1,"Due_Date":"2024-10-01","Installment_Amount":1450,"Installment_Status":"Paid","Paid_Date":"2024-09-28"},{"$in_merge":false,"id":"${id}2","Installment_No":2,"Due_Date":"2025-01-01","Installment_Amount":"1,500.50 USD","Installment_Status":"Pending","Paid_Date":null}]`,
+    `[{"$in_merge":false,"id":"${id}1","Installment_No":1,"Due_Date":"2024-10-01","Installment_Amount":1450,"Installment_Status":"Paid","Paid_Date":"2024-09-28"},{"$in_merge":false,"id":"${id}2","Installment_No":2,"Due_Date":"2025-01-01","Installment_Amount":"1,500.50${inTry(_n) ? ' TRY' : ' USD'}","Installment_Status":"Pending","Paid_Date":null}]`,
 }
 
 function record(n, fields) {

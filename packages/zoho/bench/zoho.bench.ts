@@ -50,6 +50,8 @@ const fields = [
   'BTEC_Reg_No',
   'Intake',
   'Payment_Schedule',
+  'Currency',
+  'Exchange_Rate',
 ]
 
 async function readAll(): Promise<{

@@ -20,6 +20,8 @@ export { readFieldMetadata } from './map/field-metadata.ts'
 export { loadFieldMetadata } from './map/load-field-metadata.ts'
 export type { MoneyParse } from './map/money.ts'
 export { defaultCurrencySymbols, minorDigits, parseMoney, toMajorUnits } from './map/money.ts'
+export type { PicklistTranslation } from './map/picklist-translation.ts'
+export { compilePicklist, UNMAPPED } from './map/picklist-translation.ts'
 export {
   classStatusValues,
   enrollmentTypeValues,
@@ -28,8 +30,6 @@ export {
   registrationStatusValues,
   studentStatusValues,
 } from './map/picklists.ts'
-export type { PicklistTranslation } from './map/picklist-translation.ts'
-export { compilePicklist, UNMAPPED } from './map/picklist-translation.ts'
 export type { ToZohoOptions } from './map/to-zoho-record.ts'
 export { toZohoRecord } from './map/to-zoho-record.ts'
 export type {
@@ -50,9 +50,9 @@ export type {
 export { acceptedZohoTypes, validateFieldMap, writeBackZohoTypes } from './map/validate-field-map.ts'
 export type { ValidateFieldMapsOptions } from './map/validate-field-maps.ts'
 export { validateFieldMaps } from './map/validate-field-maps.ts'
-export { withFieldMetadata } from './map/with-field-metadata.ts'
 export type { FieldMapOverrides, FieldOverride, ModuleOverride } from './map/with-field-map.ts'
 export { findModuleMap, withFieldMap } from './map/with-field-map.ts'
+export { withFieldMetadata } from './map/with-field-metadata.ts'
 export type { CanonicalRecord, CanonicalRecords, ZohoReader } from './readers/read-record.ts'
 export { createZohoReader, readZohoRecord } from './readers/read-record.ts'
 export { noneAsNull, ZOHO_NONE } from './readers/zoho-none.ts'

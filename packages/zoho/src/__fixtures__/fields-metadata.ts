@@ -41,6 +41,10 @@ export const registrationFields = [
   field('BTEC_Reg_No', 'text'),
   field('Intake', 'picklist'),
   field('Payment_Schedule', 'subform', { json_type: 'jsonarray' }),
+  picklist('Currency', ['USD', 'TRY', 'EUR', 'GBP']),
+  field('Exchange_Rate', 'double', { read_only: true }),
+  field('Synced_to_Moodle', 'boolean'),
+  field('Last_Sync_Date', 'datetime'),
   field('Owner', 'ownerlookup', { json_type: 'jsonobject' }),
   field('Created_Time', 'datetime'),
 ]

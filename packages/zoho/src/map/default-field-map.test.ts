@@ -78,7 +78,10 @@ describe('defaultFieldMap against the real school export', () => {
 
   it("reads a record of every module with the school's own picklist values", () => {
     const read = Object.fromEntries(
-      entities.map((entity) => [entity, readZohoRecord(entity, realSchoolRecords[entity], school)._unsafeUnwrap()]),
+      entities.map((entity) => [
+        entity,
+        readZohoRecord(entity, realSchoolRecords[entity], school)._unsafeUnwrap(),
+      ]),
     )
     expect(read.student).toMatchObject({ status: 'approved', gender: null, country: null, currency: 'TRY' })
     expect(read.program).toMatchObject({
@@ -97,7 +100,10 @@ describe('defaultFieldMap against the real school export', () => {
       studyMode: null,
       paymentSchedule: [expect.objectContaining({ amount: { minor: 5_250_000, currency: 'TRY' } })],
     })
-    expect(read.payment).toMatchObject({ amount: { minor: 150_000, currency: 'TRY' }, method: 'Bank Transfer' })
+    expect(read.payment).toMatchObject({
+      amount: { minor: 150_000, currency: 'TRY' },
+      method: 'Bank Transfer',
+    })
     expect(read.grade).toMatchObject({ grade: null, status: null })
   })
 
@@ -105,7 +111,9 @@ describe('defaultFieldMap against the real school export', () => {
     const { Mapped: _, ...lettersOnly } = gradeLetterValues
     const maps = {
       shipped: usd,
-      'without Mapped': withFieldMap(usd, { modules: { grade: { fields: { grade: { values: lettersOnly } } } } }),
+      'without Mapped': withFieldMap(usd, {
+        modules: { grade: { fields: { grade: { values: lettersOnly } } } },
+      }),
     }
     for (const [name, base] of Object.entries(maps)) {
       const map = withFieldMetadata(base, realSchoolFields)
@@ -133,14 +141,20 @@ describe('defaultFieldMap against the real school export', () => {
               if (option.actual === ZOHO_NONE) {
                 // `-None-` is null; only a canonical field that is required may refuse it.
                 if (result.isOk()) expect((result.value as Record<string, unknown>)[field], where).toBeNull()
-                else expect(result.error.issues.map((i) => i.rule), where).not.toContain('picklist')
+                else
+                  expect(
+                    result.error.issues.map((i) => i.rule),
+                    where,
+                  ).not.toContain('picklist')
               } else if (unmapped.has(`${moduleMap.module}.${spec.zoho}=${option.actual}`)) {
                 expect(result._unsafeUnwrapErr().issues, where).toEqual([
                   expect.objectContaining({ path: spec.zoho, rule: 'picklist', received: value }),
                 ])
               } else {
                 const expected =
-                  spec.kind === 'text' ? option.actual : compilePicklist(spec.values ?? {}).translate(option.actual)
+                  spec.kind === 'text'
+                    ? option.actual
+                    : compilePicklist(spec.values ?? {}).translate(option.actual)
                 expect(expected, where).not.toBe(UNMAPPED)
                 expect((result._unsafeUnwrap() as Record<string, unknown>)[field], where).toEqual(expected)
               }

@@ -26,7 +26,8 @@ export function compilePicklist(
 ): PicklistTranslation {
   const exact = new Map<string, string | null>(Object.entries(values))
   const loose = new Map<string, string | null>()
-  for (const [zoho, canonical] of exact) if (!loose.has(picklistKey(zoho))) loose.set(picklistKey(zoho), canonical)
+  for (const [zoho, canonical] of exact)
+    if (!loose.has(picklistKey(zoho))) loose.set(picklistKey(zoho), canonical)
   const lookup = (value: string): string | null | typeof UNMAPPED => {
     const found = exact.get(value)
     if (found !== undefined || exact.has(value)) return found as string | null
@@ -46,12 +47,20 @@ export function compilePicklist(
       byOption.set(option.actual, canonical)
     }
   }
-  for (const [option, canonical] of resolved) if (!byOption.has(option.display)) byOption.set(option.display, canonical)
+  for (const [option, canonical] of resolved)
+    if (!byOption.has(option.display)) byOption.set(option.display, canonical)
+  const byOptionLoose = new Map<string, string | null>()
+  for (const [value, canonical] of byOption) {
+    if (!byOptionLoose.has(picklistKey(value))) byOptionLoose.set(picklistKey(value), canonical)
+  }
   return {
     translate(value) {
       const found = byOption.get(value)
       if (found !== undefined || byOption.has(value)) return found as string | null
-      return lookup(value)
+      const fromTable = lookup(value)
+      if (fromTable !== UNMAPPED) return fromTable
+      const key = picklistKey(value)
+      return byOptionLoose.has(key) ? (byOptionLoose.get(key) as string | null) : UNMAPPED
     },
     unmapped,
   }

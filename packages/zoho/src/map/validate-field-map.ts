@@ -254,7 +254,8 @@ function checkCurrency(
     } else {
       for (const option of found.options) {
         const code = option.actual.trim().toUpperCase()
-        if (option.actual === '-None-' || (/^[A-Z]{3}$/.test(code) && minorDigits(code) !== undefined)) continue
+        if (option.actual === '-None-' || (/^[A-Z]{3}$/.test(code) && minorDigits(code) !== undefined))
+          continue
         issues.push({
           ...base,
           zoho: named,
@@ -287,7 +288,11 @@ function checkCurrency(
   }
 }
 
-function checkWriteBack(map: ModuleMap, fields: ReadonlyMap<string, FieldMeta>, issues: FieldMapIssue[]): void {
+function checkWriteBack(
+  map: ModuleMap,
+  fields: ReadonlyMap<string, FieldMeta>,
+  issues: FieldMapIssue[],
+): void {
   for (const role of Object.keys(writeBackZohoTypes) as (keyof WriteBackFields)[]) {
     const zoho = map.writeBack?.[role]
     if (!zoho) continue

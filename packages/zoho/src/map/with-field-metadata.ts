@@ -24,7 +24,8 @@ export function withFieldMetadata(fieldMap: FieldMap, metadata: FieldMetadataByM
     const byName = readFieldMetadata(input)
     const fields: Record<string, FieldSpec> = {}
     for (const [field, spec] of Object.entries(map.fields)) {
-      const options = spec.kind === 'picklist' || spec.kind === 'text' ? byName.get(spec.zoho)?.options : undefined
+      const options =
+        spec.kind === 'picklist' || spec.kind === 'text' ? byName.get(spec.zoho)?.options : undefined
       fields[field] = options ? { ...spec, options } : spec
     }
     modules[entity] = { ...map, fields }

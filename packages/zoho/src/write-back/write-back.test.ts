@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { API, successItem } from '../__fixtures__/handlers.ts'
 import { testConfig, useZohoServer } from '../__fixtures__/server.ts'
 import { createZohoClient } from '../client.ts'
+import { defaultFieldMap } from '../map/default-field-map.ts'
+import { withFieldMap } from '../map/with-field-map.ts'
 import { markSynced, setClassMoodleCourseIds, upsertGrades } from './write-back.ts'
 
 const server = useZohoServer()
@@ -156,5 +158,90 @@ describe('setClassMoodleCourseIds and markSynced', () => {
         ],
       },
     ])
+  })
+})
+
+// Issue 15: Synced_to_Moodle / Last_Sync_Date were written to every module, but Classes, Grades, Products,
+// Teachers and BTEC do not have them, so the write failed at Zoho.
+describe('markSynced per module', () => {
+  const captureUpdates = () => {
+    const bodies: { module: unknown; data: unknown[] }[] = []
+    server.use(
+      http.put(`${API}/crm/v8/:module`, async ({ request, params }) => {
+        const body = (await request.json()) as { data: { id: string }[] }
+        bodies.push({ module: params.module, data: body.data })
+        return HttpResponse.json({ data: body.data.map((r) => successItem(r.id, 'record updated')) })
+      }),
+    )
+    return bodies
+  }
+  const at = new Date('2026-02-12T13:39:21Z')
+
+  it('writes only Last_Sync_with_Moodle to units, found by entity or module name', async () => {
+    const bodies = captureUpdates()
+    const zoho = createZohoClient(testConfig)
+    ;(await markSynced(zoho, 'unit', ['5398830000131000301'], { at }))._unsafeUnwrap()
+    ;(await markSynced(zoho, 'BTEC', ['5398830000131000302'], { at }))._unsafeUnwrap()
+    expect(bodies).toEqual([
+      {
+        module: 'BTEC',
+        data: [{ id: '5398830000131000301', Last_Sync_with_Moodle: '2026-02-12T13:39:21+00:00' }],
+      },
+      {
+        module: 'BTEC',
+        data: [{ id: '5398830000131000302', Last_Sync_with_Moodle: '2026-02-12T13:39:21+00:00' }],
+      },
+    ])
+  })
+
+  it('writes both sync fields to payments, 100 records per call', async () => {
+    const bodies = captureUpdates()
+    const ids = Array.from({ length: 150 }, (_, i) => String(5398830000131000000n + BigInt(i)))
+    const results = (await markSynced(createZohoClient(testConfig), 'payment', ids, { at }))._unsafeUnwrap()
+    expect(results).toHaveLength(150)
+    expect(bodies.map((b) => [b.module, b.data.length])).toEqual([
+      ['BTEC_Payments', 100],
+      ['BTEC_Payments', 50],
+    ])
+    expect(bodies[0]?.data[0]).toEqual({
+      id: ids[0],
+      Synced_to_Moodle: true,
+      Last_Sync_Date: '2026-02-12T13:39:21+00:00',
+    })
+  })
+
+  it('refuses, without a call, a module that has no sync-tracking fields', () => {
+    const bodies = captureUpdates()
+    const zoho = createZohoClient(testConfig)
+    for (const target of ['class', 'grade', 'program', 'teacher', 'BTEC_Classes']) {
+      expect(() => markSynced(zoho, target, ['1'], { at })).toThrow(/no sync-tracking fields/)
+    }
+    expect(() => markSynced(zoho, 'BTEC_Student_Requests', ['1'])).toThrow(/no field map/)
+    expect(bodies).toEqual([])
+  })
+
+  it("follows a tenant's write-back fields", async () => {
+    const bodies = captureUpdates()
+    const fieldMap = withFieldMap(defaultFieldMap, {
+      modules: {
+        class: { writeBack: { syncedAt: 'Last_Moodle_Sync', moodleId: 'Moodle_Course' } },
+        payment: { writeBack: { synced: null } },
+      },
+    })
+    const zoho = createZohoClient(testConfig)
+    ;(await markSynced(zoho, 'class', ['7'], { at, fieldMap }))._unsafeUnwrap()
+    ;(await markSynced(zoho, 'payment', ['8'], { at, fieldMap }))._unsafeUnwrap()
+    ;(
+      await setClassMoodleCourseIds(zoho, [{ classId: '7', moodleCourseId: 12 }], { fieldMap })
+    )._unsafeUnwrap()
+    expect(bodies).toEqual([
+      { module: 'BTEC_Classes', data: [{ id: '7', Last_Moodle_Sync: '2026-02-12T13:39:21+00:00' }] },
+      { module: 'BTEC_Payments', data: [{ id: '8', Last_Sync_Date: '2026-02-12T13:39:21+00:00' }] },
+      { module: 'BTEC_Classes', data: [{ id: '7', Moodle_Course: '12' }] },
+    ])
+    const none = withFieldMap(defaultFieldMap, { modules: { class: { writeBack: null } } })
+    expect(() =>
+      setClassMoodleCourseIds(zoho, [{ classId: '7', moodleCourseId: 12 }], { fieldMap: none }),
+    ).toThrow(/no write-back moodleId field/)
   })
 })

@@ -32,19 +32,14 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /**
- * Compiles a {@link FieldSpec} into a converter (done once per field map, not per record). Every converter
- * reads `-None-` as `null` first ({@link noneAsNull}).
+ * Compiles a {@link FieldSpec} into a converter (done once per field map, not per record). Callers pass
+ * the raw value through {@link noneAsNull} first (the record reader and subform rows do; `criteria` reads
+ * the whole record and applies it per criterion), so `-None-` is `null` for every kind.
  */
 export function compileField(
   spec: FieldSpec,
   symbols: Readonly<Record<string, string>> = defaultCurrencySymbols,
 ): Converter {
-  const convert = compileKind(spec, symbols)
-  if (spec.kind === 'criteria') return convert
-  return (raw, ctx, path, issues) => convert(noneAsNull(raw), ctx, path, issues)
-}
-
-function compileKind(spec: FieldSpec, symbols: Readonly<Record<string, string>>): Converter {
   switch (spec.kind) {
     case 'id':
     case 'date':
@@ -142,7 +137,7 @@ function compileKind(spec: FieldSpec, symbols: Readonly<Record<string, string>>)
           for (const { field, zoho, convert } of rows) {
             const value = row[zoho]
             if (value === undefined) continue
-            const converted = convert(value, ctx, `${path}.${index}.${zoho}`, issues)
+            const converted = convert(noneAsNull(value), ctx, `${path}.${index}.${zoho}`, issues)
             if (converted === FAILED) failed = true
             else mapped[field] = converted
           }

@@ -82,6 +82,7 @@ export function createZohoReader(target: string, fieldMap: FieldMap = defaultFie
     symbols,
   }
   const issues: ParseIssue[] = []
+  let lastCurrency: unknown
   return (record) => {
     if (!isRecord(record)) {
       return err(
@@ -97,12 +98,19 @@ export function createZohoReader(target: string, fieldMap: FieldMap = defaultFie
     }
     // A reader runs synchronously, so one context and one issue list serve every record (no garbage per
     // record on the valid path); issues are copied out when a record is invalid.
-    if (currencyField) resolveRecordCurrency(ctx, map.module, currencyField, record[currencyField])
+    if (currencyField) {
+      // Records of a page mostly share a currency: resolve it only when it changes.
+      const own = record[currencyField]
+      if (own !== lastCurrency || typeof own !== 'string') {
+        resolveRecordCurrency(ctx, map.module, currencyField, own)
+        lastCurrency = own
+      }
+    }
     issues.length = 0
     let failed: Set<string> | undefined
     const candidate: Record<string, unknown> = {}
     for (const { field, spec, convert, whole } of steps) {
-      const raw = whole ? record : record[spec.zoho]
+      const raw = whole ? record : noneAsNull(record[spec.zoho])
       if (raw === undefined) continue
       const value = convert(raw, ctx, spec.zoho, issues)
       if (value === FAILED) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { realSchoolFields } from '../__fixtures__/real-school.ts'
-import { classRecord, gradeRecord, programRecord } from '../__fixtures__/records.ts'
+import { classRecord, gradeRecord, programRecord, registrationRecord } from '../__fixtures__/records.ts'
 import { readZohoRecord } from '../readers/read-record.ts'
 import { defaultFieldMap } from './default-field-map.ts'
 import { compileOptionNormalizer, compilePicklist, UNMAPPED } from './picklist-translation.ts'
@@ -159,6 +159,29 @@ describe('readers with the tenant metadata', () => {
         received: 'Mapped',
       },
     ])
+  })
+
+  it('normalise a subform row picklist read as text when the row metadata is given', () => {
+    const rows = [
+      {
+        api_name: 'Installment_Status',
+        data_type: 'picklist',
+        pick_list_values: [{ display_value: 'Settled', actual_value: 'Paid' }],
+      },
+    ]
+    const map = withFieldMetadata(usd, realSchoolFields, { subforms: { Payment_Schedule: rows } })
+    const record = {
+      ...registrationRecord,
+      Payment_Schedule: [
+        { Installment_No: 1, Due_Date: '2024-10-01', Installment_Amount: 10, Installment_Status: 'Settled' },
+      ],
+    }
+    expect(readZohoRecord('registration', record, map)._unsafeUnwrap().paymentSchedule?.[0]?.status).toBe(
+      'Paid',
+    )
+    expect(readZohoRecord('registration', record, usd)._unsafeUnwrap().paymentSchedule?.[0]?.status).toBe(
+      'Settled',
+    )
   })
 
   it('leave modules without metadata and the given map unchanged', () => {

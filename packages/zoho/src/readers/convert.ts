@@ -45,7 +45,8 @@ export function compileField(
     case 'date':
       return (raw) => (raw === '' ? null : raw)
     case 'text': {
-      // A picklist read as text keeps the stored value whichever of label and value the record carries.
+      // A picklist read as text keeps one form of each renamed option (stored by default), whichever of
+      // label and stored value the record carries.
       const normalize = compileOptionNormalizer(spec.options, spec.optionForm)
       return (raw) => {
         if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw)

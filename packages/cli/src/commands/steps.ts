@@ -1,0 +1,29 @@
+import type { CliContext } from '../context.ts'
+import type { Io } from '../output.ts'
+import { EXIT, json, table } from '../output.ts'
+
+/** `edusync steps list`: the registered steps in their fixed execution order. */
+export function stepsListCommand(ctx: CliContext, io: Io, asJson: boolean): number {
+  const steps = ctx.runner.steps.map((step, index) => ({
+    order: step.kind === 'separate' ? null : index + 1,
+    name: step.name,
+    kind: step.kind ?? 'ordered',
+    description: step.description,
+    options: step.options ?? {},
+  }))
+  if (asJson) io.out(json(steps))
+  else {
+    io.out(
+      table(
+        steps.map((s) => [s.order === null ? '-' : String(s.order), s.name, s.kind, s.description]),
+        ['#', 'step', 'kind', 'description'],
+      ),
+    )
+    const options = steps.flatMap((s) =>
+      Object.entries(s.options).map(([k, v]) => `  --${k}  (${s.name}) ${v}`),
+    )
+    if (options.length > 0) io.out(`\nstep options:\n${[...new Set(options)].join('\n')}`)
+    if (!ctx.config.zoho) io.out('\n(Zoho pull steps appear when Zoho is configured: ZOHO_CLIENT_ID, ...)')
+  }
+  return EXIT.ok
+}

@@ -1,0 +1,184 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { migrateCommand } from './commands/migrate.ts'
+import { parkedListCommand, parkedReplayCommand } from './commands/parked.ts'
+import { runsListCommand, runsShowCommand } from './commands/runs.ts'
+import { stepsListCommand } from './commands/steps.ts'
+import type { SyncOptions } from './commands/sync.ts'
+import { syncCommand } from './commands/sync.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import type { CliContext } from './context.ts'
+import { openContext } from './context.ts'
+import type { Io } from './output.ts'
+import { EXIT } from './output.ts'
+
+/** How {@link run} is wired to the outside world (tests pass their own). */
+export interface RunOptions {
+  readonly env?: NodeJS.ProcessEnv
+  readonly cwd?: string
+  readonly io?: Io
+  /** Fires on Ctrl-C: the sync stops between batches and records the run as interrupted. */
+  readonly signal?: AbortSignal
+}
+
+const positiveInt = (name: string) => (value: string) => {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name}: expected a positive integer`)
+  return n
+}
+
+/**
+ * Runs the `edusync` command line and returns its exit code: 0 done, 1 failures recorded, 2 bad usage or
+ * configuration (nothing run). Results go to stdout (`--json` for scripts), progress and errors to stderr.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await run(process.argv.slice(2))
+ * ```
+ */
+export async function run(argv: readonly string[], options: RunOptions = {}): Promise<number> {
+  const env = options.env ?? process.env
+  const cwd = options.cwd ?? process.cwd()
+  const io: Io = options.io ?? {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    interactive: process.stderr.isTTY === true,
+  }
+  const signal = options.signal ?? interruptSignal(io)
+  let code: number = EXIT.ok
+  let context: CliContext | undefined
+
+  const program = new Command('edusync')
+    .description(
+      'Keep Zoho CRM, Moodle and QuickBooks in agreement: run sync steps, inspect runs and parked records.',
+    )
+    .option(
+      '-c, --config <file>',
+      'configuration file (JSON); default EDUSYNC_CONFIG or ./edusync.config.json',
+    )
+    .option('-t, --tenant <slug>', 'tenant to work on (overrides the configuration)')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .addHelpText(
+      'after',
+      `
+Configuration: a JSON file { "tenant", "store": { "dataDir" | "connectionString", "schema" }, "zoho": { ... } }
+with environment variables over it: EDUSYNC_TENANT, DATABASE_URL, EDUSYNC_DATA_DIR, EDUSYNC_PG_SCHEMA,
+ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_DC, ZOHO_ACCOUNTS_URL, ZOHO_DEFAULT_CURRENCY.
+Without a store, records live in embedded PGlite under .data/edusync.
+
+Exit codes: 0 done, 1 failures recorded, 2 bad usage or configuration.`,
+    )
+
+  const globals = () => program.opts<{ config?: string; tenant?: string; json?: boolean }>()
+  const open = (): CliContext => {
+    const g = globals()
+    const config = loadConfig({
+      file: g.config,
+      env: g.tenant ? { ...env, EDUSYNC_TENANT: g.tenant } : env,
+      cwd,
+    })
+    context = openContext(config)
+    return context
+  }
+  const action =
+    <A extends unknown[]>(fn: (ctx: CliContext, asJson: boolean, ...args: A) => Promise<number> | number) =>
+    async (...args: A) => {
+      code = await fn(open(), globals().json === true, ...args)
+    }
+
+  program
+    .command('migrate')
+    .description('apply pending Store migrations')
+    .action(action((ctx, asJson) => migrateCommand(ctx, io, asJson)))
+
+  program
+    .command('steps')
+    .description('the sync steps')
+    .command('list')
+    .description('list the steps in their fixed execution order')
+    .action(action((ctx, asJson) => stepsListCommand(ctx, io, asJson)))
+
+  program
+    .command('sync')
+    .description('run the steps in order, recording every run')
+    .option('--from-step <step>', 'start from this step (and run every later one)')
+    .option('--only <step...>', 'run only these steps')
+    .option('--start <YYYY-MM-01>', 'first month (inclusive, the first of a month)')
+    .option('--end <YYYY-MM-01>', 'end month (exclusive, the first of a month)')
+    .addOption(
+      new Option('--year <year>', 'year to process when no --start/--end (default: this year)').argParser(
+        positiveInt('--year'),
+      ),
+    )
+    .option('--full', 'pull everything, not only what changed since the last pull')
+    .option('--dry-run', 'print the steps and months that would run, and run nothing')
+    .option('--continue-on-error', 'go on with the next step when one fails')
+    .option('--resume <run-id>', 'resume a failed or interrupted steps run from the step that did not finish')
+    .action(action((ctx, asJson, opts: SyncOptions) => syncCommand(ctx, io, opts, asJson, signal)))
+
+  const runs = program.command('runs').description('recorded runs')
+  runs
+    .command('list')
+    .description('recent runs, newest first')
+    .option('--step <step>', 'only runs of this step')
+    .option('--status <status>', 'only runs with this status (pending, running, completed, failed)')
+    .addOption(new Option('--limit <n>', 'how many').default(20).argParser(positiveInt('--limit')))
+    .action(
+      action((ctx, asJson, opts: { step?: string; status?: string; limit: number }) =>
+        runsListCommand(ctx, io, opts, asJson),
+      ),
+    )
+  runs
+    .command('show')
+    .description('one run: counts, parameters, error')
+    .argument('<id>', 'run id')
+    .action(action((ctx, asJson, id: string) => runsShowCommand(ctx, io, id, asJson)))
+
+  const parked = program.command('parked').description('records waiting for a parent (DEFERRED)')
+  parked
+    .command('list')
+    .description('parked records and what each waits for')
+    .option('--entity <entity>', 'only this entity')
+    .addOption(new Option('--limit <n>', 'how many').default(50).argParser(positiveInt('--limit')))
+    .action(
+      action((ctx, asJson, opts: { entity?: string; limit: number }) =>
+        parkedListCommand(ctx, io, opts, asJson),
+      ),
+    )
+  parked
+    .command('replay')
+    .description('replay parked records whose parents have arrived')
+    .option('--entity <entity>', 'only this entity')
+    .action(action((ctx, asJson, opts: { entity?: string }) => parkedReplayCommand(ctx, io, opts, asJson)))
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const done = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code)
+      return done ? EXIT.ok : EXIT.usage
+    }
+    if (error instanceof ConfigError) {
+      io.err(`edusync: ${error.message}`)
+      return EXIT.usage
+    }
+    io.err(`edusync: ${error instanceof Error ? error.message : String(error)}`)
+    return EXIT.failures
+  } finally {
+    await context?.close()
+  }
+  return code
+}
+
+/** Ctrl-C once: stop between batches and record the run as interrupted. Twice: leave at once. */
+function interruptSignal(io: Io): AbortSignal {
+  const controller = new AbortController()
+  process.once('SIGINT', () => {
+    io.err('interrupting: finishing the current batch (Ctrl-C again to quit at once)')
+    controller.abort(new Error('interrupted (SIGINT)'))
+    process.once('SIGINT', () => process.exit(130))
+  })
+  return controller.signal
+}

@@ -1,0 +1,54 @@
+import type { StepEvent } from '@edusync/core/steps'
+import cliProgress from 'cli-progress'
+import type { Io } from './output.ts'
+
+/**
+ * Shows step progress on stderr: a bar per step with counts and rate on a terminal (cli-progress), and a
+ * line per step start and end otherwise (logs, CI), so stdout stays clean for `--json`.
+ */
+export function progressReporter(io: Io): { onEvent: (event: StepEvent) => void; stop: () => void } {
+  let bar: cliProgress.SingleBar | undefined
+  let started = 0
+  const stopBar = () => {
+    bar?.stop()
+    bar = undefined
+  }
+  return {
+    onEvent(event) {
+      if (event.type === 'start') {
+        started = Date.now()
+        if (io.interactive) {
+          bar = new cliProgress.SingleBar(
+            {
+              format: `{step} [{bar}] {value} records | {rate}/s`,
+              stream: process.stderr,
+              hideCursor: true,
+              clearOnComplete: false,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+          bar.start(0, 0, { step: event.step, rate: '0' })
+        } else io.err(`step ${event.index + 1}/${event.of} ${event.step}: started`)
+      } else if (event.type === 'progress') {
+        const seconds = Math.max(0.001, (Date.now() - started) / 1000)
+        const rate = Math.round(event.done / seconds).toString()
+        if (bar) {
+          bar.setTotal(Math.max(event.total ?? event.done, event.done))
+          bar.update(event.done, { step: event.step, rate })
+        }
+      } else {
+        stopBar()
+        const { outcome } = event
+        const c = outcome.counts
+        const counts = c
+          ? ` (${c.total} records: ${c.new} new, ${c.updated} updated, ${c.unchanged} unchanged, ${c.invalid} invalid, ${c.deferred} deferred, ${c.error} error)`
+          : ''
+        const seconds = ((Date.now() - started) / 1000).toFixed(1)
+        io.err(
+          `${outcome.step}: ${outcome.status} in ${seconds} s${counts}${outcome.error ? `: ${outcome.error}` : ''}`,
+        )
+      }
+    },
+    stop: stopBar,
+  }
+}

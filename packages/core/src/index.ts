@@ -15,10 +15,12 @@ export {
   installment,
   learningOutcome,
   payment,
+  paymentKind,
   program,
   registration,
   registrationStatus,
   schoolClass,
+  signedPaymentAmount,
   student,
   studentStatus,
   teacher,
@@ -86,7 +88,7 @@ export type { StreamProgress, StreamResult, SyncStreamInput } from './sync/sync-
 export type { DefineEntityOptions, EntityDefinition, RecordOf } from './types/entity.ts'
 export { defineEntity } from './types/entity.ts'
 export type { Money } from './types/money.ts'
-export { money, moneyOf } from './types/money.ts'
+export { money, moneyOf, positiveMoney } from './types/money.ts'
 export type { EntityName, TenantId } from './types/primitives.ts'
 export {
   externalId,

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check'
 import type { CanonicalEntityName } from '../index.ts'
-import { classStatus, gradeLetter, registrationStatus, studentStatus } from '../index.ts'
+import { classStatus, gradeLetter, paymentKind, registrationStatus, studentStatus } from '../index.ts'
 import { pool } from './samples.ts'
 
 /** Marks a field that must be absent from the record (not `undefined`, not `null`: missing). */
@@ -40,6 +40,12 @@ const money = fc.record({
 })
 
 const optionalMoney = fc.oneof(nullish, money)
+
+/** A payment's amount is strictly positive (the `kind` says which way the money went). */
+const positiveMoney = fc.record({
+  minor: fc.oneof(fc.constantFrom(1, 100), fc.integer({ min: 1, max: 1_000_000_000 })),
+  currency: fc.constantFrom('USD', 'TRY', 'EUR', 'GBP'),
+})
 
 const email = fc.constantFrom(
   'ali@example.com',
@@ -185,7 +191,8 @@ export const fieldValues: Readonly<Record<CanonicalEntityName, FieldArbs>> = {
     code: optionalText,
     registrationId: ref('registration'),
     studentId: optionalRef('student'),
-    amount: money,
+    kind: fc.oneof(nullish, enumOf(paymentKind.options)),
+    amount: positiveMoney,
     paymentDate: isoDate,
     method: optionalText,
     type: optionalText,

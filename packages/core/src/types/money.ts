@@ -26,6 +26,18 @@ export const money = z.object({
     .pipe(z.string().regex(/^[A-Z]{3}$/, { message: 'expected a three-letter ISO-4217 currency code' })),
 })
 
+/**
+ * Zod schema for an amount that must be greater than zero (a payment received, an invoice line): the
+ * direction of the money is said by the record (e.g. a payment's `kind`), never by a minus sign.
+ * Zero and negative amounts break rule `positive_amount`, reported on the money field itself so the
+ * person fixing the record sees the whole amount with its currency.
+ */
+export const positiveMoney = money.refine((value) => value.minor > 0, {
+  message:
+    'expected an amount greater than zero; money going back is recorded with kind "refund" or "reversal" and a positive amount',
+  params: { rule: 'positive_amount' },
+})
+
 /** Builds a {@link Money} from integer minor units. */
 export function moneyOf(minor: number, currency: string): Money {
   return { minor, currency: currency.toUpperCase() }

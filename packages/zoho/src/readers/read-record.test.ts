@@ -313,6 +313,22 @@ describe('readZohoRecord: payment, grade', () => {
     ])
   })
 
+  // Issue 8.1: a Payment_Amount of "-500$" was read as a payment of -500 USD and stored.
+  it.each(['-500$', '$ -1,500.50', '-500 USD', '0$'])(
+    'reports a Payment_Amount of %j as INVALID, naming the field, rule and value',
+    (amount) => {
+      const error = readZohoRecord(
+        'payment',
+        { ...paymentRecord, Payment_Amount: amount },
+        usd,
+      )._unsafeUnwrapErr()
+      expect(error.issues).toEqual([
+        expect.objectContaining({ path: 'Payment_Amount', rule: 'positive_amount', received: amount }),
+      ])
+      expect(error.message).toContain(`Payment_Amount: expected an amount greater than zero`)
+    },
+  )
+
   it('reads a grade with its learning outcomes', () => {
     expect(readZohoRecord('grade', gradeRecord)._unsafeUnwrap()).toEqual({
       id: '6493490000008001701',

@@ -14,6 +14,7 @@ export {
   gradeLetter,
   installment,
   learningOutcome,
+  learningOutcomeScore,
   payment,
   paymentKind,
   program,

@@ -82,8 +82,8 @@ const learningOutcome = fc.record(
     definition: fc.oneof(fc.constant(null), fc.constantFrom('', 'Define', 'define')),
     score: fc.oneof(
       fc.constant(null),
-      fc.constantFrom(0, 1, 2),
-      fc.double({ noNaN: true, noDefaultInfinity: true, min: -100, max: 100 }).map(noNegativeZero),
+      fc.constantFrom(0, 1, 2, 4),
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: 0, max: 4 }).map(noNegativeZero),
     ),
     feedback: fc.oneof(fc.constant(null), fc.constantFrom('', 'ok', 'OK')),
   },

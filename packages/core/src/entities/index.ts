@@ -11,7 +11,7 @@ import { unit } from './unit.ts'
 
 export { classStatus, schoolClass } from './class.ts'
 export { enrollment } from './enrollment.ts'
-export { grade, gradeLetter, learningOutcome } from './grade.ts'
+export { grade, gradeLetter, learningOutcome, learningOutcomeScore } from './grade.ts'
 export { payment, paymentKind, signedPaymentAmount } from './payment.ts'
 export { program } from './program.ts'
 export { installment, registration, registrationStatus } from './registration.ts'

@@ -350,6 +350,26 @@ describe('readZohoRecord: payment, grade', () => {
     })
   })
 
+  // Issue 8.2: an LO_Score of 150 was stored.
+  it.each([150, '150', -5])(
+    'reports an LO_Score of %j outside the 0-4 scale by its subform path',
+    (score) => {
+      const lo = [{ ...gradeRecord.Learning_Outcomes_Assessm[0], LO_Score: score }]
+      const error = readZohoRecord('grade', {
+        ...gradeRecord,
+        Learning_Outcomes_Assessm: lo,
+      })._unsafeUnwrapErr()
+      expect(error.issues).toEqual([
+        {
+          path: 'Learning_Outcomes_Assessm.0.LO_Score',
+          rule: 'score_range',
+          message: 'expected a learning-outcome score from 0 to 4 (the BTEC scale)',
+          received: score,
+        },
+      ])
+    },
+  )
+
   it('reports a grade letter outside the picklist and an over-long LO title', () => {
     const lo = [{ ...gradeRecord.Learning_Outcomes_Assessm[0], LO_Title: 'x'.repeat(101) }]
     expect(

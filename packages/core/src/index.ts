@@ -48,6 +48,7 @@ export { canonicalJson } from './fingerprint/canonical-json.ts'
 export type { Fingerprint } from './fingerprint/fingerprint.ts'
 export { changedFields, fingerprint, fingerprintInput, isFingerprint } from './fingerprint/fingerprint.ts'
 export { orderEntities } from './order/dependency-orderer.ts'
+export { blankAsNull, isBlank } from './parse/blank.ts'
 export { parseRecord } from './parse/parse-record.ts'
 export { trackRun } from './runs/track-run.ts'
 export type { MemoryStoreOptions } from './store/memory-store.ts'
@@ -96,6 +97,7 @@ export {
   isoDate,
   isoInstant,
   optionalDate,
+  optionalEmail,
   optionalRef,
   optionalText,
   text,

@@ -1,6 +1,6 @@
 /**
  * fast-check arbitraries of valid, already-canonical values for every synced field of every shipped
- * entity, covering the value kinds that fingerprints must tell apart: absent, `null`, `""`, `0`, case-only
+ * entity, covering the value kinds that fingerprints must tell apart: absent, `null`, `0`, case-only
  * variants, nested objects with missing keys, and arrays. {@link ABSENT} means "delete the key".
  */
 import fc from 'fast-check'
@@ -25,8 +25,16 @@ const requiredText = fc.oneof(
   fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.length > 0 && s.trim() === s),
 )
 
-/** `optionalText`: absent, null, "", whitespace and any string (not trimmed). */
-const optionalText = fc.oneof(nullish, fc.constantFrom('', ' ', '0'), cased, fc.string({ maxLength: 12 }))
+// A blank string is not a canonical value of an optional field: it reads as null (issue 8.3).
+const notBlank = (s: string) => s.trim() !== ''
+
+/** `optionalText`: absent, null and any non-blank string (not trimmed: " a" and "a" differ). */
+const optionalText = fc.oneof(
+  nullish,
+  fc.constantFrom(' a', '0', '-'),
+  cased,
+  fc.string({ maxLength: 12 }).filter(notBlank),
+)
 
 const isoDate = fc
   .date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2040-12-31T00:00:00Z'), noInvalidDate: true })
@@ -69,7 +77,7 @@ const installment = fc.record(
     number: fc.integer({ min: 1, max: 24 }),
     dueDate: isoDate,
     amount: money,
-    status: fc.oneof(fc.constant(null), fc.constantFrom('', 'due', 'Due', 'paid')),
+    status: fc.oneof(fc.constant(null), fc.constantFrom('due', 'Due', 'paid')),
     paidDate: fc.oneof(fc.constant(null), isoDate),
   },
   { requiredKeys: ['number', 'dueDate', 'amount'] },
@@ -78,14 +86,18 @@ const installment = fc.record(
 const learningOutcome = fc.record(
   {
     code: fc.constantFrom('LO1', 'lo1', 'LO2', 'LO3'),
-    title: fc.oneof(fc.constant(null), fc.constantFrom('', 'Plan', 'plan'), fc.string({ maxLength: 100 })),
-    definition: fc.oneof(fc.constant(null), fc.constantFrom('', 'Define', 'define')),
+    title: fc.oneof(
+      fc.constant(null),
+      fc.constantFrom('Plan', 'plan'),
+      fc.string({ maxLength: 100 }).filter(notBlank),
+    ),
+    definition: fc.oneof(fc.constant(null), fc.constantFrom('Define', 'define')),
     score: fc.oneof(
       fc.constant(null),
       fc.constantFrom(0, 1, 2, 4),
       fc.double({ noNaN: true, noDefaultInfinity: true, min: 0, max: 4 }).map(noNegativeZero),
     ),
-    feedback: fc.oneof(fc.constant(null), fc.constantFrom('', 'ok', 'OK')),
+    feedback: fc.oneof(fc.constant(null), fc.constantFrom('ok', 'OK')),
   },
   { requiredKeys: ['code'] },
 )

@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { blankAsNull } from '../parse/blank.ts'
 import { defineEntity } from '../types/entity.ts'
 import { externalId, optionalDate, optionalText } from '../types/primitives.ts'
 
@@ -20,7 +21,10 @@ export const learningOutcomeScore = z
 /** One learning-outcome row of a grade (a criterion's assessment); `score` is on the 0-4 BTEC scale. */
 export const learningOutcome = z.object({
   code: z.string().trim().min(1, { message: 'expected a learning-outcome code' }),
-  title: z.string().max(100, { message: 'expected a title of at most 100 characters' }).nullable().optional(),
+  title: z.preprocess(
+    blankAsNull,
+    z.string().max(100, { message: 'expected a title of at most 100 characters' }).nullable().optional(),
+  ),
   definition: optionalText,
   score: learningOutcomeScore.nullable().optional(),
   feedback: optionalText,

@@ -1,6 +1,13 @@
 import * as z from 'zod'
 import { defineEntity } from '../types/entity.ts'
-import { externalId, optionalDate, optionalRef, optionalText, text } from '../types/primitives.ts'
+import {
+  externalId,
+  optionalDate,
+  optionalEmail,
+  optionalRef,
+  optionalText,
+  text,
+} from '../types/primitives.ts'
 
 /** Lifecycle status of a student, normalised from the CRM's picklist (OneRoster-style `active`, …). */
 export const studentStatus = z.enum([
@@ -24,8 +31,8 @@ export const student = defineEntity({
     firstName: text,
     lastName: text,
     displayName: optionalText,
-    email: z.email({ message: 'expected an e-mail address' }).nullable().optional(),
-    academicEmail: z.email({ message: 'expected an e-mail address' }).nullable().optional(),
+    email: optionalEmail,
+    academicEmail: optionalEmail,
     phone: optionalText,
     birthDate: optionalDate,
     gender: optionalText,

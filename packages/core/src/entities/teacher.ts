@@ -1,6 +1,5 @@
-import * as z from 'zod'
 import { defineEntity } from '../types/entity.ts'
-import { externalId, optionalText, text } from '../types/primitives.ts'
+import { externalId, optionalEmail, optionalText, text } from '../types/primitives.ts'
 
 /** A teacher (instructor). */
 export const teacher = defineEntity({
@@ -8,8 +7,8 @@ export const teacher = defineEntity({
   shape: {
     id: externalId,
     name: text,
-    email: z.email({ message: 'expected an e-mail address' }).nullable().optional(),
-    academicEmail: z.email({ message: 'expected an e-mail address' }).nullable().optional(),
+    email: optionalEmail,
+    academicEmail: optionalEmail,
     phone: optionalText,
   },
 })

@@ -202,14 +202,20 @@ describe('normalisation', () => {
     },
   )
 
-  it('trims required text but keeps optional text as given ("" and " " are values)', () => {
+  it('trims required text, keeps non-blank optional text as given and reads blank optional text as null', () => {
     const parsed = parseRecord(entities.student, {
       ...sample('student'),
       firstName: '  Ayşe ',
+      displayName: ' Ayşe Y. ',
       phone: ' ',
       gender: '',
     })
-    expect(parsed._unsafeUnwrap()).toMatchObject({ firstName: 'Ayşe', phone: ' ', gender: '' })
+    expect(parsed._unsafeUnwrap()).toMatchObject({
+      firstName: 'Ayşe',
+      displayName: ' Ayşe Y. ',
+      phone: null,
+      gender: null,
+    })
   })
 
   it('keeps an absent optional field absent and null as null', () => {

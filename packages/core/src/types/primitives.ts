@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { blankAsNull } from '../parse/blank.ts'
 
 /**
  * Tenant identifier: one school (or one school group's member). Every Store call is scoped by it.
@@ -74,14 +75,23 @@ export const externalId = z.preprocess(
     .max(200, { message: 'expected an id of at most 200 characters' }),
 )
 
-/** An optional, nullable reference id (`null` = no reference). */
-export const optionalRef = externalId.nullable().optional()
+/** An optional, nullable reference id (`null` = no reference; a blank string reads as `null`). */
+export const optionalRef = z.preprocess(blankAsNull, externalId.nullable().optional())
 
 /** A non-empty trimmed string. */
 export const text = z.string().trim().min(1, { message: 'expected a non-empty string' })
 
-/** Optional free text: absent, `null`, or a string (empty allowed: `""` and `null` are different values). */
-export const optionalText = z.string().nullable().optional()
+/**
+ * Optional free text: absent, `null`, or a string kept as given (not trimmed). A blank string (empty or
+ * whitespace-only) reads as `null`: a CRM's empty field means "no value" (see {@link blankAsNull}).
+ */
+export const optionalText = z.preprocess(blankAsNull, z.string().nullable().optional())
 
-/** Optional calendar date. */
-export const optionalDate = isoDate.nullable().optional()
+/** Optional calendar date `YYYY-MM-DD`; a blank string reads as `null`. */
+export const optionalDate = z.preprocess(blankAsNull, isoDate.nullable().optional())
+
+/** Optional e-mail address; a blank string reads as `null`, anything else must be an address. */
+export const optionalEmail = z.preprocess(
+  blankAsNull,
+  z.email({ message: 'expected an e-mail address' }).nullable().optional(),
+)

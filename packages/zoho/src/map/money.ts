@@ -1,4 +1,5 @@
 import type { Money } from '@edusync/core'
+import { isBlank } from '@edusync/core'
 import { ZOHO_NONE } from '../readers/zoho-none.ts'
 
 /** Currency symbols understood in money text unless a field map says otherwise. */
@@ -175,7 +176,7 @@ export type MoneyParse =
 
 /**
  * Reads a Zoho money value into integer minor units. The rule:
- * 1. `null`, `undefined`, `""` and Zoho's `-None-` are `null`.
+ * 1. `null`, `undefined`, blank text (`""`, whitespace only; core's `isBlank`) and Zoho's `-None-` are `null`.
  * 2. A JSON number (a Zoho currency field) is an amount in major units of `fallbackCurrency` (the
  *    record's currency field, else the tenant's default currency).
  * 3. Text is an optional sign, an optional currency marker before or after the amount (an ISO code such as
@@ -190,7 +191,7 @@ export function parseMoney(
   fallbackCurrency: string | undefined,
   symbols: Readonly<Record<string, string>> = defaultCurrencySymbols,
 ): MoneyParse {
-  if (value === null || value === undefined || value === '' || value === ZOHO_NONE)
+  if (value === null || value === undefined || value === ZOHO_NONE || isBlank(value))
     return { ok: true, value: null }
   let sign = ''
   let integer: string

@@ -1,4 +1,5 @@
 import type { ParseIssue } from '@edusync/core'
+import { blankAsNull, isBlank } from '@edusync/core'
 import { defaultCurrencySymbols, parseMoney } from '../map/money.ts'
 import { compileOptionNormalizer, compilePicklist, UNMAPPED } from '../map/picklist-translation.ts'
 import type { FieldSpec } from '../map/types.ts'
@@ -41,9 +42,11 @@ export function compileField(
   symbols: Readonly<Record<string, string>> = defaultCurrencySymbols,
 ): Converter {
   switch (spec.kind) {
+    // Blank values (`""`, whitespace only: Zoho's empty merge fields) read as null through core's one
+    // rule, `blankAsNull`; for a text field core's optional primitives apply the same rule.
     case 'id':
     case 'date':
-      return (raw) => (raw === '' ? null : raw)
+      return blankAsNull
     case 'text': {
       // A picklist read as text keeps one form of each renamed option (stored by default), whichever of
       // label and stored value the record carries.
@@ -55,7 +58,7 @@ export function compileField(
     }
     case 'lookup':
       return (raw, _ctx, path, issues) => {
-        if (raw === null || raw === '') return null
+        if (raw === null || isBlank(raw)) return null
         if (typeof raw === 'string') return raw
         if (typeof raw === 'number' && Number.isSafeInteger(raw)) return String(raw)
         if (isRecord(raw) && (typeof raw.id === 'string' || typeof raw.id === 'number')) return String(raw.id)
@@ -69,18 +72,19 @@ export function compileField(
       }
     case 'boolean':
       return (raw, _ctx, path, issues) => {
-        if (raw === null || raw === '' || typeof raw === 'boolean') return raw === '' ? null : raw
+        if (raw === null || isBlank(raw)) return null
+        if (typeof raw === 'boolean') return raw
         if (raw === 'true' || raw === 'false') return raw === 'true'
         return issue(issues, path, 'boolean', 'expected true or false', raw)
       }
     case 'integer':
       return (raw) => {
-        if (raw === '') return null
+        if (isBlank(raw)) return null
         return typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : raw
       }
     case 'number':
       return (raw) => {
-        if (raw === '') return null
+        if (isBlank(raw)) return null
         const m = typeof raw === 'string' ? /^\s*(-?\d+(?:\.\d+)?)\s*%?\s*$/.exec(raw) : null
         return m ? Number(m[1]) : raw
       }
@@ -108,7 +112,7 @@ export function compileField(
       const known = Object.keys(spec.values ?? {}).join(', ')
       const untranslated = new Set(picklist.unmapped.flatMap((o) => [o.actual, o.display]))
       return (raw, _ctx, path, issues) => {
-        if (raw === null || raw === '') return null
+        if (raw === null || isBlank(raw)) return null
         if (typeof raw !== 'string')
           return issue(issues, path, 'picklist', `expected a picklist value (one of: ${known})`, raw)
         const value = picklist.translate(raw)
@@ -155,7 +159,7 @@ export function compileField(
         let failed = false
         for (const [code, zoho] of pairs) {
           const value = noneAsNull(raw[zoho])
-          if (value === undefined || value === null || value === '') continue
+          if (value === undefined || value === null || isBlank(value)) continue
           if (typeof value !== 'string') {
             failed = true
             issue(issues, zoho, 'criteria', 'expected the criterion description as text', value)

@@ -73,6 +73,27 @@ describe('readZohoRecord: student', () => {
     expect(error.message).toContain('"Freezing" is not a known value of Status')
   })
 
+  // Issue 8.3: `Email=""` made the student INVALID although the e-mail is optional.
+  it('reads blank optional text, e-mail, phone, date and lookup fields as null', () => {
+    const read = readZohoRecord('student', {
+      ...studentRecord,
+      Email: '',
+      Academic_Email: '  ',
+      Phone_Number: ' ',
+      Birth_Date: '',
+      Gender: '\t',
+      Program: '',
+    })
+    expect(read._unsafeUnwrap()).toMatchObject({
+      email: null,
+      academicEmail: null,
+      phone: null,
+      birthDate: null,
+      gender: null,
+      programId: null,
+    })
+  })
+
   it('rejects a body that is not a record', () => {
     expect(issuesOf(readZohoRecord('student', ['x']))).toEqual([
       { path: '', rule: 'invalid_type', message: 'expected a BTEC_Students record object', received: ['x'] },
@@ -251,6 +272,12 @@ describe('readZohoRecord: registration', () => {
         },
       ],
     })
+  })
+
+  it('reads blank subform dates and text as null (issue 8.3)', () => {
+    const rows = [{ ...registrationRecord.Payment_Schedule[1], Paid_Date: ' ', Installment_Status: '' }]
+    const read = readZohoRecord('registration', { ...registrationRecord, Payment_Schedule: rows }, usd)
+    expect(read._unsafeUnwrap().paymentSchedule?.[0]).toMatchObject({ paidDate: null, status: null })
   })
 
   it('reports subform rows by Zoho path', () => {

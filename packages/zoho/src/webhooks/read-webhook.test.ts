@@ -63,7 +63,8 @@ describe('readZohoWebhook', () => {
       programPrice: { minor: 440000, currency: 'USD' },
       discount: false,
       discountPercent: null,
-      intake: '',
+      // A blank merge field is "no value", like null (issue 8.3).
+      intake: null,
     })
   })
 

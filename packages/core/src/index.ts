@@ -50,6 +50,15 @@ export { changedFields, fingerprint, fingerprintInput, isFingerprint } from './f
 export { orderEntities } from './order/dependency-orderer.ts'
 export { blankAsNull, isBlank } from './parse/blank.ts'
 export { parseRecord } from './parse/parse-record.ts'
+export type { UnsafeText, UnsafeTextRule } from './parse/text-safety.ts'
+export {
+  escapeUnsafeText,
+  findUnsafeText,
+  isSafeText,
+  unsafeTextIssues,
+  unsafeTextMessage,
+  withSafeText,
+} from './parse/text-safety.ts'
 export { trackRun } from './runs/track-run.ts'
 export type { MemoryStoreOptions } from './store/memory-store.ts'
 export { createMemoryStore } from './store/memory-store.ts'
@@ -74,6 +83,7 @@ export type {
   SyncRunUpdate,
   WriteEffect,
 } from './store/store.ts'
+export { unsafeTextInEvent, unsafeTextInWrite } from './store/write-text.ts'
 export type { RecordOutcome, SyncStatus } from './sync/outcome.ts'
 export { countOutcomes } from './sync/outcome.ts'
 export type {

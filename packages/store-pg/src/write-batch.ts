@@ -1,5 +1,5 @@
 import type { BatchChanges, EntityName, TenantId, WriteEffect } from '@edusync/core'
-import { isFingerprint, StoreError } from '@edusync/core'
+import { isFingerprint, StoreError, unsafeTextInWrite } from '@edusync/core'
 import { copyField } from './copy-text.ts'
 import type { SqlExecutor, SqlSession } from './executor/executor.ts'
 import type { RecordsSql } from './sql/records-sql.ts'
@@ -7,11 +7,6 @@ import { reasonOf, sqlState } from './to-store-error.ts'
 
 /** How a (tenant, entity) pair is written: COPY while it is being loaded from empty, upserts after. */
 type LoadMode = 'copy' | 'upsert'
-
-// A JSON escape of NUL: `\u0000` after an even number of backslashes (an odd number escapes the
-// backslash itself). The `json` column accepts it from COPY, but the upsert's json_to_recordset cannot
-// turn it into text and refuses the batch; the COPY path refuses it too, so both paths accept the same data.
-const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/
 
 // Below this many rows the COPY protocol's extra round trips cost more than they save.
 const COPY_MIN_ROWS = 500
@@ -52,13 +47,7 @@ export function createBatchWriter(executor: SqlExecutor, sql: RecordsSql, retrie
   async function copyInsert(tenant: TenantId, entity: EntityName, changes: BatchChanges) {
     const t = copyField(tenant)
     const e = copyField(entity)
-    const docs = changes.upserts.map((w) => {
-      const json = JSON.stringify(w.data)
-      if (json.includes('\\u0000') && NUL_ESCAPE.test(json)) {
-        throw new StoreError('Invalid', `${entity} ${w.id}: data contains a NUL character (\\u0000)`)
-      }
-      return json
-    })
+    const docs = changes.upserts.map((w) => JSON.stringify(w.data))
     const lines = (function* () {
       for (const [n, w] of changes.upserts.entries()) {
         yield `${t}\t${e}\t${copyField(w.id)}\t${w.fingerprint}\t${copyField(docs[n] ?? '')}\n`
@@ -148,6 +137,11 @@ function validate(entity: EntityName, changes: BatchChanges): void {
     if (!isFingerprint(write.fingerprint)) {
       throw new StoreError('Invalid', `${entity} ${write.id}: malformed fingerprint`)
     }
+    // NUL and lone surrogates: the COPY path's `json` column would take their escapes while the upsert
+    // path refuses them (and a lone surrogate in an id would be stored as U+FFFD); refusing them here
+    // gives both paths, and every other Store, the same answer.
+    const unsafe = unsafeTextInWrite(entity, write)
+    if (unsafe) throw unsafe
   }
 }
 

@@ -1,3 +1,5 @@
+import { escapeUnsafeText, withSafeText } from '../parse/text-safety.ts'
+
 /**
  * One problem with one field of an input record: where it is, which rule it broke, and what was received,
  * so a person can find and fix the source record.
@@ -13,7 +15,11 @@ export interface ParseIssue {
   readonly rule: string
   /** Human-readable explanation, e.g. `"expected a calendar date YYYY-MM-DD"`. */
   readonly message: string
-  /** The value that was received at that path (`undefined` when the field was absent). */
+  /**
+   * The value that was received at that path (`undefined` when the field was absent). Text no Store can
+   * hold (NUL characters, lone surrogates) appears with those characters written as `\uXXXX` escapes, so
+   * an issue can always be logged, answered and stored (e.g. in a webhook's remembered reply).
+   */
   readonly received: unknown
 }
 
@@ -21,17 +27,31 @@ export interface ParseIssue {
 export class ParseError extends Error {
   override readonly name = 'ParseError'
   readonly reason = 'Invalid' as const
+  /** Every issue found. */
+  readonly issues: readonly ParseIssue[]
+  /** The record's id, when it could be read. */
+  readonly recordId: string | undefined
 
   constructor(
     /** The entity the record was parsed as. */
     readonly entity: string,
-    /** Every issue found. */
-    readonly issues: readonly ParseIssue[],
-    /** The record's id, when it could be read. */
-    readonly recordId?: string,
+    issues: readonly ParseIssue[],
+    recordId?: string,
   ) {
-    super(formatIssues(entity, issues, recordId))
+    // Every reader (core's and the adapters') builds its error here, so this is the one place where
+    // received values and ids are made safe to store: see text-safety.ts.
+    const safeIssues = issues.map(safeIssue)
+    const safeId = recordId === undefined ? undefined : escapeUnsafeText(recordId)
+    super(formatIssues(entity, safeIssues, safeId))
+    this.issues = safeIssues
+    this.recordId = safeId
   }
+}
+
+function safeIssue(issue: ParseIssue): ParseIssue {
+  const received = withSafeText(issue.received)
+  const message = escapeUnsafeText(issue.message)
+  return received === issue.received && message === issue.message ? issue : { ...issue, received, message }
 }
 
 /** Renders issues as one line each: `registrationDate: expected a calendar date YYYY-MM-DD (received "15/01/2026")`. */

@@ -3,6 +3,7 @@ import { err, ok } from 'neverthrow'
 import * as z from 'zod'
 import { ParseError } from '../errors/parse-error.ts'
 import type { EntityDefinition, RecordOf } from '../types/entity.ts'
+import { unsafeTextIssues } from './text-safety.ts'
 import { toParseIssues } from './zod-issues.ts'
 
 const compiled = new WeakMap<EntityDefinition, z.ZodType>()
@@ -24,7 +25,8 @@ function parserFor(entity: EntityDefinition): z.ZodType {
 
 /**
  * Reads one input record as a canonical record of `entity`. Unknown keys are dropped; every problem is
- * reported with its path, rule and received value.
+ * reported with its path, rule and received value. A record that satisfies its schema but holds text no
+ * Store can keep (a NUL character, a lone surrogate) is refused too, naming each such field.
  *
  * @example
  * ```ts
@@ -44,8 +46,16 @@ export function parseRecord<E extends EntityDefinition>(
     )
   }
   const result = parserFor(entity).safeParse(input)
-  if (result.success) return ok(result.data as RecordOf<E>)
+  if (result.success) {
+    // Text no Store can hold (NUL, lone surrogates) is this record's problem: see text-safety.ts.
+    const unsafe = unsafeTextIssues(result.data)
+    if (unsafe.length === 0) return ok(result.data as RecordOf<E>)
+    return err(new ParseError(entity.name, unsafe, recordIdOf(input)))
+  }
+  return err(new ParseError(entity.name, toParseIssues(result.error.issues, input), recordIdOf(input)))
+}
+
+function recordIdOf(input: object): string | undefined {
   const rawId = (input as { id?: unknown }).id
-  const recordId = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined
-  return err(new ParseError(entity.name, toParseIssues(result.error.issues, input), recordId))
+  return typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined
 }

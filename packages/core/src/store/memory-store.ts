@@ -17,6 +17,7 @@ import type {
   SyncRun,
   WriteEffect,
 } from './store.ts'
+import { unsafeTextInEvent, unsafeTextInWrite } from './write-text.ts'
 
 interface IdempotencyRow {
   requestFingerprint: string
@@ -172,6 +173,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
           if (!isFingerprint(write.fingerprint)) {
             throw new StoreError('Invalid', `${entity} ${write.id}: malformed fingerprint`)
           }
+          // Refused here as PostgreSQL refuses it, so every Store accepts the same data.
+          const unsafe = unsafeTextInWrite(entity, write)
+          if (unsafe) throw unsafe
         }
         // Validation is complete, so nothing below can fail half-way: the batch is atomic.
         const t = table(tenant, entity)
@@ -341,9 +345,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         const at = now()
         const appended: string[] = []
         const duplicates: string[] = []
-        for (const event of events) {
+        for (const [index, event] of events.entries()) {
           if (!event.source || !event.eventId)
             throw new StoreError('Invalid', 'an event needs a source and an eventId')
+          const unsafe = unsafeTextInEvent(event, index)
+          if (unsafe) throw unsafe
         }
         for (const event of events) {
           const key = `${event.source}\u0000${event.eventId}`

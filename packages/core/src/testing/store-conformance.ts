@@ -136,6 +136,34 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect((await store.countRecords(T1, 'student'))._unsafeUnwrap()).toBe(0)
     })
 
+    // Issue 8.4: a NUL character in one record made PostgreSQL refuse the whole batch while the memory
+    // Store kept it. Every Store refuses the same text, before writing anything.
+    test('applyBatch refuses text PostgreSQL cannot hold (NUL, lone surrogate) with reason Invalid', async () => {
+      const { a, b, parkedPayment } = conformanceData
+      const cases = [
+        { upserts: [a, { ...b, data: { ...b.data, lastName: 'Had\u0000dad' } }], park: [] },
+        { upserts: [a, { ...b, data: { ...b.data, lastName: 'Had\uD800dad' } }], park: [] },
+        { upserts: [a, { ...b, data: { ...b.data, notes: ['ok', { deep: '\uDC00' }] } }], park: [] },
+        { upserts: [a, { ...b, id: 'b\uD83D' }], park: [] },
+        { upserts: [a, { ...b, id: 'b\u0000' }], park: [] },
+        { upserts: [a], park: [{ ...parkedPayment, data: { ...parkedPayment.data, note: 'x\u0000' } }] },
+      ]
+      for (const changes of cases) {
+        const result = await store.applyBatch(T1, 'student', { ...changes, unpark: [] })
+        expect(result._unsafeUnwrapErr().reason).toBe('Invalid')
+        expect(result._unsafeUnwrapErr().message).toMatch(/NUL character|lone surrogate/)
+      }
+      expect((await store.countRecords(T1, 'student'))._unsafeUnwrap()).toBe(0)
+      expect((await store.listParked(T1))._unsafeUnwrap()).toEqual([])
+      // A well-formed surrogate pair (an emoji) is ordinary text.
+      const emoji = { ...b, data: { ...b.data, lastName: 'Haddad \uD83C\uDF93' } }
+      expect((await store.applyBatch(T1, 'student', { upserts: [emoji], park: [], unpark: [] })).isOk()).toBe(
+        true,
+      )
+      const stored = (await store.readRecords(T1, 'student', [b.id]))._unsafeUnwrap().get(b.id)
+      expect(stored?.data).toEqual(emoji.data)
+    })
+
     test('applyBatch handles a large batch in one call', async () => {
       const upserts = Array.from({ length: 5000 }, (_, i) => ({
         id: `bulk-${i}`,
@@ -351,6 +379,20 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect((await store.listEvents(T1))._unsafeUnwrap()).toEqual([])
     })
 
+    // Issue 8.4, for the inbox: PostgreSQL refuses what the memory Store would keep.
+    test('appendEvents refuses text PostgreSQL cannot hold (NUL, lone surrogate) and writes nothing', async () => {
+      for (const bad of [
+        { ...moodleEvent('e-nul'), payload: { event_data: { note: 'a\u0000b' } } },
+        { ...moodleEvent('e-surrogate'), payload: { event_data: { note: '\uDFFF' } } },
+        moodleEvent('e-id\u0000'),
+      ]) {
+        const result = await store.appendEvents(T1, [moodleEvent('e-ok'), bad])
+        expect(result._unsafeUnwrapErr().reason).toBe('Invalid')
+        expect(result._unsafeUnwrapErr().message).toMatch(/events\[1\]\..*(NUL character|lone surrogate)/)
+      }
+      expect((await store.listEvents(T1))._unsafeUnwrap()).toEqual([])
+    })
+
     test('listEvents filters by source, type and handled state; markEventsHandled marks once', async () => {
       await store.appendEvents(T1, [
         moodleEvent('e-1'),
@@ -514,6 +556,34 @@ export function describeStoreConformance(name: string, options: StoreConformance
       const statuses = [first, second].map((r) => r._unsafeUnwrap().outcomes[0]?.status).sort()
       expect(statuses).toEqual(['NEW', 'UNCHANGED'])
       expect((await store.countRecords(T1, 'program'))._unsafeUnwrap()).toBe(1)
+    })
+
+    // Issue 8.4: text the database refuses is caught while parsing, as that record's INVALID outcome, so
+    // one record never sinks its batch and every Store is given the same data.
+    test('engine: a record holding a NUL character or a lone surrogate is INVALID naming the field; the rest is stored', async () => {
+      const engine = createSyncEngine({ store })
+      const good = conformanceData.programInput
+      const result = await engine.syncBatch({
+        tenant: T1,
+        entity: 'program',
+        records: [
+          { ...good, id: 'prog-nul', name: 'HND\u0000Business' },
+          good,
+          { ...good, id: 'prog-surrogate', major: 'Business \uD800' },
+        ],
+      })
+      const outcomes = result._unsafeUnwrap().outcomes
+      expect(outcomes.map((o) => o.status)).toEqual(['INVALID', 'NEW', 'INVALID'])
+      expect(outcomes[0]).toMatchObject({
+        id: 'prog-nul',
+        issues: [{ path: 'name', rule: 'nul_character', received: 'HND\\u0000Business' }],
+      })
+      expect(outcomes[2]).toMatchObject({
+        id: 'prog-surrogate',
+        issues: [{ path: 'major', rule: 'lone_surrogate', received: 'Business \\ud800' }],
+      })
+      expect((await store.countRecords(T1, 'program'))._unsafeUnwrap()).toBe(1)
+      expect((await store.readRecords(T1, 'program', [good.id]))._unsafeUnwrap().has(good.id)).toBe(true)
     })
 
     test('engine round trip: stored fingerprint equals the canonical fingerprint', async () => {

@@ -1,5 +1,5 @@
 import type { InboundEventWrite, Store } from '@edusync/core'
-import { StoreError } from '@edusync/core'
+import { StoreError, unsafeTextInEvent } from '@edusync/core'
 import type { EventRow, eventsSql } from '../sql/events-sql.ts'
 import { toInboundEvent } from '../sql/events-sql.ts'
 import type { Op } from './op.ts'
@@ -68,4 +68,8 @@ function validate(event: InboundEventWrite, index: number): void {
       )
     }
   }
+  // The `json` payload column would take a NUL or lone-surrogate escape that the memory Store refuses:
+  // the shared check keeps every Store's answer the same.
+  const unsafe = unsafeTextInEvent(event, index)
+  if (unsafe) throw unsafe
 }

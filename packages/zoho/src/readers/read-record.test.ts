@@ -94,6 +94,22 @@ describe('readZohoRecord: student', () => {
     })
   })
 
+  // Issue 8.4: text PostgreSQL cannot hold is INVALID for that record, named by its Zoho field.
+  it('reports a NUL character or a lone surrogate by its Zoho field, the value escaped', () => {
+    const error = readZohoRecord('student', {
+      ...studentRecord,
+      City: 'Istan\u0000bul',
+      Last_Name: 'Ayd\uD800n',
+    })._unsafeUnwrapErr()
+    expect(error.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'City', rule: 'nul_character', received: 'Istan\\u0000bul' }),
+        expect.objectContaining({ path: 'Last_Name', rule: 'lone_surrogate', received: 'Ayd\\ud800n' }),
+      ]),
+    )
+    expect(error.issues).toHaveLength(2)
+  })
+
   it('rejects a body that is not a record', () => {
     expect(issuesOf(readZohoRecord('student', ['x']))).toEqual([
       { path: '', rule: 'invalid_type', message: 'expected a BTEC_Students record object', received: ['x'] },

@@ -54,6 +54,7 @@ export type { UnsafeText, UnsafeTextRule } from './parse/text-safety.ts'
 export {
   escapeUnsafeText,
   findUnsafeText,
+  hasUnsafeText,
   isSafeText,
   unsafeTextIssues,
   unsafeTextMessage,

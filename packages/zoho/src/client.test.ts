@@ -158,6 +158,41 @@ describe('createZohoClient', () => {
     expect(calls).toBe(2)
   })
 
+  // Issue 8 (also): Retry-After was ignored. Both tests would time out if it were still ignored (the
+  // first) or obeyed uncapped (the second): the waits here are an hour unless the header decides.
+  const throttledOnce = (retryAfter: string, status = 429) => {
+    let calls = 0
+    server.use(
+      http.get(`${API}/crm/v8/:module/:id`, ({ params }) =>
+        ++calls === 1
+          ? HttpResponse.json(
+              { code: 'TOO_MANY_REQUESTS', details: {}, message: 'too many requests', status: 'error' },
+              { status, headers: { 'Retry-After': retryAfter } },
+            )
+          : HttpResponse.json({ data: [{ id: params.id }] }),
+      ),
+    )
+    return () => calls
+  }
+  const HOUR = 3_600_000
+
+  it.each([429, 503])(
+    'waits what the Retry-After of a %i says instead of its own backoff',
+    async (status) => {
+      const calls = throttledOnce('0', status)
+      const zoho = createZohoClient({ ...testConfig, retry: { baseDelayMs: HOUR, maxDelayMs: HOUR } })
+      expect((await zoho.records.get('BTEC_Students', '5'))._unsafeUnwrap()).toEqual({ id: '5' })
+      expect(calls()).toBe(2)
+    },
+  )
+
+  it('caps a Retry-After at maxDelayMs', async () => {
+    const calls = throttledOnce('3600')
+    const zoho = createZohoClient({ ...testConfig, retry: { baseDelayMs: 1, maxDelayMs: 20 } })
+    expect((await zoho.records.get('BTEC_Students', '5'))._unsafeUnwrap()).toEqual({ id: '5' })
+    expect(calls()).toBe(2)
+  })
+
   it('reports RateLimited when 429 persists', async () => {
     server.use(
       http.get(`${API}/crm/v8/:module/:id`, () =>

@@ -35,13 +35,16 @@ export function apiDomain(dc: ZohoDataCenter, environment: ZohoEnvironment = 'pr
   return `https://${host}.zohoapis.${TLD[dc]}`
 }
 
-/** Retry policy for 429, 5xx and (on idempotent calls) timeouts and network failures. */
+/**
+ * Retry policy for 429, 5xx and (on idempotent calls) timeouts and network failures. A `Retry-After` on
+ * the response sets the wait (capped at `maxDelayMs`); otherwise the wait doubles from `baseDelayMs`.
+ */
 export interface ZohoRetryOptions {
   /** Retries after the first attempt. @default 4 */
   readonly limit?: number
   /** Delay before the first retry; doubles each time. @default 500 */
   readonly baseDelayMs?: number
-  /** Upper bound of one delay. @default 20000 */
+  /** Upper bound of one delay, a `Retry-After` from Zoho included. @default 20000 */
   readonly maxDelayMs?: number
 }
 

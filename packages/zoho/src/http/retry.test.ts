@@ -76,7 +76,10 @@ describe('withRetry', () => {
     let calls = 0
     const failed = new ZohoError('Timeout', 'no answer', { request: { method: 'POST', url: 'x' } })
     const result = await withRetry(
-      async () => (calls++, err(failed)),
+      async () => {
+        calls++
+        return err(failed)
+      },
       policy,
       false,
       async () => {},

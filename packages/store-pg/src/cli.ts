@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * `edusync-pg-migrate`: applies the Store's migrations.
  *
@@ -6,6 +5,9 @@
  * DATABASE_URL=postgres://... edusync-pg-migrate [--schema edusync]
  * edusync-pg-migrate --pglite-dir ./data [--schema edusync]
  * ```
+ *
+ * The command itself is `bin/edusync-pg-migrate.js`, a committed script that calls {@link main} of the
+ * built file, so installing the package never needs a build first.
  *
  * @module
  */
@@ -61,8 +63,4 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       : `applied ${applied.join(', ')} to schema "${result.value.schema}" (now version ${version})`,
   )
   return 0
-}
-
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('edusync-pg-migrate')) {
-  process.exitCode = await main(process.argv.slice(2), process.env)
 }

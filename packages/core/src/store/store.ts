@@ -199,6 +199,9 @@ export interface StoreCapabilities {
  * - **Concurrency-safe.** Concurrent writers of the same ids end with one row per id; idempotency keys
  *   are claimed by exactly one caller; run counts added concurrently are all kept.
  * - **No throws.** Failures are returned as `err(StoreError)`; a thrown error is a bug in the Store.
+ * - **Same data everywhere.** Every Store refuses the same text: a NUL character or a lone surrogate in
+ *   a write (what PostgreSQL cannot hold) fails the call with `Invalid` before anything is written
+ *   (`unsafeTextInWrite`, `unsafeTextInEvent`). The engine never sends one: parsing makes such a record INVALID first.
  *
  * Implementations: {@link createMemoryStore} (core), `createPgStore` (`@edusync/store-pg`).
  */
@@ -235,8 +238,9 @@ export interface Store {
 
   /**
    * Applies a batch atomically: upserts, parks and unparks all happen, or none do.
-   * Returns the effect on each upserted id. A write with a malformed fingerprint (not 64 lower-case hex)
-   * or an empty id fails the whole call with reason `Invalid`.
+   * Returns the effect on each upserted id. A write with a malformed fingerprint (not 64 lower-case hex),
+   * an empty id, or text no Store can hold (a NUL character or a lone surrogate in its id, data or
+   * references) fails the whole call with reason `Invalid`.
    */
   applyBatch(
     tenant: TenantId,
@@ -320,7 +324,8 @@ export interface Store {
 
   /**
    * Appends events atomically; an event whose (source, eventId) is already in the inbox is left as it is
-   * and reported as a duplicate. Returns the event ids that were new.
+   * and reported as a duplicate. Returns the event ids that were new. An event holding a NUL character
+   * or a lone surrogate anywhere fails the whole call with reason `Invalid`.
    */
   appendEvents(
     tenant: TenantId,

@@ -1,0 +1,8 @@
+/** @module Background jobs for edusync on pg-boss: steps runs, parked replays, schedules, dead letters. */
+
+export type { DeadLetter, EdusyncJobs, EdusyncJobsOptions, TenantWork } from './edusync-jobs.ts'
+export { createEdusyncJobs, QUEUES } from './edusync-jobs.ts'
+export type { ReplayJob, StepsJob } from './job-payloads.ts'
+export { replayJob, stepsJob } from './job-payloads.ts'
+export type { JobsErrorReason } from './jobs-error.ts'
+export { JobsError } from './jobs-error.ts'

@@ -19,10 +19,18 @@ export function stepsListCommand(ctx: CliContext, io: Io, asJson: boolean): numb
         ['#', 'step', 'kind', 'description'],
       ),
     )
-    const options = steps.flatMap((s) =>
-      Object.entries(s.options).map(([k, v]) => `  --${k}  (${s.name}) ${v}`),
-    )
-    if (options.length > 0) io.out(`\nstep options:\n${[...new Set(options)].join('\n')}`)
+    // One line per option, naming the steps that understand it.
+    const byOption = new Map<string, string[]>()
+    for (const s of steps) {
+      for (const [name, description] of Object.entries(s.options)) {
+        const key = `--${name}  ${description}`
+        byOption.set(key, [...(byOption.get(key) ?? []), s.name])
+      }
+    }
+    if (byOption.size > 0) {
+      const lines = [...byOption].map(([option, names]) => `  ${option}\n      (${names.join(', ')})`)
+      io.out(`\nstep options:\n${lines.join('\n')}`)
+    }
     if (!ctx.config.zoho) io.out('\n(Zoho pull steps appear when Zoho is configured: ZOHO_CLIENT_ID, ...)')
   }
   return EXIT.ok

@@ -1,0 +1,72 @@
+/**
+ * @module Moodle for edusync: a web services client (REST, PHP-style arguments, errors read from the body),
+ * the plugin-event inbox processor, BTEC grade rules, and course provisioning / grade write-back flows.
+ */
+export type { MoodleClient } from './client.ts'
+export { createMoodleClient } from './client.ts'
+export type { MoodleConfig, MoodleRetryOptions, MoodleRoles, ResolvedMoodleConfig } from './config.ts'
+export { DEFAULT_ROLES, resolveConfig } from './config.ts'
+export type { MoodleErrorOptions, MoodleErrorReason } from './errors.ts'
+export { MoodleError, redact } from './errors.ts'
+export type { BtecTemplateOptions, TemplateOutcome } from './flows/btec-templates.ts'
+export { syncBtecTemplate, unitMarker } from './flows/btec-templates.ts'
+export type {
+  GradeUpsert,
+  PushedGrade,
+  PushGradesOptions,
+  PushGradesResult,
+  UpsertItemResult,
+} from './flows/grades-to-zoho.ts'
+export { pushGradesToCrm } from './flows/grades-to-zoho.ts'
+export type {
+  DefaultCourseUser,
+  ProvisionCourseOptions,
+  ProvisionError,
+  ProvisionResult,
+} from './flows/provision-course.ts'
+export { provisionCourse } from './flows/provision-course.ts'
+export type { WsCall, WsCallOptions } from './http/api-client.ts'
+export type { WsValue } from './http/flatten.ts'
+export { flattenArgs } from './http/flatten.ts'
+export type { DeletionResult, EnrollmentDeletion } from './inbox/enrollment-deletion.ts'
+export { applyEnrollmentDeletions } from './inbox/enrollment-deletion.ts'
+export type {
+  InboxError,
+  InboxFailure,
+  InboxIgnored,
+  InboxReport,
+  ProcessInboxOptions,
+} from './inbox/process-inbox.ts'
+export { MOODLE_EVENT_SOURCE, MOODLE_INBOX_STEP, processMoodleInbox } from './inbox/process-inbox.ts'
+export type { BtecGradeInput, BtecLetter } from './map/btec-grade.ts'
+export { btecLetter, gradeCompositeKey, INVALID_SUBMISSION_CODE, normaliseGrade } from './map/btec-grade.ts'
+export { isMoodleDerivedId, MOODLE_SYSTEM, moodleDerivedId } from './map/ids.ts'
+export type { LearningOutcomeRow, PluginLearningOutcome } from './map/learning-outcomes.ts'
+export { LO_TITLE_MAX, learningOutcomeRows, loScore, loTitle } from './map/learning-outcomes.ts'
+export { toClass, toEnrollment, toGrade, toStudent, toTeacher } from './map/to-canonical.ts'
+export type { PluginEvent } from './readers/plugin-events.ts'
+export { PLUGIN_EVENT_TYPES, readPluginEvent } from './readers/plugin-events.ts'
+export type {
+  CourseField,
+  CoursesApi,
+  MoodleCourseUpdate,
+  NewMoodleCategory,
+  NewMoodleCourse,
+} from './resources/courses.ts'
+export type { EnrolApi, EnrolledUsersOptions, Enrolment, Unenrolment } from './resources/enrol.ts'
+export { ENROL_CHUNK_SIZE } from './resources/enrol.ts'
+export type { GradesApi, GradingDefinitionInput, GuideCriterionInput } from './resources/grades.ts'
+export { REQUIRED_FUNCTIONS } from './resources/site-info.ts'
+export type {
+  CustomFieldValue,
+  MoodleUserUpdate,
+  NewMoodleUser,
+  UserField,
+  UsersApi,
+} from './resources/users.ts'
+export type { MoodleCategory, MoodleCourse } from './schemas/courses.ts'
+export type { EnrolledUser } from './schemas/enrol.ts'
+export type { GradeItem, UserGrades } from './schemas/grades.ts'
+export type { GradingArea, GradingDefinition } from './schemas/grading.ts'
+export type { SiteInfo } from './schemas/site-info.ts'
+export type { MoodleUser, MoodleWarning } from './schemas/users.ts'

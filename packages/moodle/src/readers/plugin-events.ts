@@ -5,12 +5,12 @@ import { err, ok } from 'neverthrow'
 import * as z from 'zod'
 
 // Moodle ids arrive as JSON numbers or as digit strings (PHP casts vary by field); both become strings.
-const moodleId = z
-  .union([
-    z.number().int().positive({ message: 'expected a positive Moodle id' }),
-    z.string().regex(/^\d+$/, { message: 'expected a Moodle id (digits)' }),
-  ])
-  .transform(String)
+const moodleId = z.preprocess(
+  (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v),
+  z
+    .string({ error: 'expected a Moodle id' })
+    .regex(/^[1-9]\d*$/, { message: 'expected a Moodle id (a positive integer)' }),
+)
 
 const unixSeconds = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)])
 const optText = z.string().nullable().optional()
@@ -172,7 +172,7 @@ function issuesOf(error: z.ZodError, input: unknown, prefix: string): ParseIssue
           ? (received as Record<PropertyKey, unknown>)[key as PropertyKey]
           : undefined
     }
-    const missing = received === undefined && issue.code === 'invalid_type'
+    const missing = received === undefined
     return {
       path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
       rule: missing ? 'missing' : issue.code,
@@ -200,7 +200,10 @@ export function readPluginEvent(payload: unknown): Result<PluginEvent, ParseErro
           {
             path: 'event_type',
             rule: 'unsupported_event_type',
-            message: `expected one of ${PLUGIN_EVENT_TYPES.join(', ')}`,
+            message:
+              type === 'grade_created'
+                ? 'unsupported event type: grade_created is not processed (the plugin reports graded submissions as grade_updated)'
+                : `unsupported event type: expected one of ${PLUGIN_EVENT_TYPES.join(', ')}`,
             received: type,
           },
         ],

@@ -1,0 +1,434 @@
+import type { Store } from '@edusync/core'
+import { createMemoryStore, createSyncEngine, StoreError } from '@edusync/core'
+import { errAsync } from 'neverthrow'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { storeFactory } from '../../../store-pg/test/fixtures.ts'
+import type { InboxReport } from './process-inbox.ts'
+import { MOODLE_EVENT_SOURCE, MOODLE_INBOX_STEP, processMoodleInbox } from './process-inbox.ts'
+
+const T = 'acme'
+let n = 0
+
+/** The plugin's envelope around `data`. */
+export function pluginEvent(type: string, data: Record<string, unknown>, eventId = `evt-${++n}`) {
+  return {
+    event_id: eventId,
+    event_type: type,
+    event_data: data,
+    moodle_event_id: null,
+    timestamp: 1768469400,
+  }
+}
+
+export const userData = (userid: number, role = 'student') => ({
+  userid,
+  username: `user${userid}`,
+  email: `user${userid}@college.edu`,
+  firstname: 'Lina',
+  lastname: `Haddad${userid}`,
+  phone1: '',
+  phone2: '',
+  city: 'Amman',
+  country: 'jo',
+  role,
+  timecreated: 1768469000,
+  timemodified: 1768469400,
+})
+
+export const gradeData = (
+  userid: number,
+  courseid: number,
+  assignmentid: number,
+  raw: number | null,
+  extra = {},
+) => ({
+  grade_id: 1000 + assignmentid,
+  student_id: userid,
+  student_name: 'Lina Haddad',
+  student_email: `user${userid}@college.edu`,
+  assignment_id: assignmentid,
+  assignment_name: `Assignment ${assignmentid}`,
+  course_id: courseid,
+  course_name: 'Networking',
+  grade: 'P',
+  raw_grade: raw,
+  attempt_number: 1,
+  attemptnumber_zero_indexed: 0,
+  timestamp: 1768469400,
+  graded_at: '2026-01-15 10:30:00',
+  grader_name: 'Omar Teacher',
+  grader_role: 'Teacher',
+  feedback: 'Well done',
+  workflow_state: null,
+  learning_outcomes: [
+    {
+      code: 'P1',
+      level: 'P',
+      description: 'Explain networking principles',
+      score: '1',
+      feedback: 'ok',
+      achieved: true,
+    },
+  ],
+  composite_key: `${userid}_${courseid}_${assignmentid}`,
+  sync_type: 'complete',
+  ...extra,
+})
+
+const courseData = (courseid: number, fullname = 'Networking') => ({
+  courseid,
+  fullname,
+  shortname: `NET${courseid}`,
+  idnumber: '',
+  categoryid: 1,
+  startdate: 1767225600,
+  enddate: 0,
+  visible: 1,
+})
+
+async function append(store: Store, ...payloads: ReturnType<typeof pluginEvent>[]) {
+  const r = await store.appendEvents(
+    T,
+    payloads.map((p) => ({
+      source: MOODLE_EVENT_SOURCE,
+      eventId: p.event_id,
+      type: p.event_type,
+      payload: p,
+    })),
+  )
+  expect(r.isOk()).toBe(true)
+}
+
+async function drain(store: Store): Promise<InboxReport> {
+  const result = await processMoodleInbox({ store, engine: createSyncEngine({ store }), tenant: T })
+  return result._unsafeUnwrap()
+}
+
+const pending = async (store: Store) =>
+  (await store.listEvents(T, { source: MOODLE_EVENT_SOURCE, handled: false }))
+    ._unsafeUnwrap()
+    .map((e) => e.eventId)
+
+const record = async (store: Store, entity: string, id: string) =>
+  (await store.readRecords(T, entity, [id]))._unsafeUnwrap().get(id)?.data
+
+function describeProcessor(name: string, create: () => Promise<Store>, teardown: () => Promise<void>) {
+  describe(`processMoodleInbox on ${name}`, () => {
+    afterEach(teardown)
+
+    it('turns user_created into a student linked to the Moodle user, then marks it handled', async () => {
+      const store = await create()
+      await append(store, pluginEvent('user_created', userData(3), 'u-3'))
+      const report = await drain(store)
+      expect(report).toMatchObject({ read: 1, handled: 1, failures: [] })
+      expect(await record(store, 'student', 'moodle-user-3')).toMatchObject({
+        firstName: 'Lina',
+        lastName: 'Haddad3',
+        academicEmail: 'user3@college.edu',
+        country: 'JO',
+        status: 'active',
+      })
+      const links = (await store.findByExternalIds(T, 'moodle', 'student', ['3']))._unsafeUnwrap()
+      expect(links.get('3')).toBe('moodle-user-3')
+      expect(await pending(store)).toEqual([])
+    })
+
+    it('merges user_updated into a linked student instead of overwriting the CRM fields', async () => {
+      const store = await create()
+      const engine = createSyncEngine({ store })
+      await engine.syncBatch({
+        tenant: T,
+        entity: 'student',
+        records: [
+          { id: '5843000000111', firstName: 'Old', lastName: 'Name', status: 'frozen', nationality: 'JO' },
+        ],
+      })
+      await store.upsertLinks(T, [
+        { entity: 'student', id: '5843000000111', system: 'moodle', externalId: '7' },
+      ])
+      await append(store, pluginEvent('user_updated', userData(7)))
+      const report = await drain(store)
+      expect(report.counts.updated).toBe(1)
+      expect(await record(store, 'student', '5843000000111')).toMatchObject({
+        firstName: 'Lina',
+        status: 'frozen',
+        nationality: 'JO',
+      })
+    })
+
+    it('maps teachers to teachers and reports other users as ignored', async () => {
+      const store = await create()
+      await append(
+        store,
+        pluginEvent('user_created', userData(8, 'teacher')),
+        pluginEvent('user_created', userData(9, 'other')),
+      )
+      const report = await drain(store)
+      expect(report.handled).toBe(2)
+      expect(report.ignored).toHaveLength(1)
+      expect(await record(store, 'teacher', 'moodle-user-8')).toMatchObject({ name: 'Lina Haddad8' })
+    })
+
+    it('maps course_created and course_updated to one class', async () => {
+      const store = await create()
+      await append(store, pluginEvent('course_created', courseData(12)))
+      await drain(store)
+      await append(store, pluginEvent('course_updated', courseData(12, 'Networking II')))
+      const report = await drain(store)
+      expect(report.counts.updated).toBe(1)
+      expect(await record(store, 'class', 'moodle-course-12')).toMatchObject({
+        name: 'Networking II',
+        shortName: 'NET12',
+        status: 'active',
+        startDate: '2026-01-01',
+        endDate: null,
+      })
+    })
+
+    it('maps enrollment_created to an enrollment of the linked student and class', async () => {
+      const store = await create()
+      await append(
+        store,
+        pluginEvent('user_created', userData(3)),
+        pluginEvent('course_created', courseData(12)),
+        pluginEvent('enrollment_created', {
+          enrollment_id: 44,
+          userid: 3,
+          courseid: 12,
+          course_name: 'Networking',
+          course_shortname: 'NET12',
+          status: 0,
+          enrol_method: 'manual',
+          timestart: 1767225600,
+          timeend: 0,
+          timecreated: 1767225600,
+          timemodified: 1767225600,
+        }),
+      )
+      const report = await drain(store)
+      expect(report.handled).toBe(3)
+      expect(await record(store, 'enrollment', 'moodle-enrolment-44')).toMatchObject({
+        studentId: 'moodle-user-3',
+        classId: 'moodle-course-12',
+        startDate: '2026-01-01',
+      })
+    })
+
+    it('keeps enrollment_deleted pending with a clear error (deletes not supported yet)', async () => {
+      const store = await create()
+      await append(
+        store,
+        pluginEvent(
+          'enrollment_deleted',
+          { enrolment_id: 44, user_id: 3, course_id: 12, action: 'deleted', timestamp: 1 },
+          'del-1',
+        ),
+      )
+      const report = await drain(store)
+      expect(report.failures).toEqual([
+        expect.objectContaining({
+          eventId: 'del-1',
+          error: expect.stringContaining('deletes not supported yet'),
+        }),
+      ])
+      expect(await pending(store)).toEqual(['del-1'])
+    })
+
+    it('parks a grade of an unknown student and replays it when the student arrives', async () => {
+      const store = await create()
+      await append(
+        store,
+        pluginEvent('course_created', courseData(12)),
+        pluginEvent('grade_updated', gradeData(3, 12, 77, 3), 'g-1'),
+      )
+      const first = await drain(store)
+      expect(first.counts.deferred).toBe(1)
+      expect(first.handled).toBe(2)
+      expect(first.grades).toEqual([])
+      expect((await store.listParked(T, { entity: 'grade' }))._unsafeUnwrap()).toHaveLength(1)
+
+      await append(store, pluginEvent('user_created', userData(3)))
+      const second = await drain(store)
+      expect(second.grades).toEqual(['moodle-grade-3_12_77'])
+      expect(await record(store, 'grade', 'moodle-grade-3_12_77')).toMatchObject({
+        studentId: 'moodle-user-3',
+        classId: 'moodle-course-12',
+        grade: 'M',
+        compositeKey: '3_12_77',
+        attemptDate: '2026-01-15',
+        learningOutcomes: [{ code: 'P1', title: 'Explain networking principles', score: 1 }],
+      })
+    })
+
+    it('updates a re-graded assignment and keeps two assignments of one course apart', async () => {
+      const store = await create()
+      await append(
+        store,
+        pluginEvent('user_created', userData(3)),
+        pluginEvent('course_created', courseData(12)),
+        pluginEvent('grade_updated', gradeData(3, 12, 77, 1.5)),
+        pluginEvent('grade_updated', gradeData(3, 12, 78, 4)),
+      )
+      const first = await drain(store)
+      expect([...first.grades].sort()).toEqual(['moodle-grade-3_12_77', 'moodle-grade-3_12_78'])
+      await append(store, pluginEvent('grade_updated', gradeData(3, 12, 77, 2.5, { attempt_number: 2 })))
+      const regrade = await drain(store)
+      expect(regrade.counts.updated).toBe(1)
+      expect(regrade.grades).toEqual(['moodle-grade-3_12_77'])
+      expect(await record(store, 'grade', 'moodle-grade-3_12_77')).toMatchObject({
+        grade: 'P',
+        attemptNumber: 2,
+      })
+      expect(await record(store, 'grade', 'moodle-grade-3_12_78')).toMatchObject({ grade: 'D' })
+    })
+
+    it('reads the daily task rows: F for no submission, RR for a double refer', async () => {
+      const store = await create()
+      await append(
+        store,
+        pluginEvent('user_created', userData(3)),
+        pluginEvent('course_created', courseData(12)),
+        pluginEvent(
+          'grade_updated',
+          gradeData(3, 12, 80, 0, { attempt_number: 0, status: 'Failed to Submit', auto_generated: true }),
+        ),
+        pluginEvent(
+          'grade_updated',
+          gradeData(3, 12, 81, 0, { attempt_number: 2, is_rr_update: true, workflow_state: 'doublerefer' }),
+        ),
+      )
+      await drain(store)
+      expect(await record(store, 'grade', 'moodle-grade-3_12_80')).toMatchObject({
+        grade: 'F',
+        attemptNumber: null,
+        status: 'Failed to Submit',
+      })
+      expect(await record(store, 'grade', 'moodle-grade-3_12_81')).toMatchObject({
+        grade: 'RR',
+        attemptNumber: 2,
+      })
+    })
+
+    it('leaves unreadable, grade_created and unknown events pending with their errors, and records the run', async () => {
+      const store = await create()
+      await append(
+        store,
+        pluginEvent('grade_updated', { ...gradeData(3, 12, 77, 3), student_id: undefined }, 'bad-1'),
+        pluginEvent('grade_created', gradeData(3, 12, 77, 3), 'gc-1'),
+        pluginEvent('quiz_attempted', {}, 'unk-1'),
+        pluginEvent('user_created', userData(3), 'ok-1'),
+      )
+      const report = await drain(store)
+      expect(report.handled).toBe(1)
+      const byId = new Map(report.failures.map((f) => [f.eventId, f]))
+      expect(byId.get('bad-1')?.issues).toEqual([
+        expect.objectContaining({ path: 'event_data.student_id', rule: 'missing' }),
+      ])
+      expect(byId.get('gc-1')?.error).toContain('unsupported')
+      expect(byId.get('unk-1')?.issues?.[0]).toMatchObject({
+        rule: 'unsupported_event_type',
+        received: 'quiz_attempted',
+      })
+      expect((await pending(store)).sort()).toEqual(['bad-1', 'gc-1', 'unk-1'])
+      const runs = (await store.listRuns(T, { step: MOODLE_INBOX_STEP }))._unsafeUnwrap()
+      expect(runs[0]?.metadata).toMatchObject({ failureCount: 3, handled: 1 })
+      // Still there on the next drain, still reported.
+      expect((await drain(store)).failures).toHaveLength(3)
+    })
+
+    it('leaves an event whose record fails the canonical schema pending with the issue', async () => {
+      const store = await create()
+      await append(store, pluginEvent('user_created', { ...userData(3), email: 'not-an-email' }, 'inv-1'))
+      const report = await drain(store)
+      expect(report.failures[0]).toMatchObject({
+        eventId: 'inv-1',
+        issues: [expect.objectContaining({ path: 'academicEmail' })],
+      })
+      expect(await pending(store)).toEqual(['inv-1'])
+    })
+
+    it('drains in rounds when the inbox holds more than one batch', async () => {
+      const store = await create()
+      await append(
+        store,
+        pluginEvent('user_created', userData(3)),
+        pluginEvent('course_created', courseData(12)),
+      )
+      await append(
+        store,
+        ...Array.from({ length: 25 }, (_, i) => pluginEvent('grade_updated', gradeData(3, 12, 100 + i, 2))),
+      )
+      const report = await processMoodleInbox({
+        store,
+        engine: createSyncEngine({ store }),
+        tenant: T,
+        batchSize: 10,
+      })
+      expect(report._unsafeUnwrap()).toMatchObject({ read: 27, handled: 27 })
+      expect((await store.countRecords(T, 'grade'))._unsafeUnwrap()).toBe(25)
+    })
+  })
+}
+
+describeProcessor(
+  'the memory Store',
+  async () => createMemoryStore(),
+  async () => {},
+)
+for (const engine of ['pg', 'pglite-memory'] as const) {
+  const factory = storeFactory(engine)
+  afterAll(() => factory.dispose())
+  describeProcessor(
+    engine,
+    () => factory.create(),
+    () => factory.teardown(),
+  )
+}
+
+describe('processMoodleInbox when the Store fails', () => {
+  it('leaves the events pending when the records cannot be written, and processes them on retry', async () => {
+    const inner = createMemoryStore()
+    let fail = true
+    const store: Store = new Proxy(inner, {
+      get(target, prop, receiver) {
+        if (prop === 'applyBatch' && fail) {
+          return () => errAsync(new StoreError('Unavailable', 'connection reset'))
+        }
+        const value = Reflect.get(target, prop, receiver)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    await append(store, pluginEvent('user_created', userData(3), 'u-3'))
+    const failed = await processMoodleInbox({ store, engine: createSyncEngine({ store }), tenant: T })
+    expect(failed._unsafeUnwrapErr().reason).toBe('Store')
+    expect(await pending(store)).toEqual(['u-3'])
+    fail = false
+    expect(
+      (await processMoodleInbox({ store, engine: createSyncEngine({ store }), tenant: T }))._unsafeUnwrap()
+        .handled,
+    ).toBe(1)
+    expect(await pending(store)).toEqual([])
+  })
+
+  it('leaves the events pending when marking them handled fails (the retry finds the records UNCHANGED)', async () => {
+    const inner = createMemoryStore()
+    let fail = true
+    const store: Store = new Proxy(inner, {
+      get(target, prop, receiver) {
+        if (prop === 'markEventsHandled' && fail) return () => errAsync(new StoreError('Unavailable', 'down'))
+        const value = Reflect.get(target, prop, receiver)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    await append(store, pluginEvent('user_created', userData(3), 'u-3'))
+    expect(
+      (await processMoodleInbox({ store, engine: createSyncEngine({ store }), tenant: T })).isErr(),
+    ).toBe(true)
+    expect(await pending(store)).toEqual(['u-3'])
+    fail = false
+    const retry = (
+      await processMoodleInbox({ store, engine: createSyncEngine({ store }), tenant: T })
+    )._unsafeUnwrap()
+    expect(retry.counts).toMatchObject({ unchanged: 1, new: 0 })
+  })
+})

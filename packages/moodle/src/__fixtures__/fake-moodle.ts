@@ -1,7 +1,7 @@
 // A fake Moodle site behind msw: answers the REST functions the client uses with bodies shaped like a live
 // Moodle 4.5's (api-facts §2.5: errors in HTTP 200, `null` from enrol, `[]` for no match, namespaced
 // exception classes), from a small in-memory state. Tests read `calls` to assert what was sent.
-import { HttpResponse, http } from 'msw'
+import { delay, HttpResponse, http } from 'msw'
 
 export const SITE_URL = 'https://lms.test.edu'
 export const ENDPOINT = `${SITE_URL}/webservice/rest/server.php`
@@ -77,6 +77,8 @@ export function createFakeMoodle(options: { functions?: readonly string[] } = {}
   let nextUser = 3
   let nextCourse = 2
   const functions = options.functions ?? ALL_FUNCTIONS
+  // Set by a test: the next course create commits, then answers only after this many ms (a lost answer).
+  const control = { slowNextCreateMs: 0 }
 
   const handler = http.post(ENDPOINT, async ({ request }) => {
     const contentType = request.headers.get('content-type') ?? ''
@@ -219,6 +221,11 @@ export function createFakeMoodle(options: { functions?: readonly string[] } = {}
           courses.set(course.id, course)
           return { id: course.id, shortname: course.shortname }
         })
+        if (control.slowNextCreateMs > 0) {
+          const ms = control.slowNextCreateMs
+          control.slowNextCreateMs = 0
+          await delay(ms)
+        }
         return HttpResponse.json(made)
       }
       case 'core_course_get_courses_by_field': {
@@ -340,5 +347,5 @@ export function createFakeMoodle(options: { functions?: readonly string[] } = {}
     }
   })
 
-  return { handler, calls, users, courses, enrolments, definitions }
+  return { handler, calls, users, courses, enrolments, definitions, control }
 }

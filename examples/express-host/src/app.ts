@@ -6,10 +6,14 @@ import express from 'express'
 import type { HostConfig } from './config.ts'
 import type { HostServices, RequestContext } from './context.ts'
 import type { Logger } from './logger.ts'
+import type { MoodleSide } from './moodle/moodle-side.ts'
+import { createMoodleSide } from './moodle/moodle-side.ts'
 import { bulkSyncRoute } from './routes/bulk-sync.ts'
 import { healthRoute } from './routes/health.ts'
 import { eventsRoute, parkedRoute, runsRoute } from './routes/listing.ts'
 import { moodleEventsRoute } from './routes/moodle-events.ts'
+import { moodleProvisionRoute } from './routes/moodle-provision.ts'
+import { moodleUsersRoute } from './routes/moodle-users.ts'
 import { zohoWebhookRoute } from './routes/zoho-webhooks.ts'
 import { createSyncCoalescer } from './sync-coalescer.ts'
 import type { ZohoIntake } from './zoho/zoho-intake.ts'
@@ -22,12 +26,16 @@ export interface AppDeps {
   readonly logger: Logger
   /** Resolves Zoho webhook bodies; built from the tenants' Zoho credentials when absent. */
   readonly zoho?: ZohoIntake
+  /** The Moodle side; built from the tenants' configuration when absent. */
+  readonly moodle?: MoodleSide
 }
 
 /** The Express app plus the switch graceful shutdown flips (health then answers 503). */
 export interface App {
   readonly app: express.Express
   readonly state: { shuttingDown: boolean }
+  /** The Moodle side (its `drain` also runs at start, see main.ts). */
+  readonly moodle: MoodleSide
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/
@@ -48,6 +56,7 @@ export function createApp(deps: AppDeps): App {
     logger,
     zoho: deps.zoho ?? createZohoIntake({ config, logger }),
     coalescer: createSyncCoalescer({ engine, logger }),
+    moodle: deps.moodle ?? createMoodleSide({ config, store, engine, logger }),
   }
   const state = { shuttingDown: false }
   const app = express()
@@ -82,6 +91,8 @@ export function createApp(deps: AppDeps): App {
   app.post('/webhooks/:tenant/zoho', zohoWebhookRoute(services))
   app.post('/webhooks/:tenant/zoho/:module', zohoWebhookRoute(services))
   app.post('/webhooks/:tenant/moodle/events', moodleEventsRoute(services))
+  app.post('/api/:tenant/moodle/courses', moodleProvisionRoute(services))
+  app.post('/api/:tenant/moodle/users', moodleUsersRoute(services))
   app.post('/api/:tenant/sync/:entity', bulkSyncRoute(services))
   app.get('/api/:tenant/runs', runsRoute(services))
   app.get('/api/:tenant/parked', parkedRoute(services))
@@ -95,5 +106,5 @@ export function createApp(deps: AppDeps): App {
     ctx?.log.error('unhandled error', { error })
     if (!res.headersSent) res.status(500).json({ error: { reason: 'Internal', message: 'internal error' } })
   })
-  return { app, state }
+  return { app, state, moodle: services.moodle }
 }

@@ -12,6 +12,27 @@ const zohoCredentials = z.object({
   environment: z.enum(['production', 'sandbox', 'developer']).default('production'),
 })
 
+/**
+ * The tenant's Moodle site (web services token of a user allowed the functions in `@edusync/moodle`'s
+ * `REQUIRED_FUNCTIONS`), and what provisioning needs: role ids, the Moodle category per canonical program
+ * id, and the users every new course gets (all site-specific: nothing of it is hard-coded).
+ */
+const moodleSite = z.object({
+  url: z.url({ message: 'expected the Moodle site URL, e.g. https://lms.example.edu' }),
+  token: z.string().min(1),
+  roles: z
+    .object({
+      student: z.number().int().positive().optional(),
+      editingTeacher: z.number().int().positive().optional(),
+    })
+    .optional(),
+  categories: z.record(z.string(), z.number().int().positive()).default({}),
+  defaultCategoryId: z.number().int().positive().optional(),
+  defaultUsers: z
+    .array(z.object({ userid: z.number().int().positive(), roleid: z.number().int().positive().optional() }))
+    .default([]),
+})
+
 /** One tenant's secrets. Every credential is optional: a missing one refuses that sender with 403. */
 const tenantSchema = z.object({
   /** Shared secret Zoho workflow webhooks send in `x-edusync-secret` or `?secret=`. */
@@ -23,6 +44,8 @@ const tenantSchema = z.object({
   /** Bearer token for the bulk sync and listing API. */
   apiToken: secret.optional(),
   zoho: zohoCredentials.optional(),
+  /** The Moodle site the tenant provisions courses on (optional: the plugin's events are processed without it). */
+  moodle: moodleSite.optional(),
   /** Currency of Zoho money in modules without a currency field (e.g. `Products` prices), ISO 4217. */
   defaultCurrency: z
     .string()

@@ -1,6 +1,7 @@
 import type { OutcomeCounts, Store, SyncEngine } from '@edusync/core'
 import type { HostConfig, TenantConfig } from './config.ts'
 import type { Logger } from './logger.ts'
+import type { MoodleSide } from './moodle/moodle-side.ts'
 import type { SyncCoalescer } from './sync-coalescer.ts'
 import type { ZohoIntake } from './zoho/zoho-intake.ts'
 
@@ -24,6 +25,8 @@ export interface HostServices {
   readonly zoho: ZohoIntake
   /** Merges concurrent single-record webhooks into shared engine batches. */
   readonly coalescer: SyncCoalescer
+  /** The Moodle inbox processor, provisioning and grade write-back. */
+  readonly moodle: MoodleSide
 }
 
 /** The configuration of a tenant named in a route, or `undefined` (answered 404). */

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     )
   }
   const { store, kind, migrated } = await openStore(config)
-  const { app, state } = createApp({ config, store, logger })
+  const { app, state, moodle } = createApp({ config, store, logger })
   const server: Server = app.listen(config.PORT, config.HOST)
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve)
@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   // Parked records whose parents were written just before a previous process stopped; runs beside the
   // traffic (the engine is safe under concurrent writers).
   void replayParkedOnStart(store, Object.keys(config.tenants), logger)
+  // Moodle plugin events stored while no process was running them (or left by a crash) are drained now.
+  for (const tenant of Object.keys(config.tenants)) void moodle.drain(tenant)
 
   let stopping = false
   const shutdown = (signal: string) => {

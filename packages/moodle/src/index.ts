@@ -25,6 +25,8 @@ export type {
   ProvisionResult,
 } from './flows/provision-course.ts'
 export { provisionCourse } from './flows/provision-course.ts'
+export type { ProvisionedStudent, ProvisionStudentsOptions } from './flows/provision-users.ts'
+export { provisionStudents } from './flows/provision-users.ts'
 export type { WsCall, WsCallOptions } from './http/api-client.ts'
 export type { WsValue } from './http/flatten.ts'
 export { flattenArgs } from './http/flatten.ts'

@@ -27,10 +27,11 @@ export const MOODLE_SOURCE = 'moodle'
  * to the tenant's inbound-event inbox (source `moodle`, keyed by the event's UUID) and answers 202. The
  * inbox is the de-duplication: its key is unique, so a redelivered `event_id` (the plugin retries until it
  * gets a 2xx) is stored once and acknowledged with 200 `duplicate`, even when two deliveries race. The
- * events wait there, listed by `GET /api/:tenant/events`, until the Moodle adapter marks them handled.
+ * inbox processor (`@edusync/moodle`) runs after each accepted event and marks events handled once their
+ * records are written; unreadable ones stay pending with their error, listed by `GET /api/:tenant/events`.
  */
 export function moodleEventsRoute(services: HostServices) {
-  const { config, store } = services
+  const { config, store, moodle } = services
   const handler = createWebhookHandler<MoodleEvent, RequestContext>({
     resolveTenant: routeTenant(config),
     authenticate: moodleAuth(config),
@@ -41,11 +42,13 @@ export function moodleEventsRoute(services: HostServices) {
         .appendEvents(tenant, [
           { source: MOODLE_SOURCE, eventId: payload.event_id, type: payload.event_type, payload },
         ])
-        .map(({ appended }) =>
-          appended.length > 0
+        .map(({ appended }) => {
+          // Processed after the answer: the plugin waits for nothing but the event being stored.
+          if (appended.length > 0) void moodle.drain(tenant)
+          return appended.length > 0
             ? { status: 202, body: { status: 'accepted', eventId: payload.event_id } }
-            : { status: 200, body: { status: 'duplicate', eventId: payload.event_id } },
-        ),
+            : { status: 200, body: { status: 'duplicate', eventId: payload.event_id } }
+        }),
   })
   return mount(handler, config.MAX_BODY_BYTES)
 }

@@ -134,7 +134,9 @@ export function createFakeMoodle(options: { functions?: readonly string[] } = {}
         for (const u of list) {
           if (
             u.username !== u.username?.toLowerCase() ||
-            [...users.values()].some((x) => x.username === u.username)
+            [...users.values()].some(
+              (x) => x.username === u.username || x.email.toLowerCase() === u.email?.toLowerCase(),
+            )
           ) {
             // One bad user rolls back the whole call; an id is still used up.
             nextUser++

@@ -8,6 +8,7 @@ import { createMoodleClient } from '../client.ts'
 import { syncBtecTemplate } from './btec-templates.ts'
 import { pushGradesToCrm } from './grades-to-zoho.ts'
 import { provisionCourse } from './provision-course.ts'
+import { provisionStudents } from './provision-users.ts'
 
 const server = useMoodleServer()
 const T = 'acme'
@@ -280,5 +281,69 @@ describe('syncBtecTemplate', () => {
     expect(result[0]).toMatchObject({ cmid: 31, status: 'other-unit' })
     const empty = await syncBtecTemplate({ moodle, unit: { ...unit, criteria: [] }, cmids: [31] })
     expect(empty._unsafeUnwrapErr().reason).toBe('InvalidParameter')
+  })
+})
+
+describe('provisionStudents', () => {
+  const students = [
+    {
+      id: 'stu-a',
+      firstName: 'Ali',
+      lastName: 'Demir',
+      academicEmail: 'Ali.Demir@College.edu',
+      status: 'active',
+    },
+    {
+      id: 'stu-b',
+      firstName: 'Bea',
+      lastName: 'Noor',
+      academicEmail: 'bea.noor@college.edu',
+      status: 'active',
+    },
+    { id: 'stu-c', firstName: 'Cem', lastName: 'Kaya', academicEmail: 'taken@college.edu', status: 'active' },
+    { id: 'stu-d', firstName: 'Dan', lastName: 'Sel', status: 'active' },
+  ]
+  beforeEach(async () => {
+    await createSyncEngine({ store }).syncBatch({ tenant: T, entity: 'student', records: students })
+    fake.users.set(50, {
+      id: 50,
+      username: 'bea.noor@college.edu',
+      firstname: 'Bea',
+      lastname: 'Noor',
+      email: 'bea.noor@college.edu',
+    })
+    fake.users.set(51, {
+      id: 51,
+      username: 'someone',
+      firstname: 'S',
+      lastname: 'O',
+      email: 'taken@college.edu',
+    })
+  })
+
+  it('links existing users, creates the rest with lower-cased usernames, and isolates a refused one', async () => {
+    const moodle = createMoodleClient(testConfig)
+    const result = (
+      await provisionStudents({ moodle, store, tenant: T, studentIds: students.map((s) => s.id) })
+    )._unsafeUnwrap()
+    expect(result).toEqual([
+      { studentId: 'stu-a', status: 'created', userid: expect.any(Number) },
+      { studentId: 'stu-b', status: 'found', userid: 50 },
+      { studentId: 'stu-c', status: 'failed', error: expect.stringContaining('invalidparameter') },
+      { studentId: 'stu-d', status: 'failed', error: expect.stringContaining('e-mail') },
+    ])
+    const created = [...fake.users.values()].find((u) => u.username === 'ali.demir@college.edu')
+    expect(created).toBeDefined()
+    const links = (
+      await store.findByExternalIds(T, 'moodle', 'student', [String(created?.id), '50'])
+    )._unsafeUnwrap()
+    expect([...links.values()].sort()).toEqual(['stu-a', 'stu-b'])
+    // A second run only reads links: nothing is created again.
+    const before = fake.calls.filter((c) => c.wsfunction === 'core_user_create_users').length
+    const again = (
+      await provisionStudents({ moodle, store, tenant: T, studentIds: ['stu-a', 'stu-b'] })
+    )._unsafeUnwrap()
+    expect(again.map((r) => r.status)).toEqual(['linked', 'linked'])
+    expect(fake.calls.filter((c) => c.wsfunction === 'core_user_create_users').length).toBe(before)
   })
 })

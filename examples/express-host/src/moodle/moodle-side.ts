@@ -1,0 +1,203 @@
+import type { Store, StoreError, SyncEngine } from '@edusync/core'
+import type {
+  InboxReport,
+  MoodleClient,
+  MoodleError,
+  ProvisionedStudent,
+  ProvisionResult,
+  PushGradesResult,
+} from '@edusync/moodle'
+import {
+  createMoodleClient,
+  processMoodleInbox,
+  provisionCourse,
+  provisionStudents,
+  pushGradesToCrm,
+} from '@edusync/moodle'
+import type { ZohoClient, ZohoError } from '@edusync/zoho'
+import { createZohoClient, setClassMoodleCourseIds, upsertGrades } from '@edusync/zoho'
+import type { ResultAsync } from 'neverthrow'
+import { okAsync } from 'neverthrow'
+import type { HostConfig } from '../config.ts'
+import { tenantOf } from '../context.ts'
+import type { Logger } from '../logger.ts'
+
+/** What one drain did: the inbox report and, when the tenant has Zoho, the grade write-back. */
+export interface DrainResult {
+  readonly inbox: InboxReport
+  readonly writeBack?: PushGradesResult
+}
+
+/** A provisioned course and whether its id reached Zoho's `Moodle_Class_ID`. */
+export interface ProvisionReply extends ProvisionResult {
+  readonly zohoWriteBack: 'written' | 'skipped' | 'failed'
+}
+
+/**
+ * The host's Moodle side: composes `@edusync/moodle` (inbox processor, provisioning, grade write-back)
+ * with `@edusync/zoho` (the CRM write-back), which the adapters may not do themselves.
+ */
+export interface MoodleSide {
+  /**
+   * Drains a tenant's Moodle inbox, then writes the grades it stored to Zoho. Concurrent calls for one
+   * tenant share the running drain and cause one more afterwards (events that arrived meanwhile), so a
+   * burst of plugin events costs two drains, not one each. Never rejects: failures are logged and the
+   * events stay pending for the next drain.
+   */
+  drain(tenant: string): Promise<DrainResult | undefined>
+  /** Provisions a class's course and writes the course id back to Zoho. */
+  provision(
+    tenant: string,
+    classId: string,
+    studentIds: readonly string[],
+  ): ResultAsync<ProvisionReply, MoodleError | StoreError>
+  /** Gives students Moodle accounts (found by username first) and links them. */
+  provisionStudents(
+    tenant: string,
+    studentIds: readonly string[],
+  ): ResultAsync<ProvisionedStudent[], MoodleError | StoreError>
+  /** The tenant's Moodle client, when it configures a site. */
+  client(tenant: string): MoodleClient | undefined
+}
+
+/** Options of {@link createMoodleSide}. */
+export interface MoodleSideOptions {
+  readonly config: HostConfig
+  readonly store: Store
+  readonly engine: SyncEngine
+  readonly logger: Logger
+  /** The Zoho client of a tenant; by default built from its `zoho` credentials. */
+  readonly zohoFor?: ((tenant: string) => ZohoClient | undefined) | undefined
+}
+
+/** Creates the host's {@link MoodleSide}. */
+export function createMoodleSide(options: MoodleSideOptions): MoodleSide {
+  const { config, store, engine, logger } = options
+  const moodleClients = new Map<string, MoodleClient | undefined>()
+  const zohoClients = new Map<string, ZohoClient | undefined>()
+  const zohoFor =
+    options.zohoFor ??
+    ((tenant: string) => {
+      if (!zohoClients.has(tenant)) {
+        const zoho = tenantOf(config, tenant)?.zoho
+        zohoClients.set(tenant, zoho ? createZohoClient(zoho) : undefined)
+      }
+      return zohoClients.get(tenant)
+    })
+  const client = (tenant: string) => {
+    if (!moodleClients.has(tenant)) {
+      const site = tenantOf(config, tenant)?.moodle
+      moodleClients.set(
+        tenant,
+        site
+          ? createMoodleClient({
+              url: site.url,
+              token: site.token,
+              ...(site.roles ? { roles: site.roles } : {}),
+            })
+          : undefined,
+      )
+    }
+    return moodleClients.get(tenant)
+  }
+
+  async function drainOnce(tenant: string): Promise<DrainResult | undefined> {
+    const processed = await processMoodleInbox({ store, engine, tenant })
+    if (processed.isErr()) {
+      logger.warn('moodle inbox drain failed; events stay pending', {
+        tenant,
+        reason: processed.error.reason,
+      })
+      return undefined
+    }
+    const inbox = processed.value
+    if (inbox.read > 0) {
+      logger.info('moodle inbox drained', {
+        tenant,
+        read: inbox.read,
+        handled: inbox.handled,
+        pending: inbox.failures.length,
+        counts: inbox.counts,
+      })
+    }
+    const zoho = zohoFor(tenant)
+    if (inbox.grades.length === 0 || zoho === undefined) return { inbox }
+    const pushed = await pushGradesToCrm<ZohoError>({
+      store,
+      tenant,
+      gradeIds: inbox.grades,
+      upsert: (grades) => upsertGrades(zoho, grades),
+    })
+    if (pushed.isErr()) {
+      logger.warn('grade write-back to Zoho failed', { tenant, reason: pushed.error.reason })
+      return { inbox }
+    }
+    const tally = { SENT: 0, DEFERRED: 0, FAILED: 0 }
+    for (const g of pushed.value.grades) tally[g.status]++
+    logger.info('grades written back to Zoho', { tenant, ...tally })
+    return { inbox, writeBack: pushed.value }
+  }
+
+  const running = new Map<string, Promise<DrainResult | undefined>>()
+  const again = new Set<string>()
+  function drain(tenant: string): Promise<DrainResult | undefined> {
+    const current = running.get(tenant)
+    if (current) {
+      again.add(tenant)
+      return current
+    }
+    const loop = (async () => {
+      let result: DrainResult | undefined
+      try {
+        do {
+          again.delete(tenant)
+          result = await drainOnce(tenant)
+        } while (again.has(tenant))
+      } catch (error) {
+        logger.error('moodle inbox drain threw', { tenant, error })
+      } finally {
+        running.delete(tenant)
+      }
+      return result
+    })()
+    running.set(tenant, loop)
+    return loop
+  }
+
+  function provision(tenant: string, classId: string, studentIds: readonly string[]) {
+    const site = tenantOf(config, tenant)?.moodle
+    const moodle = client(tenant)
+    if (!site || !moodle) throw new TypeError(`tenant ${tenant} has no Moodle site configured`)
+    return provisionCourse({
+      moodle,
+      store,
+      tenant,
+      classId,
+      categories: site.categories,
+      ...(site.defaultCategoryId !== undefined ? { defaultCategoryId: site.defaultCategoryId } : {}),
+      defaultUsers: site.defaultUsers,
+      studentIds,
+    }).andThen((result): ResultAsync<ProvisionReply, never> => {
+      const zoho = zohoFor(tenant)
+      if (!zoho) return okAsync({ ...result, zohoWriteBack: 'skipped' })
+      return setClassMoodleCourseIds(zoho, [{ classId, moodleCourseId: result.courseId }])
+        .map((items) => items.every((i) => i.status === 'success'))
+        .orElse((error) => {
+          logger.warn('Moodle_Class_ID write-back failed', { tenant, classId, reason: error.reason })
+          return okAsync(false)
+        })
+        .map((written) => ({
+          ...result,
+          zohoWriteBack: written ? ('written' as const) : ('failed' as const),
+        }))
+    })
+  }
+
+  function students(tenant: string, studentIds: readonly string[]) {
+    const moodle = client(tenant)
+    if (!moodle) throw new TypeError(`tenant ${tenant} has no Moodle site configured`)
+    return provisionStudents({ moodle, store, tenant, studentIds })
+  }
+
+  return { drain, provision, provisionStudents: students, client }
+}

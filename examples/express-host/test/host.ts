@@ -2,9 +2,11 @@ import type { AddressInfo } from 'node:net'
 import type { Store } from '@edusync/core'
 import type { ZohoClient } from '@edusync/zoho'
 import { createApp } from '../src/app.ts'
-import type { TenantConfig } from '../src/config.ts'
+import type { HostConfig, TenantConfig } from '../src/config.ts'
 import { loadConfig } from '../src/config.ts'
+import type { Logger } from '../src/logger.ts'
 import { createLogger } from '../src/logger.ts'
+import type { MoodleSide } from '../src/moodle/moodle-side.ts'
 import { createZohoIntake } from '../src/zoho/zoho-intake.ts'
 
 /** Secrets of the test tenants (each test uses its own tenant id, so tests share one Store safely). */
@@ -19,6 +21,8 @@ export const SECRETS = {
 export interface TestHost {
   readonly url: string
   readonly logs: string[]
+  /** The host's Moodle side (tests await `drain` to see a plugin event processed). */
+  readonly moodle: MoodleSide
   close(): Promise<void>
 }
 
@@ -28,6 +32,8 @@ export async function startHost(options: {
   tenants: Record<string, TenantConfig>
   env?: Record<string, string>
   clientFor?: (tenant: string) => ZohoClient | undefined
+  /** Builds the Moodle side (e.g. with an injected Zoho client); by default from the tenants' config. */
+  moodle?: (config: HostConfig, logger: Logger) => MoodleSide
 }): Promise<TestHost> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -38,13 +44,20 @@ export async function startHost(options: {
   const logs: string[] = []
   const logger = createLogger('debug', (line) => logs.push(line))
   const zoho = createZohoIntake({ config, logger, clientFor: options.clientFor })
-  const { app } = createApp({ config, store: options.store, logger, zoho })
+  const { app, moodle } = createApp({
+    config,
+    store: options.store,
+    logger,
+    zoho,
+    moodle: options.moodle?.(config, logger),
+  })
   const server = app.listen(0, '127.0.0.1')
   await new Promise<void>((resolve) => server.once('listening', resolve))
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
     logs,
+    moodle,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }

@@ -187,7 +187,12 @@ describe('pushGradesToCrm', () => {
       tenant: T,
       gradeIds: ['moodle-grade-9_2_77'],
       upsert: (grades) =>
-        okAsync(grades.map((g, index) => (sent.push(g), { status: 'success' as const, index, id: 'z-9' }))),
+        okAsync(
+          grades.map((g, index) => {
+            sent.push(g)
+            return { status: 'success' as const, index, id: 'z-9' }
+          }),
+        ),
     })
     expect(later._unsafeUnwrap().grades).toEqual([
       { id: 'moodle-grade-9_2_77', status: 'SENT', crmId: 'z-9' },

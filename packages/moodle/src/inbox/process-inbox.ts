@@ -123,23 +123,78 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
     const grades = new Set<string>()
     const seen = new Set<string>()
     let handled = 0
-    for (;;) {
-      const listed = await store.listEvents(tenant, { source, handled: false, limit: size })
-      if (listed.isErr()) return err(listed.error)
-      const events = listed.value
-      for (const e of events) seen.add(e.eventId)
-      const round = await processRound(options, source, events)
-      if (round.isErr()) return err(round.error)
-      const r = round.value
-      handled += r.handled.length
+    // Every event this drain has taken. A listing can still return one (failed ones stay pending; a mark
+    // runs beside the next round and may commit after a listing's snapshot), so taken events are skipped.
+    const skip = new Set<string>()
+    let marked = 0
+    let marking: Promise<Result<number, StoreError>>[] = []
+    let writing: Promise<Result<Round, InboxError>> | undefined
+
+    // Two rounds in flight: while one round's records are written (and the one before it is marked
+    // handled), the next is listed, read and resolved. Writes stay in inbox order: a round is written
+    // only after the previous round's write finished.
+    const settle = async (): Promise<InboxError | undefined> => {
+      if (!writing) return undefined
+      const written = await writing
+      writing = undefined
+      if (written.isErr()) return written.error
+      const r = written.value
       for (const key of Object.keys(counts) as (keyof OutcomeCounts)[]) counts[key] += r.counts[key]
       for (const f of r.failures) failures.set(f.eventId, f)
-      for (const id of r.handled) failures.delete(id)
       ignored.push(...r.ignored)
       for (const g of r.grades) grades.add(g)
-      // Pending failures stay at the head of the inbox; keep going only while rounds make progress.
-      if (events.length < size || r.handled.length === 0) break
+      if (r.handled.length > 0) {
+        const ids = r.handled
+        handled += ids.length
+        // Not awaited here: the next round is written meanwhile. Its ids stay skipped until marked.
+        marking.push(
+          Promise.resolve(
+            store.markEventsHandled(tenant, source, ids).map((n) => {
+              marked += ids.length
+              return n
+            }),
+          ),
+        )
+      }
+      return undefined
     }
+
+    const stop = async (error: InboxError) => {
+      await Promise.all(marking)
+      return err(error)
+    }
+    // Ends when a listing holds nothing this drain has not seen: every event is tried once per drain.
+    for (;;) {
+      // Room for the taken events still pending (failed, or not marked yet) plus one round of new ones.
+      const limit = size + skip.size - marked
+      const listed = await store.listEvents(tenant, { source, handled: false, limit })
+      if (listed.isErr()) {
+        await settle()
+        return stop(listed.error)
+      }
+      const events = listed.value.filter((e) => !skip.has(e.eventId)).slice(0, size)
+      if (events.length === 0 && listed.value.length >= limit) {
+        // A full listing of taken events (marks not committed yet): let them land, then list again.
+        const failed = await settle()
+        if (failed) return stop(failed)
+        const markFailed = (await Promise.all(marking)).find((m) => m.isErr())
+        if (markFailed?.isErr()) return err(markFailed.error)
+        continue
+      }
+      for (const e of events) {
+        seen.add(e.eventId)
+        skip.add(e.eventId)
+      }
+      const prepared = events.length > 0 ? await prepareRound(options, events) : undefined
+      const failed = await settle()
+      if (failed) return stop(failed)
+      if (prepared === undefined) break
+      if (prepared.isErr()) return stop(prepared.error)
+      writing = writeRound(options, prepared.value)
+    }
+    const markFailed = (await Promise.all(marking)).find((m) => m.isErr())
+    marking = []
+    if (markFailed?.isErr()) return err(markFailed.error)
     const report: InboxReport = {
       read: seen.size,
       handled,
@@ -178,14 +233,22 @@ function recordRun(store: Store, tenant: TenantId, report: InboxReport): ResultA
 
 type Batch = Map<string, Record<string, unknown>>
 
-async function processRound(
+interface Prepared {
+  readonly round: Round
+  readonly batches: Map<string, Batch>
+  readonly target: Map<string, { entity: string; id: string; type: string }>
+  readonly newLinks: Map<string, Link>
+  readonly deletions: EnrollmentDeletion[]
+}
+
+// Reads a round's events and maps them to records, resolving Moodle ids through links: Store reads only,
+// so it can run while the previous round is being written.
+async function prepareRound(
   options: ProcessInboxOptions,
-  source: string,
   events: readonly InboundEvent[],
-): Promise<Result<Round, InboxError>> {
-  const { store, engine, tenant } = options
+): Promise<Result<Prepared, InboxError>> {
+  const { store, tenant } = options
   const round: Round = { handled: [], counts: zero(), failures: [], ignored: [], grades: [] }
-  if (events.length === 0) return ok(round)
 
   const typed: PluginEvent[] = []
   for (const event of events) {
@@ -348,6 +411,17 @@ async function processRound(
     }
   }
 
+  return ok({ round, batches, target, newLinks, deletions })
+}
+
+// Writes a prepared round: one engine pass, then the links of records first seen in it. Marking the
+// events handled is the caller's, after this resolves.
+async function writeRound(
+  options: ProcessInboxOptions,
+  prepared: Prepared,
+): Promise<Result<Round, InboxError>> {
+  const { store, engine, tenant } = options
+  const { round, batches, target, newLinks, deletions } = prepared
   // ---- one engine pass, parents first --------------------------------------------------------------
   const outcomes = new Map<string, RecordOutcome>()
   if (batches.size > 0) {
@@ -405,10 +479,5 @@ async function processRound(
     }
   }
 
-  // ---- only now, with every record written, are the events done ------------------------------------
-  if (round.handled.length > 0) {
-    const marked = await store.markEventsHandled(tenant, source, round.handled)
-    if (marked.isErr()) return err(marked.error)
-  }
   return ok(round)
 }

@@ -34,13 +34,15 @@ export function eventMethods(op: Op, sql: ReturnType<typeof eventsSql>): EventMe
 
     listEvents(tenant, options = {}) {
       return op('listEvents', async (x) => {
-        const rows = await x.query<EventRow>(sql.list, [
-          tenant,
-          options.source ?? null,
-          options.type ?? null,
-          options.handled ?? null,
-          options.limit ?? 100,
-        ])
+        const filters = {
+          source: options.source !== undefined,
+          type: options.type !== undefined,
+          handled: options.handled,
+        }
+        const values: unknown[] = [tenant, options.limit ?? 100]
+        if (filters.source) values.push(options.source)
+        if (filters.type) values.push(options.type)
+        const rows = await x.query<EventRow>(sql.list(filters), values)
         return rows.map(toInboundEvent)
       })
     },

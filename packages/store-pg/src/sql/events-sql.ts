@@ -20,11 +20,34 @@ export function eventsSql(s: string) {
       ON CONFLICT (tenant, source, event_id) DO NOTHING
       RETURNING e.source, e.event_id`,
 
-    list: `SELECT ${COLUMNS} FROM ${s}.inbound_events
-      WHERE tenant = $1 AND ($2::text IS NULL OR source = $2) AND ($3::text IS NULL OR type = $3)
-        AND ($4::boolean IS NULL OR (handled_at IS NOT NULL) = $4)
-      ORDER BY received_at, seq
-      LIMIT $5`,
+    /**
+     * Lists events oldest first with only the filters given (`$1` tenant, `$2` limit, then the source's and
+     * the type's values). One text per filter combination rather than `($n IS NULL OR col = $n)`, and the
+     * handled state as a literal `IS TRUE`/`IS FALSE` test: the planner folds `(handled_at IS NOT NULL) =
+     * false` into `handled_at IS NULL`, which no longer matches the (tenant, source, handled, received_at,
+     * seq) index, so a handler draining its source's pending events sorted the whole inbox on every call
+     * (quadratic in the inbox's size). `IS FALSE` is kept as written and matched to the index, whose order
+     * then serves the LIMIT directly.
+     */
+    list(filters: { source: boolean; type: boolean; handled: boolean | undefined }): string {
+      const where = ['tenant = $1']
+      let n = 2
+      if (filters.source) where.push(`source = $${++n}`)
+      if (filters.type) where.push(`type = $${++n}`)
+      if (filters.handled !== undefined)
+        where.push(`(handled_at IS NOT NULL) IS ${filters.handled ? 'TRUE' : 'FALSE'}`)
+      // The page is chosen on keys only and the payloads fetched for it afterwards: without fresh
+      // statistics the planner may still sort every matching row, and sorting keys stays in memory where
+      // sorting payloads spilled to disk.
+      return `WITH page AS (
+          SELECT source AS p_source, event_id AS p_event_id, received_at AS p_received_at, seq AS p_seq
+          FROM ${s}.inbound_events WHERE ${where.join(' AND ')}
+          ORDER BY received_at, seq LIMIT $2
+        )
+        SELECT ${COLUMNS} FROM page
+        JOIN ${s}.inbound_events e ON e.tenant = $1 AND e.source = page.p_source AND e.event_id = page.p_event_id
+        ORDER BY page.p_received_at, page.p_seq`
+    },
 
     /** Sets `handled_at` only where it is still null, so a handled event keeps its first time. */
     markHandled: `WITH changed AS (

@@ -213,6 +213,7 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
 function recordRun(store: Store, tenant: TenantId, report: InboxReport): ResultAsync<string, StoreError> {
   return store
     .createRun(tenant, { step: MOODLE_INBOX_STEP, metadata: { source: MOODLE_EVENT_SOURCE } })
+    .andThen((created) => store.updateRun(tenant, created.id, { status: 'running' }))
     .andThen((created) =>
       store.updateRun(tenant, created.id, {
         status: 'completed',

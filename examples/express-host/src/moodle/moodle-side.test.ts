@@ -1,0 +1,64 @@
+import { createMemoryStore, createSyncEngine } from '@edusync/core'
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../config.ts'
+import { createLogger } from '../logger.ts'
+import { createMoodleSide } from './moodle-side.ts'
+
+const userEvent = (id: string, userid: number) => ({
+  source: 'moodle',
+  eventId: id,
+  type: 'user_created',
+  payload: {
+    event_id: id,
+    event_type: 'user_created',
+    event_data: {
+      userid,
+      username: `u${userid}`,
+      email: `u${userid}@college.edu`,
+      firstname: 'A',
+      lastname: 'B',
+      role: 'student',
+    },
+    moodle_event_id: null,
+    timestamp: 1768469400,
+  },
+})
+
+describe('createMoodleSide drain', () => {
+  it('shares a running drain between concurrent triggers and runs once more for events that arrived meanwhile', async () => {
+    const store = createMemoryStore()
+    const config = loadConfig({ NODE_ENV: 'test' })
+    const side = createMoodleSide({
+      config,
+      store,
+      engine: createSyncEngine({ store }),
+      logger: createLogger('silent'),
+    })
+    await store.appendEvents('demo', [userEvent('a', 3)])
+    const first = side.drain('demo')
+    await store.appendEvents('demo', [userEvent('b', 4)])
+    const triggers = [side.drain('demo'), side.drain('demo'), side.drain('demo')]
+    // Every trigger while the drain runs joins it (the same promise) instead of starting its own.
+    for (const t of triggers) expect(t).toBe(first)
+    await Promise.all([first, ...triggers])
+    const runs = (await store.listRuns('demo', { step: 'moodle:inbox' }))._unsafeUnwrap()
+    expect(runs.length).toBeLessThanOrEqual(2)
+    expect((await store.listEvents('demo', { handled: false }))._unsafeUnwrap()).toEqual([])
+    expect((await store.countRecords('demo', 'student'))._unsafeUnwrap()).toBe(2)
+  })
+
+  it('logs a failed drain and leaves the events pending (never rejects)', async () => {
+    const store = createMemoryStore()
+    const lines: string[] = []
+    const side = createMoodleSide({
+      config: loadConfig({ NODE_ENV: 'test' }),
+      store,
+      engine: createSyncEngine({ store }),
+      logger: createLogger('debug', (l) => lines.push(l)),
+    })
+    await store.appendEvents('demo', [userEvent('a', 3)])
+    await store.close()
+    await expect(side.drain('demo')).resolves.toBeUndefined()
+    expect(lines.some((l) => l.includes('moodle inbox drain failed'))).toBe(true)
+  })
+})

@@ -45,9 +45,19 @@ export { btecLetter, gradeCompositeKey, INVALID_SUBMISSION_CODE, normaliseGrade 
 export { isMoodleDerivedId, MOODLE_SYSTEM, moodleDerivedId } from './map/ids.ts'
 export type { LearningOutcomeRow, PluginLearningOutcome } from './map/learning-outcomes.ts'
 export { LO_TITLE_MAX, learningOutcomeRows, loScore, loTitle } from './map/learning-outcomes.ts'
+export type { ExistingRecord } from './map/to-canonical.ts'
 export { toClass, toEnrollment, toGrade, toStudent, toTeacher } from './map/to-canonical.ts'
 export type { PluginEvent } from './readers/plugin-events.ts'
-export { PLUGIN_EVENT_TYPES, readPluginEvent } from './readers/plugin-events.ts'
+export {
+  courseEventData,
+  enrollmentCreatedData,
+  enrollmentDeletedData,
+  gradeUpdatedData,
+  PLUGIN_EVENT_TYPES,
+  pluginEnvelope,
+  readPluginEvent,
+  userEventData,
+} from './readers/plugin-events.ts'
 export type {
   CourseField,
   CoursesApi,
@@ -67,8 +77,14 @@ export type {
   UsersApi,
 } from './resources/users.ts'
 export type { MoodleCategory, MoodleCourse } from './schemas/courses.ts'
+export { moodleCategory, moodleCourse } from './schemas/courses.ts'
 export type { EnrolledUser } from './schemas/enrol.ts'
+export { enrolledUser } from './schemas/enrol.ts'
 export type { GradeItem, UserGrades } from './schemas/grades.ts'
+export { gradeItem, gradeItems } from './schemas/grades.ts'
 export type { GradingArea, GradingDefinition } from './schemas/grading.ts'
+export { gradingArea, gradingDefinition } from './schemas/grading.ts'
 export type { SiteInfo } from './schemas/site-info.ts'
+export { siteInfo } from './schemas/site-info.ts'
 export type { MoodleUser, MoodleWarning } from './schemas/users.ts'
+export { moodleUser, warning as moodleWarning } from './schemas/users.ts'

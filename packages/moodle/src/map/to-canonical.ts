@@ -13,7 +13,8 @@ type UserData = z.output<typeof userEventData>
 type CourseData = z.output<typeof courseEventData>
 type EnrollmentData = z.output<typeof enrollmentCreatedData>
 type GradeData = z.output<typeof gradeUpdatedData>
-type Existing = Readonly<Record<string, unknown>> | undefined
+/** The stored record a Moodle event updates (merged, not overwritten), or `undefined` for a new one. */
+export type ExistingRecord = Readonly<Record<string, unknown>> | undefined
 
 const blankToNull = (s: string | null | undefined) =>
   s === null || s === undefined || s.trim() === '' ? null : s.trim()
@@ -23,7 +24,7 @@ const blankToNull = (s: string | null | undefined) =>
  * with), phone, city and country; everything else of an existing record (status, program, the CRM's own
  * fields) is kept as it is.
  */
-export function toStudent(id: string, user: UserData, existing: Existing): Record<string, unknown> {
+export function toStudent(id: string, user: UserData, existing: ExistingRecord): Record<string, unknown> {
   return {
     ...(existing ?? { status: 'active' }),
     id,
@@ -42,7 +43,7 @@ export function toStudent(id: string, user: UserData, existing: Existing): Recor
 }
 
 /** A Moodle user whose role is teacher -> a canonical teacher (existing fields kept). */
-export function toTeacher(id: string, user: UserData, existing: Existing): Record<string, unknown> {
+export function toTeacher(id: string, user: UserData, existing: ExistingRecord): Record<string, unknown> {
   return {
     ...existing,
     id,
@@ -56,7 +57,7 @@ export function toTeacher(id: string, user: UserData, existing: Existing): Recor
  * A Moodle course -> a canonical class. Moodle owns the names and dates; a class that exists keeps its
  * status, unit, program and teacher. A course first seen in Moodle is `active` when visible.
  */
-export function toClass(id: string, course: CourseData, existing: Existing): Record<string, unknown> {
+export function toClass(id: string, course: CourseData, existing: ExistingRecord): Record<string, unknown> {
   const visible = course.visible === undefined || course.visible === true || Number(course.visible) === 1
   return {
     ...(existing ?? { status: visible ? 'active' : 'pending' }),
@@ -74,7 +75,7 @@ export function toEnrollment(
   id: string,
   enrolment: EnrollmentData,
   refs: { readonly studentId: string; readonly classId: string },
-  existing: Existing,
+  existing: ExistingRecord,
 ): Record<string, unknown> {
   return {
     ...existing,

@@ -1,3 +1,4 @@
+import type { JsonBodyType } from 'msw'
 import { HttpResponse, http } from 'msw'
 import { describe, expect, it } from 'vitest'
 import { createFakeMoodle, ENDPOINT } from '../__fixtures__/fake-moodle.ts'
@@ -8,7 +9,7 @@ const server = useMoodleServer()
 const client = () => createMoodleClient(testConfig)
 
 /** Answers one function with `body` (HTTP 200, JSON) and records its form fields. */
-function answer(wsfunction: string, body: unknown) {
+function answer(wsfunction: string, body: JsonBodyType) {
   const sent: Record<string, string>[] = []
   server.use(
     http.post(ENDPOINT, async ({ request }) => {

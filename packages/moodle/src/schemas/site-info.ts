@@ -12,5 +12,5 @@ export const siteInfo = z.object({
   userissiteadmin: z.boolean().optional(),
 })
 
-/** The site and token facts of {@link siteInfo}. */
+/** The site and token facts `core_webservice_get_site_info` returns. */
 export type SiteInfo = z.output<typeof siteInfo>

@@ -27,6 +27,8 @@ export type {
 export { provisionCourse } from './flows/provision-course.ts'
 export type { ProvisionedStudent, ProvisionStudentsOptions } from './flows/provision-users.ts'
 export { provisionStudents } from './flows/provision-users.ts'
+export type { WriteBackGradesOptions, WriteBackGradesResult } from './flows/write-back-grades.ts'
+export { GRADE_WRITE_BACK_STEP, MAX_WAITING_GRADES, writeBackGrades } from './flows/write-back-grades.ts'
 export type { WsCall, WsCallOptions } from './http/api-client.ts'
 export type { WsValue } from './http/flatten.ts'
 export { flattenArgs } from './http/flatten.ts'

@@ -5,14 +5,14 @@ import type {
   MoodleError,
   ProvisionedStudent,
   ProvisionResult,
-  PushGradesResult,
+  WriteBackGradesResult,
 } from '@edusync/moodle'
 import {
   createMoodleClient,
   processMoodleInbox,
   provisionCourse,
   provisionStudents,
-  pushGradesToCrm,
+  writeBackGrades,
 } from '@edusync/moodle'
 import type { ZohoClient, ZohoError } from '@edusync/zoho'
 import { createZohoClient, setClassMoodleCourseIds, upsertGrades } from '@edusync/zoho'
@@ -25,7 +25,7 @@ import type { Logger } from '../logger.ts'
 /** What one drain did: the inbox report and, when the tenant has Zoho, the grade write-back. */
 export interface DrainResult {
   readonly inbox: InboxReport
-  readonly writeBack?: PushGradesResult
+  readonly writeBack?: WriteBackGradesResult
 }
 
 /** A provisioned course and whether its id reached Zoho's `Moodle_Class_ID`. */
@@ -121,8 +121,9 @@ export function createMoodleSide(options: MoodleSideOptions): MoodleSide {
       })
     }
     const zoho = zohoFor(tenant)
-    if (inbox.grades.length === 0 || zoho === undefined) return { inbox }
-    const pushed = await pushGradesToCrm<ZohoError>({
+    // After any processed event, not only new grades: grades that waited for a CRM record are retried.
+    if (inbox.read === 0 || zoho === undefined) return { inbox }
+    const pushed = await writeBackGrades<ZohoError>({
       store,
       tenant,
       gradeIds: inbox.grades,
@@ -134,7 +135,7 @@ export function createMoodleSide(options: MoodleSideOptions): MoodleSide {
     }
     const tally = { SENT: 0, DEFERRED: 0, FAILED: 0 }
     for (const g of pushed.value.grades) tally[g.status]++
-    logger.info('grades written back to Zoho', { tenant, ...tally })
+    if (pushed.value.grades.length > 0) logger.info('grades written back to Zoho', { tenant, ...tally })
     return { inbox, writeBack: pushed.value }
   }
 

@@ -9,6 +9,7 @@ import { syncBtecTemplate } from './btec-templates.ts'
 import { pushGradesToCrm } from './grades-to-zoho.ts'
 import { provisionCourse } from './provision-course.ts'
 import { provisionStudents } from './provision-users.ts'
+import { writeBackGrades } from './write-back-grades.ts'
 
 const server = useMoodleServer()
 const T = 'acme'
@@ -350,5 +351,39 @@ describe('provisionStudents', () => {
     )._unsafeUnwrap()
     expect(again.map((r) => r.status)).toEqual(['linked', 'linked'])
     expect(fake.calls.filter((c) => c.wsfunction === 'core_user_create_users').length).toBe(before)
+  })
+})
+
+describe('writeBackGrades', () => {
+  it('carries a deferred grade to the next write-back and sends it once its student has a CRM record', async () => {
+    await createSyncEngine({ store }).syncAll({
+      tenant: T,
+      batches: {
+        student: [{ id: 'moodle-user-9', firstName: 'C', lastName: 'D', status: 'active' }],
+        grade: [
+          { id: 'g9', studentId: 'moodle-user-9', classId: 'cls-1', grade: 'P', compositeKey: '9_2_77' },
+        ],
+      },
+    })
+    const sent: string[] = []
+    const upsert = (grades: readonly Grade[]) => {
+      sent.push(...grades.map((g) => `${g.compositeKey}:${g.studentId}`))
+      return okAsync(grades.map((_, index) => ({ status: 'success' as const, index, id: `z-${index}` })))
+    }
+    const first = (await writeBackGrades({ store, tenant: T, gradeIds: ['g9'], upsert }))._unsafeUnwrap()
+    expect(first.waiting).toEqual(['g9'])
+    expect(sent).toEqual([])
+    const run = (await store.getRun(T, first.runId))._unsafeUnwrap()
+    expect(run?.counts).toMatchObject({ total: 1, deferred: 1 })
+
+    await store.upsertLinks(T, [
+      { entity: 'student', id: 'moodle-user-9', system: 'zoho', externalId: '5843000000999' },
+    ])
+    const second = (await writeBackGrades({ store, tenant: T, gradeIds: [], upsert }))._unsafeUnwrap()
+    expect(second.waiting).toEqual([])
+    expect(sent).toEqual(['9_2_77:5843000000999'])
+    const third = (await writeBackGrades({ store, tenant: T, gradeIds: [], upsert }))._unsafeUnwrap()
+    expect(third.grades).toEqual([])
+    expect(sent).toHaveLength(1)
   })
 })

@@ -347,6 +347,25 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
       expect(await pending(store)).toEqual(['inv-1'])
     })
 
+    it('keeps a grade whose learning-outcome score is off the 0-4 scale pending with rule score_range', async () => {
+      const store = await create()
+      const outcomes = [{ code: 'P1', description: 'Explain', score: '75', feedback: '' }]
+      await append(
+        store,
+        pluginEvent('grade_updated', gradeData(3, 12, 77, 3, { learning_outcomes: outcomes }), 'lo-1'),
+      )
+      const report = await drain(store)
+      expect(report.failures).toEqual([
+        expect.objectContaining({
+          eventId: 'lo-1',
+          issues: [
+            expect.objectContaining({ path: 'learningOutcomes.0.score', rule: 'score_range', received: 75 }),
+          ],
+        }),
+      ])
+      expect(await pending(store)).toEqual(['lo-1'])
+    })
+
     it('drains in rounds when the inbox holds more than one batch', async () => {
       const store = await create()
       await append(

@@ -43,8 +43,10 @@ export interface Prepared {
   readonly deletions: EnrollmentDeletion[]
 }
 
-// Reads a round's events and maps them to records, resolving Moodle ids through links: Store reads only,
-// so it can run while the previous round is being written.
+/**
+ * @internal Reads a round's events and maps them to records, resolving Moodle ids through links: Store
+ * reads only, so it can run while the previous round is being written.
+ */
 export async function prepareRound(
   options: ProcessInboxOptions,
   events: readonly InboundEvent[],
@@ -216,8 +218,10 @@ export async function prepareRound(
   return ok({ round, batches, target, newLinks, deletions })
 }
 
-// Writes a prepared round: one engine pass, then the links of records first seen in it. Marking the
-// events handled is the caller's, after this resolves.
+/**
+ * @internal Writes a prepared round: one engine pass, then the links of records first seen in it.
+ * Marking the events handled is the caller's, after this resolves.
+ */
 export async function writeRound(
   options: ProcessInboxOptions,
   prepared: Prepared,

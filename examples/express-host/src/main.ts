@@ -36,7 +36,11 @@ async function main(): Promise<void> {
   // traffic (the engine is safe under concurrent writers).
   void replayParkedOnStart(store, Object.keys(config.tenants), logger)
   // Moodle plugin events stored while no process was running them (or left by a crash) are drained now.
-  for (const tenant of Object.keys(config.tenants)) void moodle.drain(tenant)
+  for (const tenant of Object.keys(config.tenants)) {
+    void moodle.drain(tenant)
+    // A token missing a capability is reported now, by function name, not at the first provisioning.
+    void moodle.preflight(tenant)
+  }
 
   let stopping = false
   const shutdown = (signal: string) => {

@@ -1,5 +1,11 @@
 import { createMemoryStore, createSyncEngine } from '@edusync/core'
-import { describe, expect, it } from 'vitest'
+import { setupServer } from 'msw/node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createFakeMoodle,
+  SITE_URL,
+  TOKEN,
+} from '../../../../packages/moodle/src/__fixtures__/fake-moodle.ts'
 import { loadConfig } from '../config.ts'
 import { createLogger } from '../logger.ts'
 import { createMoodleSide } from './moodle-side.ts'
@@ -60,5 +66,34 @@ describe('createMoodleSide drain', () => {
     await store.close()
     await expect(side.drain('demo')).resolves.toBeUndefined()
     expect(lines.some((l) => l.includes('moodle inbox drain failed'))).toBe(true)
+  })
+})
+
+describe('createMoodleSide preflight', () => {
+  const server = setupServer(
+    createFakeMoodle({ functions: ['core_webservice_get_site_info', 'core_user_get_users_by_field'] })
+      .handler,
+  )
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+  afterAll(() => server.close())
+
+  it("logs the functions the tenant's token may not call", async () => {
+    const lines: string[] = []
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      EDUSYNC_TENANTS: JSON.stringify({ acme: { moodle: { url: SITE_URL, token: TOKEN } } }),
+    })
+    const store = createMemoryStore()
+    const side = createMoodleSide({
+      config,
+      store,
+      engine: createSyncEngine({ store }),
+      logger: createLogger('debug', (l) => lines.push(l)),
+    })
+    expect(await side.preflight('acme')).toBe(false)
+    const line = lines.find((l) => l.includes('moodle preflight failed')) ?? ''
+    expect(line).toContain('core_course_create_courses')
+    expect(line).not.toContain(TOKEN)
+    expect(await side.preflight('other')).toBe(true)
   })
 })

@@ -56,6 +56,11 @@ export interface MoodleSide {
     tenant: string,
     studentIds: readonly string[],
   ): ResultAsync<ProvisionedStudent[], MoodleError | StoreError>
+  /**
+   * Checks at start that the tenant's token may call every function the flows use (site info preflight)
+   * and logs the site's release, or the missing functions by name. Resolves `false` when the check failed.
+   */
+  preflight(tenant: string): Promise<boolean>
   /** The tenant's Moodle client, when it configures a site. */
   client(tenant: string): MoodleClient | undefined
 }
@@ -200,5 +205,26 @@ export function createMoodleSide(options: MoodleSideOptions): MoodleSide {
     return provisionStudents({ moodle, store, tenant, studentIds })
   }
 
-  return { drain, provision, provisionStudents: students, client }
+  async function preflight(tenant: string): Promise<boolean> {
+    const moodle = client(tenant)
+    if (!moodle) return true
+    const checked = await moodle.preflight()
+    if (checked.isOk()) {
+      logger.info('moodle site ready', {
+        tenant,
+        site: checked.value.siteurl,
+        release: checked.value.release,
+      })
+      return true
+    }
+    logger.warn('moodle preflight failed', {
+      tenant,
+      reason: checked.error.reason,
+      missingFunctions: checked.error.missingFunctions,
+      message: checked.error.message,
+    })
+    return false
+  }
+
+  return { drain, provision, provisionStudents: students, preflight, client }
 }

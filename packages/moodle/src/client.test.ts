@@ -181,7 +181,11 @@ describe('createMoodleClient errors', () => {
       }),
     )
     const slow = createMoodleClient({ ...testConfig, timeoutMs: 20, retry: { limit: 0 } })
-    expect((await slow.siteInfo())._unsafeUnwrapErr().reason).toBe('Timeout')
+    const timeout = (await slow.siteInfo())._unsafeUnwrapErr()
+    expect(timeout.reason).toBe('Timeout')
+    // The cause keeps no Request (its body holds the token).
+    expect(timeout.cause).toBeInstanceOf(Error)
+    expect((timeout.cause as { request?: unknown }).request).toBeUndefined()
   })
 })
 

@@ -39,8 +39,11 @@ export function createTransport(options: {
       })
       const body = await response.text()
       return ok({ status: response.status, contentType: response.headers.get('content-type') ?? '', body })
-    } catch (cause) {
-      if (isTimeoutError(cause)) {
+    } catch (thrown) {
+      // ky's errors hold the Request, whose body carries the token: only their name and message are kept.
+      const cause =
+        thrown instanceof Error ? new Error(thrown.message, { cause: { name: thrown.name } }) : thrown
+      if (isTimeoutError(thrown)) {
         return err(
           new MoodleError('Timeout', `${wsfunction}: no answer from Moodle within ${options.timeoutMs} ms`, {
             wsfunction,
@@ -48,7 +51,7 @@ export function createTransport(options: {
           }),
         )
       }
-      const detail = cause instanceof Error ? cause.message : String(cause)
+      const detail = thrown instanceof Error ? thrown.message : String(thrown)
       return err(
         new MoodleError('Transport', `${wsfunction}: could not reach Moodle: ${detail}`, {
           wsfunction,

@@ -90,6 +90,8 @@ export type InboxError = StoreError | SyncError
 export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<InboxReport, InboxError> {
   const { store, tenant } = options
   const size = options.batchSize ?? 1000
+  if (!Number.isInteger(size) || size < 1)
+    throw new TypeError('processMoodleInbox: batchSize must be a positive integer')
   const source = options.source ?? MOODLE_EVENT_SOURCE
   const run = async (): Promise<Result<InboxReport, InboxError>> => {
     const counts = zero()

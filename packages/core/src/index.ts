@@ -67,6 +67,8 @@ export type {
   BatchChanges,
   IdempotencyClaim,
   IdempotencyClaimRequest,
+  IdempotencyHolder,
+  IdempotencyStep,
   InboundEvent,
   InboundEventWrite,
   Link,

@@ -90,11 +90,13 @@ describe.each<EngineName>(['pglite-memory', 'pg'])('SQL-significant text in ever
           expect(found._unsafeUnwrap().get(t.externalId)).toBe(t.id)
 
           const claim = { key: t.key, requestFingerprint: t.value, leaseMs: 60_000, ttlMs: 60_000 }
-          expect((await store.claimIdempotencyKey(tenant, claim))._unsafeUnwrap()).toEqual({
-            status: 'claimed',
-          })
+          const claimed = (await store.claimIdempotencyKey(tenant, claim))._unsafeUnwrap()
+          if (claimed.status !== 'claimed') throw new Error(`expected claimed, got ${claimed.status}`)
           const response = { status: 200, body: { echo: t.value }, headers: { 'x-note': t.other } }
-          expect((await store.completeIdempotencyKey(tenant, t.key, response)).isOk()).toBe(true)
+          const holder = { key: t.key, token: claimed.token }
+          expect((await store.completeIdempotencyKey(tenant, holder, response))._unsafeUnwrap()).toBe(
+            'completed',
+          )
           expect((await store.claimIdempotencyKey(tenant, claim))._unsafeUnwrap()).toEqual({
             status: 'completed',
             response,

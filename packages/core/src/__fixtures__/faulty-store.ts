@@ -59,6 +59,7 @@ export function createFaultyStore(inner: Store = createMemoryStore()): FaultySto
     'readLinks',
     'findByExternalIds',
     'claimIdempotencyKey',
+    'renewIdempotencyKey',
     'completeIdempotencyKey',
     'releaseIdempotencyKey',
     'appendEvents',

@@ -7,6 +7,7 @@ import type { EntityName, TenantId } from '../types/primitives.ts'
 import type {
   BatchChanges,
   IdempotencyClaim,
+  IdempotencyHolder,
   InboundEvent,
   Link,
   OutcomeCounts,
@@ -22,6 +23,8 @@ import { unsafeTextInEvent, unsafeTextInWrite } from './write-text.ts'
 interface IdempotencyRow {
   requestFingerprint: string
   state: 'in_progress' | 'completed'
+  /** The fencing token of the claim that last took the key. */
+  token: string
   expiresAt: number
   response: StoredResponse | null
   ttlMs: number
@@ -90,6 +93,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       tenants.set(tenant, s)
     }
     return s
+  }
+  // The row of a claim that is still in progress under the holder's token (the fencing check).
+  function held(tenant: TenantId, holder: IdempotencyHolder): IdempotencyRow | undefined {
+    const row = state(tenant).idempotency.get(holder.key)
+    return row?.state === 'in_progress' && row.token === holder.token ? row : undefined
   }
 
   function table(tenant: TenantId, entity: EntityName): Map<string, StoredRow> {
@@ -307,35 +315,46 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
           if (row.requestFingerprint !== request.requestFingerprint) return { status: 'mismatch' }
           if (row.state === 'completed' && row.response)
             return { status: 'completed', response: structuredClone(row.response) }
-          return { status: 'in_progress' }
+          return { status: 'in_progress', expiresInMs: row.expiresAt - at }
         }
-        s.idempotency.set(request.key, {
+        const claimed: IdempotencyRow = {
           requestFingerprint: request.requestFingerprint,
           state: 'in_progress',
+          token: randomUUID(),
           expiresAt: at + request.leaseMs,
           response: null,
           ttlMs: request.ttlMs,
-        })
-        return { status: 'claimed' }
+        }
+        s.idempotency.set(request.key, claimed)
+        return { status: 'claimed', token: claimed.token, expiresAt: new Date(claimed.expiresAt) }
       })
     },
 
-    completeIdempotencyKey(tenant, key, response, opts = {}) {
+    renewIdempotencyKey(tenant, holder, opts) {
       return run(() => {
-        const row = state(tenant).idempotency.get(key)
-        if (!row || row.state !== 'in_progress') {
-          throw new StoreError('Invalid', `idempotency key ${JSON.stringify(key)} is not claimed`)
-        }
+        const row = held(tenant, holder)
+        if (!row) return 'lost' as const
+        row.expiresAt = (opts.now ?? now()).getTime() + opts.leaseMs
+        return 'renewed' as const
+      })
+    },
+
+    completeIdempotencyKey(tenant, holder, response, opts = {}) {
+      return run(() => {
+        const row = held(tenant, holder)
+        if (!row) return 'lost' as const
         row.state = 'completed'
         row.response = structuredClone(response)
         row.expiresAt = (opts.now ?? now()).getTime() + row.ttlMs
+        return 'completed' as const
       })
     },
 
-    releaseIdempotencyKey(tenant, key) {
+    releaseIdempotencyKey(tenant, holder) {
       return run(() => {
-        const s = state(tenant)
-        if (s.idempotency.get(key)?.state === 'in_progress') s.idempotency.delete(key)
+        if (!held(tenant, holder)) return 'lost' as const
+        state(tenant).idempotency.delete(holder.key)
+        return 'released' as const
       })
     },
 

@@ -83,16 +83,40 @@ export interface Link {
   readonly externalId: string
 }
 
-/** Result of {@link Store.claimIdempotencyKey}. */
+/**
+ * Result of {@link Store.claimIdempotencyKey}.
+ *
+ * The `token` of a claim is its fencing token: an opaque value, unique to this claim, that every later
+ * step of the claim's life (`renew`, `complete`, `release`) must present. A holder that stalled past its
+ * lease while another caller took the key over presents a token that is no longer current, and is told
+ * `lost` instead of overwriting the new holder's claim.
+ */
 export type IdempotencyClaim =
-  /** The caller now owns the key and must `complete` or `release` it. */
-  | { readonly status: 'claimed' }
+  /** The caller now holds the key and must `complete` or `release` it, presenting `token`. */
+  | { readonly status: 'claimed'; readonly token: string; readonly expiresAt: Date }
   /** The key was already completed with the same request fingerprint: replay this response. */
   | { readonly status: 'completed'; readonly response: StoredResponse }
-  /** Another caller holds the key and its lease has not expired (answer 409 / retry later). */
-  | { readonly status: 'in_progress' }
+  /**
+   * Another caller holds the key and its lease has not expired (answer 409 / retry later). `expiresInMs`
+   * is what is left of that lease, by the Store's clock (or the `now` given): the earliest moment a retry
+   * can take the key over if the holder stops renewing it.
+   */
+  | { readonly status: 'in_progress'; readonly expiresInMs: number }
   /** The key was used with a different request (answer 409). */
   | { readonly status: 'mismatch' }
+
+/** A claim as its holder names it: the key and the fencing token {@link Store.claimIdempotencyKey} gave. */
+export interface IdempotencyHolder {
+  readonly key: string
+  readonly token: string
+}
+
+/**
+ * What a holder's later step did: the step took effect, or the claim is `lost`, meaning the key is no
+ * longer in progress under this token (another caller took it over after the lease expired, or it was
+ * completed or released already) and **nothing was changed**.
+ */
+export type IdempotencyStep<Done extends string> = Done | 'lost'
 
 /** A response stored with a completed idempotency key, replayed verbatim to duplicates. */
 export interface StoredResponse {
@@ -197,7 +221,8 @@ export interface StoreCapabilities {
  * - **Atomic writes.** {@link Store.applyBatch} writes all of a batch or nothing. A failed call returns a
  *   {@link StoreError} and leaves no trace.
  * - **Concurrency-safe.** Concurrent writers of the same ids end with one row per id; idempotency keys
- *   are claimed by exactly one caller; run counts added concurrently are all kept.
+ *   are claimed by exactly one caller and fenced (only the current holder of a claim can renew,
+ *   complete or release it); run counts added concurrently are all kept.
  * - **No throws.** Failures are returned as `err(StoreError)`; a thrown error is a bug in the Store.
  * - **Same data everywhere.** Every Store refuses the same text: a NUL character or a lone surrogate in
  *   a write (what PostgreSQL cannot hold) fails the call with `Invalid` before anything is written
@@ -301,24 +326,46 @@ export interface Store {
   // ---- idempotency -------------------------------------------------------------------------------
 
   /**
-   * Atomically claims a key. Exactly one of several concurrent callers gets `claimed`. A key whose
-   * lease (in progress) or ttl (completed) has expired is claimable again.
+   * Atomically claims a key. Exactly one of several concurrent callers gets `claimed`, with a fresh
+   * fencing token. A key whose lease (in progress) or ttl (completed) has expired is claimable again:
+   * the new claim replaces the old one, whose token is from then on `lost`.
    */
   claimIdempotencyKey(
     tenant: TenantId,
     request: IdempotencyClaimRequest,
   ): ResultAsync<IdempotencyClaim, StoreError>
 
-  /** Marks a claimed key completed with the response to replay; only after the work succeeded. */
+  /**
+   * Extends a held claim's lease to `leaseMs` from now (a heartbeat while the work runs, so a live slow
+   * holder is never taken over). Only the current holder succeeds; a claim whose lease ran out but that
+   * nobody took over is still held and is renewed. `lost` changes nothing.
+   */
+  renewIdempotencyKey(
+    tenant: TenantId,
+    holder: IdempotencyHolder,
+    options: { readonly leaseMs: number; readonly now?: Date },
+  ): ResultAsync<IdempotencyStep<'renewed'>, StoreError>
+
+  /**
+   * Marks a held key completed with the response to replay (for the request's ttl); only after the work
+   * succeeded. Only the current holder succeeds; a late holder gets `lost` and the new holder's claim
+   * (or answer) is kept.
+   */
   completeIdempotencyKey(
     tenant: TenantId,
-    key: string,
+    holder: IdempotencyHolder,
     response: StoredResponse,
     options?: { readonly now?: Date },
-  ): ResultAsync<void, StoreError>
+  ): ResultAsync<IdempotencyStep<'completed'>, StoreError>
 
-  /** Releases a claimed key after a failure, so a retry can claim it and run again. */
-  releaseIdempotencyKey(tenant: TenantId, key: string): ResultAsync<void, StoreError>
+  /**
+   * Releases a held key after a failure, so a retry can claim it and run again at once. Only the current
+   * holder succeeds; a late holder gets `lost` and cannot release the new holder's live claim.
+   */
+  releaseIdempotencyKey(
+    tenant: TenantId,
+    holder: IdempotencyHolder,
+  ): ResultAsync<IdempotencyStep<'released'>, StoreError>
 
   // ---- inbound events ----------------------------------------------------------------------------
 

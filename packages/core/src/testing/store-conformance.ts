@@ -3,6 +3,7 @@ import { fingerprint } from '../fingerprint/fingerprint.ts'
 import type { Store } from '../store/store.ts'
 import { createSyncEngine } from '../sync/sync-engine.ts'
 import { conformanceData, fp, T1, T2 } from './conformance-data.ts'
+import { idempotencyConformance } from './idempotency-conformance.ts'
 
 /** Options of {@link describeStoreConformance}. */
 export interface StoreConformanceOptions {
@@ -294,58 +295,7 @@ export function describeStoreConformance(name: string, options: StoreConformance
 
     // ---- idempotency -----------------------------------------------------------------------------
 
-    const claim = (key: string, requestFingerprint = 'req-a', now = new Date('2026-01-01T00:00:00Z')) =>
-      store.claimIdempotencyKey(T1, { key, requestFingerprint, leaseMs: 30_000, ttlMs: 3_600_000, now })
-
-    test('claimIdempotencyKey claims once; a duplicate sees in_progress, then the stored response', async () => {
-      expect((await claim('evt-1'))._unsafeUnwrap()).toEqual({ status: 'claimed' })
-      expect((await claim('evt-1'))._unsafeUnwrap()).toEqual({ status: 'in_progress' })
-      const response = { status: 200, body: { ok: true, outcomes: [{ id: 'x', status: 'NEW' }] } }
-      await store.completeIdempotencyKey(T1, 'evt-1', response, { now: new Date('2026-01-01T00:00:01Z') })
-      expect((await claim('evt-1'))._unsafeUnwrap()).toEqual({ status: 'completed', response })
-    })
-
-    test('claimIdempotencyKey reports mismatch for the same key with another request', async () => {
-      await claim('evt-2', 'req-a')
-      expect((await claim('evt-2', 'req-b'))._unsafeUnwrap()).toEqual({ status: 'mismatch' })
-    })
-
-    test('releaseIdempotencyKey lets a retry claim the key after a failure', async () => {
-      await claim('evt-3')
-      await store.releaseIdempotencyKey(T1, 'evt-3')
-      expect((await claim('evt-3'))._unsafeUnwrap()).toEqual({ status: 'claimed' })
-    })
-
-    test('claimIdempotencyKey takes over an expired lease and an expired completion', async () => {
-      await claim('evt-4', 'req-a', new Date('2026-01-01T00:00:00Z'))
-      expect((await claim('evt-4', 'req-a', new Date('2026-01-01T00:01:00Z')))._unsafeUnwrap()).toEqual({
-        status: 'claimed',
-      })
-      await store.completeIdempotencyKey(
-        T1,
-        'evt-4',
-        { status: 200, body: null },
-        { now: new Date('2026-01-01T00:01:01Z') },
-      )
-      expect((await claim('evt-4', 'req-b', new Date('2026-01-01T00:30:00Z')))._unsafeUnwrap().status).toBe(
-        'mismatch',
-      )
-      expect((await claim('evt-4', 'req-b', new Date('2026-01-01T02:00:00Z')))._unsafeUnwrap()).toEqual({
-        status: 'claimed',
-      })
-    })
-
-    test('claimIdempotencyKey gives the key to exactly one of many concurrent callers', async () => {
-      const results = await Promise.all(Array.from({ length: 20 }, () => claim('evt-race')))
-      const statuses = results.map((r) => r._unsafeUnwrap().status)
-      expect(statuses.filter((s) => s === 'claimed')).toHaveLength(1)
-      expect(statuses.filter((s) => s === 'in_progress')).toHaveLength(19)
-    })
-
-    test('completeIdempotencyKey fails with Invalid for a key that is not claimed', async () => {
-      const result = await store.completeIdempotencyKey(T1, 'never-claimed', { status: 200, body: null })
-      expect(result._unsafeUnwrapErr().reason).toBe('Invalid')
-    })
+    idempotencyConformance(test, () => store)
 
     // ---- inbound events ----------------------------------------------------------------------------
 
@@ -501,7 +451,13 @@ export function describeStoreConformance(name: string, options: StoreConformance
       await store.applyBatch(T1, 'payment', { upserts: [], park: [parkedPayment], unpark: [] })
       await store.upsertLinks(T1, [{ entity: 'student', id: a.id, system: 'zoho', externalId: 'z-1' }])
       const run = (await store.createRun(T1, { step: 'x' }))._unsafeUnwrap()
-      await claim('shared-key')
+      await store.claimIdempotencyKey(T1, {
+        key: 'shared-key',
+        requestFingerprint: 'req-a',
+        leaseMs: 30_000,
+        ttlMs: 3_600_000,
+        now: new Date('2026-01-01T00:00:00Z'),
+      })
       await store.appendEvents(T1, [{ source: 'moodle', eventId: 'iso-1', type: 't', payload: {} }])
 
       expect((await store.readFingerprints(T2, 'student', [a.id]))._unsafeUnwrap().size).toBe(0)
@@ -534,8 +490,8 @@ export function describeStoreConformance(name: string, options: StoreConformance
             ttlMs: 1000,
             now: new Date('2026-01-01T00:00:00Z'),
           })
-        )._unsafeUnwrap(),
-      ).toEqual({ status: 'claimed' })
+        )._unsafeUnwrap().status,
+      ).toBe('claimed')
       // Writing the same id in another tenant is a separate record.
       const effects = (
         await store.applyBatch(T2, 'student', { upserts: [a], park: [], unpark: [] })

@@ -112,7 +112,7 @@ function claimNonce(
         ? okAsync<Authenticated>({
             scheme: 'hmac',
             onFailure: async () => {
-              await store.releaseIdempotencyKey(tenant, key)
+              await store.releaseIdempotencyKey(tenant, { key, token: claim.token })
             },
           })
         : errAsync(new WebhookError('Unauthenticated', 'nonce already used (replayed request)')),

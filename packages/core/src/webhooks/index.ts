@@ -9,6 +9,11 @@ export type { BearerAuthOptions } from './bearer-auth.ts'
 export { bearerAuth } from './bearer-auth.ts'
 export type { ParsedBody } from './body.ts'
 export { parseBody } from './body.ts'
+export type { ClaimEvent, ClaimStep } from './claim-event.ts'
+export type { ClaimHeartbeat } from './claim-heartbeat.ts'
+export { startClaimHeartbeat } from './claim-heartbeat.ts'
+export type { ClaimSettlement, ClaimSettler } from './claim-settler.ts'
+export { createClaimSettler } from './claim-settler.ts'
 export { matchesAny, safeEqual } from './constant-time.ts'
 export type { SignatureEncoding } from './hmac.ts'
 export { signedContent, signHmac, verifyHmac } from './hmac.ts'
@@ -29,4 +34,4 @@ export type {
   WebhookIdempotencyOptions,
   WebhookInput,
 } from './webhook-handler.ts'
-export { createWebhookHandler, toWebhookError } from './webhook-handler.ts'
+export { createWebhookHandler, DEFAULT_IDEMPOTENCY_LEASE_MS, toWebhookError } from './webhook-handler.ts'

@@ -235,7 +235,8 @@ describe('createWebhookHandler', () => {
     // The first delivery holds the claim while it is processing.
     await processing
     const second = await handle(req(), undefined)
-    expect([second.status, second.headers.get('retry-after')]).toEqual([409, '1'])
+    // Nothing renewed yet: the whole default lease (5 s) is left.
+    expect([second.status, second.headers.get('retry-after')]).toEqual([409, '5'])
     release()
     expect((await first).status).toBe(200)
   })

@@ -5,6 +5,10 @@ import { SyncError } from '../errors/sync-error.ts'
 import type { Store } from '../store/store.ts'
 import type { TenantId } from '../types/primitives.ts'
 import type { Authenticated, Authenticator } from './authenticator.ts'
+import type { ClaimEvent } from './claim-event.ts'
+import { startClaimHeartbeat } from './claim-heartbeat.ts'
+import type { ClaimSettlement } from './claim-settler.ts'
+import { createClaimSettler } from './claim-settler.ts'
 import type { IdempotencyKey } from './idempotency.ts'
 import { deriveIdempotencyKey } from './idempotency.ts'
 import { DEFAULT_MAX_BODY_BYTES, readRawBody } from './raw-body.ts'
@@ -21,10 +25,16 @@ export interface WebhookInput<P, C> {
   readonly context: C
   /** The idempotency key the delivery was claimed under, if idempotency is on. */
   readonly idempotency: IdempotencyKey | undefined
+  /**
+   * Aborted when the delivery's claim is lost: this process stalled past the lease and another delivery
+   * of the same key took over. Work that can stop early may; whatever it still writes must be idempotent
+   * (the engine's is), and its answer is not recorded. Never aborted without idempotency.
+   */
+  readonly signal: AbortSignal
 }
 
 /** Idempotency settings of a handler (see {@link deriveIdempotencyKey} for how the key is chosen). */
-export interface WebhookIdempotencyOptions<P> {
+export interface WebhookIdempotencyOptions<P, C = unknown> {
   /** Where keys are claimed, atomically. */
   readonly store: Store
   /** Key namespace, e.g. `"zoho"`. */
@@ -37,9 +47,21 @@ export interface WebhookIdempotencyOptions<P> {
   readonly header?: string | false
   /** How long a completed key is remembered. @default 24 hours */
   readonly ttlMs?: number
-  /** How long a claim is held before another delivery may take over (a crashed worker). @default 60 s */
+  /**
+   * How long a claim is held without a heartbeat before another delivery may take it over. While the work
+   * runs, the claim is renewed every third of it, so a slow live delivery keeps its claim and the
+   * deliveries of a crashed or frozen process are taken over within this time. A duplicate that arrives
+   * meanwhile is answered 409 with `Retry-After` set to what is left of the lease. Keep it well above the
+   * longest pause the process can have (a GC pause, a blocked event loop) and the Store's round trip.
+   * @default 5000
+   */
   readonly leaseMs?: number
+  /** Told what happened to a claim after it was taken (lost, a retried settlement...): log it. */
+  readonly onClaimEvent?: (event: ClaimEvent, context: C) => void
 }
+
+/** The default lease of a delivery's idempotency claim, in milliseconds. */
+export const DEFAULT_IDEMPOTENCY_LEASE_MS = 5_000
 
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions<P, C> {
@@ -58,7 +80,7 @@ export interface WebhookHandlerOptions<P, C> {
   /** Processes an authenticated, parsed, claimed delivery. An `err` is answered and the claim released. */
   readonly process: (input: WebhookInput<P, C>) => ResultAsync<WebhookReply, unknown>
   /** De-duplication of deliveries; off when absent. */
-  readonly idempotency?: WebhookIdempotencyOptions<P>
+  readonly idempotency?: WebhookIdempotencyOptions<P, C>
   /** Larger bodies are refused with 413 before they are buffered. @default 1 MiB */
   readonly maxBodyBytes?: number
 }
@@ -68,8 +90,10 @@ export type WebhookHandler<C> = (request: Request, context: C) => Promise<Respon
 
 /**
  * Builds a webhook handler: resolve tenant -> read the raw body (413) -> authenticate over the exact bytes
- * (401/403) -> read the payload (400) -> claim the idempotency key (replay / 409 / 503) -> process ->
- * record the key as done **only after success** (a failure releases it, so the sender's retry runs).
+ * (401/403) -> read the payload (400) -> claim the idempotency key (replay / 409 / 503) -> process while
+ * a heartbeat renews the claim -> record the key as done **only after success** (a failure releases it,
+ * so the sender's retry runs). Every step after the claim presents the claim's fencing token: a process
+ * that stalled past the lease cannot complete or release the claim another delivery took over.
  *
  * @example
  * ```ts
@@ -88,6 +112,8 @@ export function createWebhookHandler<P, C = undefined>(
 ): WebhookHandler<C> {
   const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const idem = options.idempotency
+  const leaseMs = idem?.leaseMs ?? DEFAULT_IDEMPOTENCY_LEASE_MS
+  const settler = idem && createClaimSettler({ store: idem.store, leaseMs })
 
   return async (request, context) => {
     const tenant = await options.resolveTenant(request, context)
@@ -100,13 +126,14 @@ export function createWebhookHandler<P, C = undefined>(
     const payload = options.read(body.value, request)
     if (payload.isErr()) return errorResponse(payload.error)
 
-    if (!idem) {
+    if (!idem || !settler) {
       return run(options, auth.value, {
         tenant,
         payload: payload.value,
         request,
         context,
         idempotency: undefined,
+        signal: NEVER_ABORTED,
       })
     }
     const headerName = idem.header === undefined ? 'idempotency-key' : idem.header
@@ -117,10 +144,14 @@ export function createWebhookHandler<P, C = undefined>(
       headerKey: headerName === false ? undefined : (request.headers.get(headerName) ?? undefined),
       version: idem.version?.(payload.value),
     })
+    const onEvent = (event: ClaimEvent) => idem.onClaimEvent?.(event, context)
+    // A settlement of this key that failed earlier (the Store was down) is retried first, so the
+    // sender's retry is not refused by the claim its own failed delivery left behind.
+    await settler.flush(tenant, key.key)
     const claim = await idem.store.claimIdempotencyKey(tenant, {
       key: key.key,
       requestFingerprint: key.requestFingerprint,
-      leaseMs: idem.leaseMs ?? 60_000,
+      leaseMs,
       ttlMs: idem.ttlMs ?? 24 * 3_600_000,
     })
     if (claim.isErr()) {
@@ -140,7 +171,7 @@ export function createWebhookHandler<P, C = undefined>(
       case 'in_progress':
         return errorResponse(
           new WebhookError('InProgress', 'the same delivery is being processed; retry shortly', {
-            retryAfter: 1,
+            retryAfter: Math.max(1, Math.ceil(claim.value.expiresInMs / 1000)),
           }),
         )
       case 'claimed':
@@ -148,31 +179,40 @@ export function createWebhookHandler<P, C = undefined>(
       default:
         claim.value satisfies never
     }
-    const input = { tenant, payload: payload.value, request, context, idempotency: key }
+    const holder = { key: key.key, token: claim.value.token }
+    const heartbeat = startClaimHeartbeat({ store: idem.store, tenant, holder, leaseMs, onEvent })
+    const input = {
+      tenant,
+      payload: payload.value,
+      request,
+      context,
+      idempotency: key,
+      signal: heartbeat.signal,
+    }
     const outcome = await safeProcess(options, input)
+    heartbeat.stop()
     if (outcome.isErr()) {
       // Release first so a retry is processed even when reporting the failure goes wrong.
-      await idem.store.releaseIdempotencyKey(tenant, key.key)
+      await settler.settle(tenant, holder, { step: 'release' }, onEvent)
       await auth.value.onFailure?.()
       return errorResponse(toWebhookError(outcome.error))
     }
     const reply = outcome.value
     const status = reply.status ?? 200
-    // The work is committed at this point; if recording it fails, the lease simply expires and a duplicate
-    // is processed again (UNCHANGED), which is safe. The sender still gets the real answer. A 5xx reply
-    // (some record failed) is never remembered: its retry must be processed, not replayed.
-    if (key.remember && status < 500) {
-      await idem.store.completeIdempotencyKey(tenant, key.key, {
-        status,
-        body: reply.body,
-        headers: reply.headers,
-      })
-    } else {
-      await idem.store.releaseIdempotencyKey(tenant, key.key)
-    }
+    // The work is committed at this point. If recording it fails, it is retried in the background; failing
+    // that, the lease runs out and a duplicate is processed again (UNCHANGED), which is safe. A claim lost
+    // to another delivery is not overwritten (the Store refuses it). The sender gets the real answer in
+    // every case. A 5xx reply (some record failed) is never remembered: its retry must be processed.
+    const settlement: ClaimSettlement =
+      key.remember && status < 500
+        ? { step: 'complete', response: { status, body: reply.body, headers: reply.headers } }
+        : { step: 'release' }
+    await settler.settle(tenant, holder, settlement, onEvent)
     return jsonResponse(status, reply.body, reply.headers)
   }
 }
+
+const NEVER_ABORTED = new AbortController().signal
 
 // A process function that throws (a bug) must still release the claim, so it is turned into an `err`.
 async function safeProcess<P, C>(options: WebhookHandlerOptions<P, C>, input: WebhookInput<P, C>) {

@@ -6,7 +6,7 @@ import type { Op } from './op.ts'
 
 type IdempotencyMethods = Pick<
   Store,
-  'claimIdempotencyKey' | 'completeIdempotencyKey' | 'releaseIdempotencyKey'
+  'claimIdempotencyKey' | 'renewIdempotencyKey' | 'completeIdempotencyKey' | 'releaseIdempotencyKey'
 >
 
 /** @internal The idempotency-key methods of the pg Store. */
@@ -20,6 +20,8 @@ export function idempotencyMethods(op: Op, sql: ReturnType<typeof idempotencySql
           request_fingerprint: string
           state: string
           response: StoredResponse | null
+          expires_at: Date
+          expires_in_ms: number
         }>(sql.claim, [
           tenant,
           request.key,
@@ -30,24 +32,43 @@ export function idempotencyMethods(op: Op, sql: ReturnType<typeof idempotencySql
           Math.round(request.ttlMs),
         ])
         if (!row) throw new StoreError('Corrupt', 'claimIdempotencyKey: the claim returned no row')
-        if (row.claimed) return { status: 'claimed' }
+        if (row.claimed) return { status: 'claimed', token, expiresAt: new Date(row.expires_at) }
         if (row.request_fingerprint !== request.requestFingerprint) return { status: 'mismatch' }
         if (row.state === 'completed' && row.response) return { status: 'completed', response: row.response }
-        return { status: 'in_progress' }
+        return { status: 'in_progress', expiresInMs: Number(row.expires_in_ms) }
       })
     },
 
-    completeIdempotencyKey(tenant, key, response, options = {}) {
+    renewIdempotencyKey(tenant, holder, options) {
+      return op('renewIdempotencyKey', async (x) => {
+        const rows = await x.query(sql.renew, [
+          tenant,
+          holder.key,
+          holder.token,
+          Math.round(options.leaseMs),
+          options.now ?? null,
+        ])
+        return rows.length > 0 ? ('renewed' as const) : ('lost' as const)
+      })
+    },
+
+    completeIdempotencyKey(tenant, holder, response, options = {}) {
       return op('completeIdempotencyKey', async (x) => {
-        const rows = await x.query(sql.complete, [tenant, key, JSON.stringify(response), options.now ?? null])
-        if (rows.length === 0)
-          throw new StoreError('Invalid', `idempotency key ${JSON.stringify(key)} is not claimed`)
+        const rows = await x.query(sql.complete, [
+          tenant,
+          holder.key,
+          holder.token,
+          JSON.stringify(response),
+          options.now ?? null,
+        ])
+        return rows.length > 0 ? ('completed' as const) : ('lost' as const)
       })
     },
 
-    releaseIdempotencyKey(tenant, key) {
+    releaseIdempotencyKey(tenant, holder) {
       return op('releaseIdempotencyKey', async (x) => {
-        await x.query(sql.release, [tenant, key])
+        const rows = await x.query(sql.release, [tenant, holder.key, holder.token])
+        return rows.length > 0 ? ('released' as const) : ('lost' as const)
       })
     },
   }

@@ -39,6 +39,12 @@ describe('loadConfig', () => {
     expect(run).not.toThrow(/tiny/)
   })
 
+  it('defaults the idempotency lease to 5 s and refuses one too short to renew', () => {
+    expect(loadConfig({}).IDEMPOTENCY_LEASE_MS).toBe(5_000)
+    expect(loadConfig({ IDEMPOTENCY_LEASE_MS: '1500' }).IDEMPOTENCY_LEASE_MS).toBe(1_500)
+    expect(() => loadConfig({ IDEMPOTENCY_LEASE_MS: '50' })).toThrow(/IDEMPOTENCY_LEASE_MS/)
+  })
+
   it('requires EDUSYNC_TENANTS in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       /EDUSYNC_TENANTS: is required when NODE_ENV=production/,

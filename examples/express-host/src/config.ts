@@ -123,6 +123,12 @@ const envSchema = z
       .default(32 * 1024 * 1024),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    /**
+     * Lease of a webhook delivery's idempotency claim, renewed every third of it while the delivery is
+     * processed: the deliveries of a crashed or frozen host are taken over by another host this long after
+     * its last renewal, and a duplicate meanwhile is answered 409 with `Retry-After` set to what is left.
+     */
+    IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
     /** Allowed clock skew of signed requests, in seconds. */
     SIGNATURE_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
   })

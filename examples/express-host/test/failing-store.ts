@@ -2,10 +2,15 @@ import type { Store } from '@edusync/core'
 import { StoreError } from '@edusync/core'
 import { errAsync } from 'neverthrow'
 
-/** The switch of {@link switchableStore}: `down` fails calls; `only`, when set, limits that to one method. */
+/**
+ * The switch of {@link switchableStore}: `down` fails calls; `only`, when set, limits that to one method;
+ * `dropAfter`, when set, turns `down` on right after the next successful call of that method (the
+ * database going away at that exact point, e.g. just after a delivery's idempotency claim).
+ */
 export interface OutageSwitch {
   down: boolean
   only?: keyof Store | undefined
+  dropAfter?: keyof Store | undefined
 }
 
 /**
@@ -18,10 +23,17 @@ export function switchableStore(inner: Store): { store: Store; state: OutageSwit
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver)
       if (typeof value !== 'function' || prop === 'close') return value
-      return (...args: unknown[]) =>
-        state.down && (state.only === undefined || state.only === prop)
-          ? errAsync(new StoreError('Unavailable', `injected outage in ${String(prop)}`))
-          : value.apply(target, args)
+      return (...args: unknown[]) => {
+        if (state.down && (state.only === undefined || state.only === prop))
+          return errAsync(new StoreError('Unavailable', `injected outage in ${String(prop)}`))
+        const result = value.apply(target, args)
+        if (state.dropAfter !== prop) return result
+        state.dropAfter = undefined
+        return result.map((v: unknown) => {
+          state.down = true
+          return v
+        })
+      }
     },
   })
   return { store, state }

@@ -4,6 +4,7 @@ import { createWebhookHandler, parseBody, WebhookError } from '@edusync/core/web
 import type { Result } from 'neverthrow'
 import { err, errAsync, ok } from 'neverthrow'
 import { apiAuth } from '../auth.ts'
+import { claimSettings } from '../claim-log.ts'
 import type { HostServices, RequestContext } from '../context.ts'
 import { mount, routeTenant } from '../mount.ts'
 
@@ -19,7 +20,7 @@ export function bulkSyncRoute(services: HostServices) {
     authenticate: apiAuth(config),
     maxBodyBytes: config.MAX_BULK_BODY_BYTES,
     read: (body, request) => parseBody(body, request.headers.get('content-type')).andThen(readRecords),
-    idempotency: { store, sender: 'api' },
+    idempotency: { store, sender: 'api', ...claimSettings(config) },
     process: ({ tenant, payload, context }) => {
       const entity = context.params.entity ?? ''
       if (!engine.entities.has(entity)) {

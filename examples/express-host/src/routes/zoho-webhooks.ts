@@ -3,6 +3,7 @@ import { countOutcomes } from '@edusync/core'
 import { createWebhookHandler, parseBody, syncReply } from '@edusync/core/webhooks'
 import { okAsync } from 'neverthrow'
 import { zohoAuth } from '../auth.ts'
+import { claimSettings } from '../claim-log.ts'
 import type { HostServices, RequestContext } from '../context.ts'
 import { mount, routeTenant } from '../mount.ts'
 import type { ZohoPayload } from '../zoho/zoho-intake.ts'
@@ -27,7 +28,7 @@ export function zohoWebhookRoute(services: HostServices) {
         zoho.read(body, parsed, contentType, moduleFromPath(request.url)),
       )
     },
-    idempotency: { store, sender: 'zoho', version: (p) => p.version },
+    idempotency: { store, sender: 'zoho', version: (p) => p.version, ...claimSettings(config) },
     process: ({ tenant, payload, context }) =>
       zoho.resolve(tenant, payload, context.log).andThen((delivery) => {
         if (delivery.records.length === 0)

@@ -10,6 +10,9 @@ export default defineProject({
   test: {
     name: 'express-host',
     restoreMocks: true,
+    // The two-host tests run host processes on a real PostgreSQL: DATABASE_URL when given, else a
+    // throw-away cluster started by store-pg's setup (the same one its own tests use).
+    globalSetup: ['../../packages/store-pg/test/global-setup.ts'],
     // PGlite takes seconds to boot once per file.
     testTimeout: 30_000,
     hookTimeout: 60_000,

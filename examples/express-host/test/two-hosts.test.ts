@@ -18,7 +18,7 @@ declare module 'vitest' {
 // "frozen" with SIGSTOP (a long GC pause, a blocked event loop, a suspended VM look the same to the
 // others) and woken with SIGCONT. To freeze a host *while it holds a claim*, the test locks the records
 // table against writes: the host claims the delivery, reads, then waits for the lock in its upsert.
-const LEASE_MS = 1500
+const LEASE_MS = 3000
 const TENANT = 'acme'
 const database = `edusync_two_hosts_${randomBytes(4).toString('hex')}`
 let admin: pg.Pool

@@ -71,13 +71,13 @@ describe('webhook idempotency claims', () => {
   })
 
   it('keeps a live slow delivery by renewing its lease, so a duplicate never takes it over', async () => {
-    const host = handlerOver(createMemoryStore(), { leaseMs: 90 })
+    const host = handlerOver(createMemoryStore(), { leaseMs: 600 })
     const hold = gate()
     host.gates.push(hold)
     const first = host.deliver()
     await vi.waitFor(() => expect(host.seen).toHaveLength(1))
-    // Well past the lease: only the heartbeat keeps the claim.
-    await new Promise((r) => setTimeout(r, 400))
+    // Well past the lease: only the heartbeat (every 200 ms) keeps the claim.
+    await new Promise((r) => setTimeout(r, 1500))
     const duplicate = await host.deliver()
     expect(duplicate.status).toBe(409)
     expect(host.seen).toHaveLength(1)

@@ -131,7 +131,10 @@ export interface IdempotencyClaimRequest {
   readonly key: string
   /** Fingerprint of the request body: the same key with another fingerprint is a `mismatch`. */
   readonly requestFingerprint: string
-  /** How long a claim is held before another caller may take it over (a crashed holder). */
+  /**
+   * How long the claim is held without a renewal ({@link Store.renewIdempotencyKey}) before another
+   * caller may take it over (a crashed or stalled holder).
+   */
   readonly leaseMs: number
   /** How long a completed key is remembered. */
   readonly ttlMs: number

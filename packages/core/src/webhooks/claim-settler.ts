@@ -64,22 +64,24 @@ export function createClaimSettler(options: {
     holder: IdempotencyHolder,
     settlement: ClaimSettlement,
     onEvent: (event: ClaimEvent) => void,
-  ): Promise<StoreError | undefined> {
+  ): Promise<'done' | 'lost' | StoreError> {
     const result =
       settlement.step === 'complete'
         ? await store.completeIdempotencyKey(tenant, holder, settlement.response)
         : await store.releaseIdempotencyKey(tenant, holder)
     if (result.isErr()) return result.error
-    if (result.value === 'lost') onEvent({ type: 'lost', step: settlement.step, tenant, key: holder.key })
-    return undefined
+    if (result.value !== 'lost') return 'done'
+    onEvent({ type: 'lost', step: settlement.step, tenant, key: holder.key })
+    return 'lost'
   }
 
   // One attempt per entry at a time: a flush arriving during a background retry waits for that one.
   function retry(key: string, entry: Pending): Promise<boolean> {
-    entry.attempt ??= attempt(entry.tenant, entry.holder, entry.settlement, entry.onEvent).then((error) => {
+    entry.attempt ??= attempt(entry.tenant, entry.holder, entry.settlement, entry.onEvent).then((outcome) => {
       entry.attempt = undefined
-      if (error !== undefined || pending.get(key) !== entry) return false
+      if (outcome instanceof Error || pending.get(key) !== entry) return false
       pending.delete(key)
+      if (outcome === 'lost') return true
       entry.onEvent({
         type: 'settled-late',
         step: entry.settlement.step,
@@ -121,9 +123,9 @@ export function createClaimSettler(options: {
 
   return {
     async settle(tenant, holder, settlement, onEvent) {
-      const error = await attempt(tenant, holder, settlement, onEvent)
-      if (error === undefined) return
-      onEvent({ type: 'settle-failed', step: settlement.step, tenant, key: holder.key, error })
+      const outcome = await attempt(tenant, holder, settlement, onEvent)
+      if (!(outcome instanceof Error)) return
+      onEvent({ type: 'settle-failed', step: settlement.step, tenant, key: holder.key, error: outcome })
       pending.set(id(tenant, holder.key), {
         tenant,
         holder,

@@ -9,7 +9,8 @@ import type { ParseIssue } from '../errors/parse-error.ts'
  * - `Unauthenticated` (401): credentials missing or wrong, body tampered, timestamp stale, nonce replayed.
  * - `Forbidden` (403): the credentials are valid but not for this tenant (or the tenant accepts none).
  * - `Conflict` (409): the idempotency key was used with a different body.
- * - `InProgress` (409, `Retry-After`): another delivery with the same key is being processed.
+ * - `InProgress` (409, `Retry-After`: what is left of the holder's lease, in whole seconds rounded up):
+ *   another delivery with the same key is being processed.
  * - `Unavailable` (503, `Retry-After`): the Store (or an upstream API) is down; retrying will succeed.
  * - `Internal` (500): a bug; nothing was recorded as done, so a retry is processed.
  */

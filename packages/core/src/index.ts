@@ -6,6 +6,8 @@
 export type { CanonicalEntityName } from './entities/index.ts'
 export {
   allEntities,
+  applicant,
+  applicantStatus,
   classStatus,
   criterion,
   enrollment,
@@ -28,6 +30,7 @@ export {
   unit,
 } from './entities/index.ts'
 export type {
+  Applicant,
   Enrollment,
   Grade,
   Payment,
@@ -60,6 +63,19 @@ export {
   unsafeTextMessage,
   withSafeText,
 } from './parse/text-safety.ts'
+export { createMemoryPushLedger } from './push/memory-push-ledger.ts'
+export type {
+  PushClaimRequest,
+  PushCounts,
+  PushEntry,
+  PushLedger,
+  PushListOptions,
+  PushOutcome,
+  PushStatus,
+  TrackedRecord,
+  TrackResult,
+} from './push/push-ledger.ts'
+export { pushStatuses } from './push/push-ledger.ts'
 export { trackRun } from './runs/track-run.ts'
 export type { MemoryStoreOptions } from './store/memory-store.ts'
 export { createMemoryStore } from './store/memory-store.ts'
@@ -100,6 +116,14 @@ export type {
 } from './sync/sync-engine.ts'
 export { createSyncEngine } from './sync/sync-engine.ts'
 export type { StreamProgress, StreamResult, SyncStreamInput } from './sync/sync-stream.ts'
+export { createMemoryTokenStore } from './tokens/memory-token-store.ts'
+export type {
+  OAuthTokenSet,
+  RefreshLeaseRequest,
+  StoredTokenSet,
+  TokenStore,
+  TokenWrite,
+} from './tokens/token-store.ts'
 export type { DefineEntityOptions, EntityDefinition, RecordOf } from './types/entity.ts'
 export { defineEntity } from './types/entity.ts'
 export type { Money } from './types/money.ts'

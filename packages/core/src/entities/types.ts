@@ -1,4 +1,5 @@
 import type { RecordOf } from '../types/entity.ts'
+import type { applicant } from './applicant.ts'
 import type { schoolClass } from './class.ts'
 import type { enrollment } from './enrollment.ts'
 import type { grade } from './grade.ts'
@@ -27,3 +28,5 @@ export type Registration = RecordOf<typeof registration>
 export type Payment = RecordOf<typeof payment>
 /** A canonical grade record. */
 export type Grade = RecordOf<typeof grade>
+/** A canonical applicant record. */
+export type Applicant = RecordOf<typeof applicant>

@@ -4,5 +4,9 @@
  */
 
 export { conformanceData, fp, T1, T2 } from './conformance-data.ts'
+export type { PushLedgerConformanceOptions } from './push-ledger-conformance.ts'
+export { describePushLedgerConformance } from './push-ledger-conformance.ts'
 export type { StoreConformanceOptions } from './store-conformance.ts'
 export { describeStoreConformance } from './store-conformance.ts'
+export type { TokenStoreConformanceOptions } from './token-store-conformance.ts'
+export { describeTokenStoreConformance, tokenSet } from './token-store-conformance.ts'

@@ -24,9 +24,11 @@ export function createMemoryPushLedger(): PushLedger {
   const tables = new Map<string, Map<string, Mutable<PushEntry>>>()
   const table = (tenant: TenantId, target: string, entity: EntityName) => {
     const key = JSON.stringify([tenant, target, entity])
-    let t = tables.get(key)
-    if (!t) tables.set(key, (t = new Map()))
-    return t
+    const existing = tables.get(key)
+    if (existing) return existing
+    const created = new Map<string, Mutable<PushEntry>>()
+    tables.set(key, created)
+    return created
   }
   const copy = (e: PushEntry): PushEntry => ({ ...e })
   const clock = (now?: Date) => now ?? new Date()

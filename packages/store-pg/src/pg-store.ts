@@ -1,4 +1,4 @@
-import type { EntityName, Store, StoredRecord } from '@edusync/core'
+import type { EntityName, PushLedger, Store, StoredRecord, TokenStore } from '@edusync/core'
 import { StoreError } from '@edusync/core'
 import { errAsync, ResultAsync } from 'neverthrow'
 import type { SqlExecutor } from './executor/executor.ts'
@@ -6,7 +6,9 @@ import { eventMethods } from './methods/events.ts'
 import { idempotencyMethods } from './methods/idempotency.ts'
 import { linkMethods } from './methods/links.ts'
 import { unique } from './methods/op.ts'
+import { pgPushLedger } from './methods/push-ledger.ts'
 import { runMethods } from './methods/runs.ts'
+import { pgTokenStore } from './methods/token-store.ts'
 import type { MigrateResult } from './migrate-schema.ts'
 import { migrateSchema } from './migrate-schema.ts'
 import { migrations } from './migrations/index.ts'
@@ -18,8 +20,10 @@ import { quoteIdent } from './sql/identifiers.ts'
 import { linksSql } from './sql/links-sql.ts'
 import type { ParkedRow } from './sql/parked-sql.ts'
 import { parkedSql, toParkedRecord } from './sql/parked-sql.ts'
+import { pushLedgerSql } from './sql/push-ledger-sql.ts'
 import { recordsSql } from './sql/records-sql.ts'
 import { runsSql } from './sql/runs-sql.ts'
+import { tokensSql } from './sql/tokens-sql.ts'
 import { toStoreError } from './to-store-error.ts'
 import { createBatchWriter } from './write-batch.ts'
 
@@ -32,6 +36,19 @@ export interface PgStore extends Store {
    * with `migrate: false`). Safe to run from several processes at once.
    */
   migrate(): ResultAsync<MigrateResult, StoreError>
+
+  // ---- ports sharing this Store's connection (separate interfaces, see core) ----------------------
+
+  /**
+   * The outbound push ledger in this Store's schema (`push_ledger`): claims with `FOR UPDATE SKIP
+   * LOCKED`, safe across worker processes. Closed with the Store.
+   */
+  readonly pushLedger: PushLedger
+  /**
+   * OAuth token pairs in this Store's schema (`oauth_tokens`), compare-and-set by version, with refresh
+   * leases (`oauth_refresh_leases`) shared by every process on the database. Closed with the Store.
+   */
+  readonly tokenStore: TokenStore
 }
 
 /**
@@ -191,6 +208,9 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
     ...idempotencyMethods(op, sql.idem),
     ...eventMethods(op, events),
     ...runMethods(op, runs),
+
+    pushLedger: pgPushLedger(op, pushLedgerSql(s)),
+    tokenStore: pgTokenStore(op, tokensSql(s)),
 
     async close() {
       if (closed) return

@@ -125,7 +125,7 @@ export interface PushListOptions {
  * - **Batch-first, no throws.** Every method takes or returns many entries in one call; failures are
  *   `err(StoreError)`.
  *
- * Implementations: {@link createMemoryPushLedger} (core), `createPgPushLedger` (`@edusync/store-pg`).
+ * Implementations: {@link createMemoryPushLedger} (core), `PgStore.pushLedger` (`@edusync/store-pg`).
  */
 export interface PushLedger {
   /** Stable id used in logs and conformance output. */

@@ -60,7 +60,7 @@ export interface RefreshLeaseRequest {
  *   holder must not block the key forever.
  * - **No throws.** Failures are `err(StoreError)`.
  *
- * Implementations: {@link createMemoryTokenStore} (core, one process), `createPgTokenStore`
+ * Implementations: {@link createMemoryTokenStore} (core, one process), `PgStore.tokenStore`
  * (`@edusync/store-pg`, many processes).
  */
 export interface TokenStore {

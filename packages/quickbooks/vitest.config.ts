@@ -1,0 +1,20 @@
+import { defineProject } from 'vitest/config'
+
+// Vite applies `resolve.conditions` to the client environment only; tests run in the SSR environment, so
+// the source condition is repeated there (otherwise a package with a built dist/ resolves to it).
+const conditions = ['@edusync/source']
+
+export default defineProject({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
+  test: {
+    name: 'quickbooks',
+    restoreMocks: true,
+    // The sync tests run on the memory Store, PGlite and a real PostgreSQL; store-pg's setup starts a
+    // throw-away cluster on loopback when DATABASE_URL is not given.
+    globalSetup: ['../store-pg/test/global-setup.ts'],
+    // PGlite takes seconds to boot and each pg test migrates a fresh schema.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+})

@@ -12,6 +12,8 @@ export interface MockRequest {
 
 /** The mock's answer. */
 export interface MockResponse {
+  /** Delay before the answer is sent (the request is processed at once: a lost answer). */
+  readonly delayMs?: number
   readonly status: number
   readonly headers?: Record<string, string>
   readonly body: string
@@ -421,6 +423,11 @@ export function createMockQuickBooks(
       ) {
         return handleToken(request)
       }
+      return handleApi(request)
+    },
+    /** Answers one request without the hooks (for hooks that wrap the normal answer). */
+    process(request: MockRequest): MockResponse {
+      if (request.url.pathname.endsWith('/oauth2/v1/tokens/bearer')) return handleToken(request)
       return handleApi(request)
     },
     /** Adds a customer directly (as if created in QuickBooks by someone else). */

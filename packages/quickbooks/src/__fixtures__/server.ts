@@ -21,6 +21,7 @@ export function useQuickBooksServer() {
           headers: request.headers,
           body: await request.text(),
         })
+        if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs))
         return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers ?? {} })
       },
     ),

@@ -14,6 +14,8 @@
  * - `Transport`: the network failed or QuickBooks answered 5xx after every retry.
  * - `Timeout`: no answer within the configured timeout (QuickBooks itself gives up after 120 s).
  * - `Decode`: a body that is not what QuickBooks documents (neither the expected JSON nor a fault).
+ * - `Store`: edusync's own Store, push ledger or token store failed (the `StoreError` is the cause); nothing
+ *   about QuickBooks is known from it.
  */
 export type QuickBooksErrorReason =
   | 'Auth'
@@ -25,6 +27,7 @@ export type QuickBooksErrorReason =
   | 'Transport'
   | 'Timeout'
   | 'Decode'
+  | 'Store'
 
 /** One `Error` item of a QuickBooks fault. */
 export interface QuickBooksFaultError {

@@ -447,12 +447,16 @@ function parseCondition(text: string): (row: Record<string, unknown>) => boolean
   const m = /^\s*([\w.]+)\s*(=|IN|LIKE)\s*(.+?)\s*$/i.exec(text)
   if (!m) throw new Error(`mock: cannot read condition ${text}`)
   const [, field = '', op = '', raw = ''] = m
-  const values = [...raw.matchAll(/'((?:\\.|[^'\\])*)'/g)].map((v) =>
+  const quoted = [...raw.matchAll(/'((?:\\.|[^'\\])*)'/g)].map((v) =>
     (v[1] as string).replace(/\\(.)/g, '$1'),
   )
+  // Unquoted literals (true, false, numbers) as in `Active IN (true, false)`.
+  const bare = quoted.length > 0 ? [] : [...raw.replace(/[()]/g, ' ').matchAll(/[\w.-]+/g)].map((v) => v[0])
+  const values = [...quoted, ...bare]
   const read = (row: Record<string, unknown>) => {
     const v = row[field]
     if (v && typeof v === 'object' && 'value' in v) return String((v as { value: unknown }).value)
+    if (v === undefined && field === 'Active') return 'true'
     return v === undefined ? undefined : String(v)
   }
   if (op.toUpperCase() === 'LIKE') {

@@ -54,7 +54,7 @@ export async function connectedTokenStore(
   return store
 }
 
-/** Client config for tests: the mock realm, tiny retry waits. */
+/** Client config for tests: the mock realm, tiny retry waits, lifted rate limits. */
 export function testConfig(tokenStore: TokenStore, extra: Partial<QuickBooksConfig> = {}): QuickBooksConfig {
   return {
     tenant: 'acme',
@@ -65,6 +65,9 @@ export function testConfig(tokenStore: TokenStore, extra: Partial<QuickBooksConf
     tokenStore,
     retry: { limit: 3, baseDelayMs: 1, maxDelayMs: 2, throttleWaitMs: 5 },
     refreshLeaseMs: 2_000,
+    // The realm limiter is shared by every client of the realm in the process; at the real 500/min a
+    // test file would sleep for the window. The limiter has its own tests.
+    limits: { requestsPerMinute: 1_000_000, batchPerMinute: 1_000_000, concurrent: 10 },
     ...extra,
   }
 }

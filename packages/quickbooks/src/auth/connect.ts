@@ -41,7 +41,7 @@ export function connectQuickBooks(
         .replace(tenant, tokenKey(callback.realmId), tokens)
         .mapErr(
           (e: StoreError) =>
-            new QuickBooksError('Transport', `the token store failed: ${e.message}`, { cause: e }),
+            new QuickBooksError('Store', `the token store failed: ${e.message}`, { cause: e }),
         ),
     )
     .map((version) => ({ realmId: callback.realmId, version }))

@@ -30,7 +30,7 @@ export interface TokenManagerOptions {
 }
 
 const storeFailure = (error: StoreError) =>
-  new QuickBooksError('Transport', `the token store failed: ${error.message}`, { cause: error })
+  new QuickBooksError('Store', `the token store failed: ${error.message}`, { cause: error })
 
 /**
  * Creates the token manager of one client. The refresh protocol, for QuickBooks' rotating refresh token:

@@ -82,6 +82,8 @@ function describe(reason: QuickBooksErrorReason): string {
       return 'did not answer in time'
     case 'Decode':
       return 'answered with an unreadable body'
+    case 'Store':
+      return 'call could not record its state'
     default:
       return reason satisfies never
   }

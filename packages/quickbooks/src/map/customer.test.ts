@@ -152,9 +152,9 @@ describe('customer Notes layout', () => {
               .replace(/[\t\r\n]+/g, ' ')
               .replace(/\s+/g, ' ')
               .trim()
-            if (flat === '') expect(parsed?.fields[key as keyof typeof fields]).toBeUndefined()
+            if (flat === '') expect(parsed?.fields[key as CustomerNoteKey]).toBeUndefined()
             else if ([...flat].length <= NOTE_VALUE_LIMIT)
-              expect(parsed?.fields[key as keyof typeof fields]).toBe(flat)
+              expect(parsed?.fields[key as CustomerNoteKey]).toBe(flat)
           }
         },
       ),

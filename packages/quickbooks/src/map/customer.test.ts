@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { CustomerSubject } from './customer.ts'
 import { displayNameCandidates, mapCustomer, subjectFromApplicant, subjectFromStudent } from './customer.ts'
 import { enrich } from './enrich.ts'
+import type { CustomerNoteKey } from './notes.ts'
 import {
   customerNoteKeys,
   formatCustomerNotes,

@@ -21,6 +21,33 @@ export type { ParsedFault } from './http/fault.ts'
 export { readFault } from './http/fault.ts'
 export type { QuickBooksLimits, Sleep } from './http/limiter.ts'
 export { requestIdOf } from './http/request-id.ts'
+export type {
+  CustomerFields,
+  CustomerSubject,
+  FieldChange,
+  MappedCustomer,
+  StudentContext,
+} from './map/customer.ts'
+export {
+  customerChanges,
+  displayNameCandidates,
+  mapCustomer,
+  subjectFromApplicant,
+  subjectFromStudent,
+} from './map/customer.ts'
+export type { CustomerLookups, Lookup, LookupKind } from './map/enrich.ts'
+export { enrich } from './map/enrich.ts'
+export { amountLiteral, minorDigits, toDecimalString } from './map/money.ts'
+export type { CustomerNoteKey, CustomerNotes } from './map/notes.ts'
+export {
+  customerNoteKeys,
+  formatCustomerNotes,
+  NOTE_VALUE_LIMIT,
+  NOTES_LIMIT,
+  parseCustomerNotes,
+} from './map/notes.ts'
+export type { InvoiceInput, InvoiceLineInput, PaymentInput } from './map/transactions.ts'
+export { toInvoiceBody, toPaymentBody, transactionMarker } from './map/transactions.ts'
 export type { BatchApi, BatchItemResult, BatchOperation } from './resources/batch.ts'
 export { BATCH_LIMIT } from './resources/batch.ts'
 export type { CdcApi, CdcChanges } from './resources/cdc.ts'
@@ -29,3 +56,29 @@ export type { EntitiesApi } from './resources/entities.ts'
 export type { QueryApi, QueryOptions } from './resources/query.ts'
 export { inList, MAX_RESULTS, quote } from './resources/query-text.ts'
 export type { QbCustomer, QbEntity } from './schemas/entities.ts'
+export type { SubjectSource } from './sync/common.ts'
+export { QUICKBOOKS_TARGET } from './sync/common.ts'
+export type {
+  CustomerAnalysis,
+  CustomerCounts,
+  CustomerPreview,
+  CustomerPreviewItem,
+  CustomerStatus,
+  CustomerSyncState,
+} from './sync/customer-report.ts'
+export { analyzeCustomers, customerStatus, previewCustomers } from './sync/customer-report.ts'
+export type {
+  CustomerSyncContext,
+  CustomerSyncProgress,
+  CustomerSyncReport,
+  SyncCustomersOptions,
+} from './sync/customer-sync.ts'
+export { syncCustomers } from './sync/customer-sync.ts'
+export type { ItemResolver, ItemResolverOptions } from './sync/items.ts'
+export { createItemResolver } from './sync/items.ts'
+export type {
+  TransactionPushContext,
+  TransactionPushOptions,
+  TransactionPushReport,
+} from './sync/transaction-push.ts'
+export { pushInvoices, pushPayments } from './sync/transaction-push.ts'

@@ -444,7 +444,7 @@ export function createMockQuickBooks(
 export type MockQuickBooks = ReturnType<typeof createMockQuickBooks>
 
 function parseCondition(text: string): (row: Record<string, unknown>) => boolean {
-  const m = /^\s*([\w.]+)\s*(=|IN|LIKE)\s*(.+?)\s*$/i.exec(text)
+  const m = /^\s*([\w.]+)\s*(>=|<=|=|<|>|IN|LIKE)\s*(.+?)\s*$/i.exec(text)
   if (!m) throw new Error(`mock: cannot read condition ${text}`)
   const [, field = '', op = '', raw = ''] = m
   const quoted = [...raw.matchAll(/'((?:\\.|[^'\\])*)'/g)].map((v) =>
@@ -458,6 +458,14 @@ function parseCondition(text: string): (row: Record<string, unknown>) => boolean
     if (v && typeof v === 'object' && 'value' in v) return String((v as { value: unknown }).value)
     if (v === undefined && field === 'Active') return 'true'
     return v === undefined ? undefined : String(v)
+  }
+  if (op === '>=' || op === '<=' || op === '<' || op === '>') {
+    const bound = values[0] ?? ''
+    return (row) => {
+      const v = read(row)
+      if (v === undefined) return false
+      return op === '>=' ? v >= bound : op === '<=' ? v <= bound : op === '<' ? v < bound : v > bound
+    }
   }
   if (op.toUpperCase() === 'LIKE') {
     const pattern = new RegExp(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fault } from './__fixtures__/mock-quickbooks.ts'
+import { fault } from './testing/mock-quickbooks.ts'
 import { connectedTokenStore, testConfig, useQuickBooksServer } from './__fixtures__/server.ts'
 import { createQuickBooksClient } from './client.ts'
 import { createRealmLimiter } from './http/limiter.ts'

@@ -5,8 +5,8 @@ import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import type { QuickBooksConfig } from '../config.ts'
-import type { MockQuickBooks } from './mock-quickbooks.ts'
-import { createMockQuickBooks, REALM } from './mock-quickbooks.ts'
+import type { MockQuickBooks } from '../testing/mock-quickbooks.ts'
+import { createMockQuickBooks, REALM } from '../testing/mock-quickbooks.ts'
 
 /** Starts msw for the current file; `mock()` is the current company, fresh for every test. */
 export function useQuickBooksServer() {

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { xmlAuthFault } from '../__fixtures__/mock-quickbooks.ts'
+import { xmlAuthFault } from '../testing/mock-quickbooks.ts'
 import { reasonOf } from './error-mapping.ts'
 import { readFault } from './fault.ts'
 

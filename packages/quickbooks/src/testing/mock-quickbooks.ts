@@ -24,8 +24,11 @@ type Row = Record<string, unknown> & { Id: string; SyncToken: string }
 /** Overrides a test may install: return a response to short-circuit, or undefined to fall through. */
 export type MockHook = (request: MockRequest, mock: MockQuickBooks) => MockResponse | undefined
 
+/** Intuit's token endpoint, as the mock answers it. */
 export const MOCK_TOKEN_URL = 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer'
+/** The production API host, as the mock answers it. */
 export const MOCK_API = 'https://quickbooks.api.intuit.com'
+/** The mock company's realm id. */
 export const REALM = '9341453050981506'
 
 const json = (status: number, value: unknown, tid = 'mock-tid'): MockResponse => ({

@@ -8,6 +8,8 @@ import type { HostServices, RequestContext } from './context.ts'
 import type { Logger } from './logger.ts'
 import type { MoodleSide } from './moodle/moodle-side.ts'
 import { createMoodleSide } from './moodle/moodle-side.ts'
+import type { QuickBooksHost } from './quickbooks/quickbooks-host.ts'
+import { quickbooksRouter } from './quickbooks/quickbooks-routes.ts'
 import { bulkSyncRoute } from './routes/bulk-sync.ts'
 import { healthRoute } from './routes/health.ts'
 import { eventsRoute, parkedRoute, runsRoute } from './routes/listing.ts'
@@ -28,6 +30,8 @@ export interface AppDeps {
   readonly zoho?: ZohoIntake
   /** The Moodle side; built from the tenants' configuration when absent. */
   readonly moodle?: MoodleSide
+  /** QuickBooks connect flow and customer routes; not mounted when absent. */
+  readonly quickbooks?: QuickBooksHost
 }
 
 /** The Express app plus the switch graceful shutdown flips (health then answers 503). */
@@ -97,6 +101,7 @@ export function createApp(deps: AppDeps): App {
   app.get('/api/:tenant/runs', runsRoute(services))
   app.get('/api/:tenant/parked', parkedRoute(services))
   app.get('/api/:tenant/events', eventsRoute(services))
+  if (deps.quickbooks) app.use(quickbooksRouter(services, deps.quickbooks))
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: { reason: 'NotFound', message: 'no such route' } })

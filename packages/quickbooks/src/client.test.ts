@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { fault } from './testing/mock-quickbooks.ts'
 import { connectedTokenStore, testConfig, useQuickBooksServer } from './__fixtures__/server.ts'
 import { createQuickBooksClient } from './client.ts'
 import { createRealmLimiter } from './http/limiter.ts'
+import { fault } from './testing/mock-quickbooks.ts'
 
 const { mock } = useQuickBooksServer()
 const client = async (extra = {}) => createQuickBooksClient(testConfig(await connectedTokenStore(), extra))

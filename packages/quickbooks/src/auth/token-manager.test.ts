@@ -1,9 +1,9 @@
 import { createMemoryTokenStore } from '@edusync/core'
 import { describe, expect, it } from 'vitest'
-import { REALM } from '../testing/mock-quickbooks.ts'
 import { connectedTokenStore, testConfig, useQuickBooksServer } from '../__fixtures__/server.ts'
 import { freshStores } from '../__fixtures__/stores.ts'
 import { createQuickBooksClient } from '../client.ts'
+import { REALM } from '../testing/mock-quickbooks.ts'
 import { connectQuickBooks } from './connect.ts'
 import { createQuickBooksOAuth } from './oauth-client.ts'
 

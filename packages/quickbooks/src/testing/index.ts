@@ -4,4 +4,11 @@
  * server. Not for production.
  */
 export type { MockHook, MockQuickBooks, MockRequest, MockResponse } from './mock-quickbooks.ts'
-export { createMockQuickBooks, fault, MOCK_API, MOCK_TOKEN_URL, REALM, xmlAuthFault } from './mock-quickbooks.ts'
+export {
+  createMockQuickBooks,
+  fault,
+  MOCK_API,
+  MOCK_TOKEN_URL,
+  REALM,
+  xmlAuthFault,
+} from './mock-quickbooks.ts'

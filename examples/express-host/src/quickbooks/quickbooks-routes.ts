@@ -84,11 +84,9 @@ export function quickbooksRouter(services: HostServices, qb: QuickBooksHost): ex
         const ctx = res.locals.ctx as RequestContext
         const tenant = req.params.tenant as string | undefined
         if (tenant === undefined || tenantOf(services.config, tenant) === undefined || !qb.realmOf(tenant)) {
-          res
-            .status(404)
-            .json({
-              error: { reason: 'NotFound', message: 'unknown tenant or no QuickBooks company configured' },
-            })
+          res.status(404).json({
+            error: { reason: 'NotFound', message: 'unknown tenant or no QuickBooks company configured' },
+          })
           return
         }
         ctx.tenant = tenant
@@ -131,35 +129,29 @@ export function quickbooksRouter(services: HostServices, qb: QuickBooksHost): ex
     try {
       const query = callbackQuery.safeParse(req.query)
       if (!query.success) {
-        res
-          .status(400)
-          .json({
-            error: {
-              reason: 'BadRequest',
-              message: 'invalid callback',
-              issues: zodIssues(query.error, req.query),
-            },
-          })
+        res.status(400).json({
+          error: {
+            reason: 'BadRequest',
+            message: 'invalid callback',
+            issues: zodIssues(query.error, req.query),
+          },
+        })
         return
       }
       const tenant = qb.readState(query.data.state)
       if (!tenant) {
-        res
-          .status(400)
-          .json({
-            error: { reason: 'BadRequest', message: 'unknown or expired state: start the connection again' },
-          })
+        res.status(400).json({
+          error: { reason: 'BadRequest', message: 'unknown or expired state: start the connection again' },
+        })
         return
       }
       if (qb.realmOf(tenant) !== query.data.realmId) {
-        res
-          .status(409)
-          .json({
-            error: {
-              reason: 'Conflict',
-              message: `this tenant is configured for another QuickBooks company than ${query.data.realmId}`,
-            },
-          })
+        res.status(409).json({
+          error: {
+            reason: 'Conflict',
+            message: `this tenant is configured for another QuickBooks company than ${query.data.realmId}`,
+          },
+        })
         return
       }
       const connected = await connectQuickBooks(qb.oauth, qb.deps.tokenStore, tenant, {
@@ -196,15 +188,13 @@ export function quickbooksRouter(services: HostServices, qb: QuickBooksHost): ex
     guard(async (tenant, req, res) => {
       const query = previewQuery.safeParse(req.query)
       if (!query.success) {
-        res
-          .status(400)
-          .json({
-            error: {
-              reason: 'BadRequest',
-              message: 'invalid query',
-              issues: zodIssues(query.error, req.query),
-            },
-          })
+        res.status(400).json({
+          error: {
+            reason: 'BadRequest',
+            message: 'invalid query',
+            issues: zodIssues(query.error, req.query),
+          },
+        })
         return
       }
       const wanted = query.data.kind ? [query.data.kind] : (['applicant', 'student'] as const)
@@ -224,19 +214,15 @@ export function quickbooksRouter(services: HostServices, qb: QuickBooksHost): ex
     guard(async (tenant, req, res) => {
       const body = syncBody.safeParse(req.body ?? {})
       if (!body.success) {
-        res
-          .status(400)
-          .json({
-            error: { reason: 'BadRequest', message: 'invalid body', issues: zodIssues(body.error, req.body) },
-          })
+        res.status(400).json({
+          error: { reason: 'BadRequest', message: 'invalid body', issues: zodIssues(body.error, req.body) },
+        })
         return
       }
       if (jobs.get(tenant)?.running) {
-        res
-          .status(409)
-          .json({
-            error: { reason: 'Conflict', message: 'a customer sync is already running for this tenant' },
-          })
+        res.status(409).json({
+          error: { reason: 'Conflict', message: 'a customer sync is already running for this tenant' },
+        })
         return
       }
       const wanted = [
@@ -265,12 +251,10 @@ export function quickbooksRouter(services: HostServices, qb: QuickBooksHost): ex
         else job.error = { reason: result.error.reason, message: result.error.message }
         log.info('quickbooks customer sync finished', { tenant, ok: result.isOk() })
       })
-      res
-        .status(202)
-        .json({
-          success: true,
-          data: { started: job.startedAt, status: `/api/${tenant}/quickbooks/customers/status` },
-        })
+      res.status(202).json({
+        success: true,
+        data: { started: job.startedAt, status: `/api/${tenant}/quickbooks/customers/status` },
+      })
     }),
   )
 

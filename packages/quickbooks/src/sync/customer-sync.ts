@@ -292,10 +292,14 @@ async function pushWork(
       }
     }
     const next: Work[] = []
-    for (let i = 0; i < ops.length; i += BATCH_LIMIT) {
-      const slice = ops.slice(i, i + BATCH_LIMIT)
-      progress.batchCalls++
-      const answer = await client.batch.run(slice.map((s) => s.op))
+    // A round's batch calls go out together (the realm limiter caps how many are in flight); their answers
+    // are then handled in order, so the next round is the same whatever order the answers arrived in.
+    const slices: (typeof ops)[] = []
+    for (let i = 0; i < ops.length; i += BATCH_LIMIT) slices.push(ops.slice(i, i + BATCH_LIMIT))
+    progress.batchCalls += slices.length
+    const answers = await Promise.all(slices.map((slice) => client.batch.run(slice.map((s) => s.op))))
+    for (const [k, slice] of slices.entries()) {
+      const answer = answers[k] as Awaited<(typeof answers)[number]>
       const results: BatchItemResult[] = answer.isOk()
         ? [...answer.value]
         : slice.map(() => ({ ok: false, error: answer.error }))

@@ -85,11 +85,18 @@ export function createMockQuickBooks(
   }
 
   const newId = () => String(state.nextId++)
-  const nameTaken = (name: string, exceptId?: string) =>
-    state.otherNames.has(name.toLowerCase()) ||
-    [...state.customers.values()].some(
-      (c) => c.Id !== exceptId && String(c.DisplayName).toLowerCase() === name.toLowerCase(),
-    )
+  // DisplayName -> Id, so a create checks uniqueness in O(1) even with 10,000s of customers. A hit is
+  // verified against the customers map (a renamed customer frees its old name); add customers with
+  // `seedCustomer`, not by editing `state.customers`, so they are indexed.
+  const names = new Map<string, string>()
+  const indexName = (row: Row) => names.set(String(row.DisplayName).toLowerCase(), row.Id)
+  const nameTaken = (name: string, exceptId?: string) => {
+    const lower = name.toLowerCase()
+    if (state.otherNames.has(lower)) return true
+    const id = names.get(lower)
+    const row = id === undefined ? undefined : state.customers.get(id)
+    return row !== undefined && String(row.DisplayName).toLowerCase() === lower && row.Id !== exceptId
+  }
 
   function table(entity: string): Map<string, Row> | undefined {
     switch (entity.toLowerCase()) {
@@ -192,7 +199,10 @@ export function createMockQuickBooks(
         Active: true,
         MetaData: { CreateTime: '2026-11-30T10:00:00-08:00', LastUpdatedTime: '2026-11-30T10:00:00-08:00' },
       }
-      if (name === 'Customer') row.FullyQualifiedName = row.DisplayName
+      if (name === 'Customer') {
+        row.FullyQualifiedName = row.DisplayName
+        indexName(row)
+      }
       if (name === 'Invoice') {
         const total = ((body.Line as { Amount: number }[]) ?? []).reduce((s, l) => s + Number(l.Amount), 0)
         row.TotalAmt = total
@@ -239,6 +249,7 @@ export function createMockQuickBooks(
       SyncToken: String(Number(existing.SyncToken) + 1),
     }
     rows.set(id, row)
+    if (name === 'Customer') indexName(row)
     return { ok: true, row }
   }
 
@@ -437,6 +448,7 @@ export function createMockQuickBooks(
     seedCustomer(fields: Record<string, unknown>): Row {
       const row: Row = { Active: true, ...fields, Id: newId(), SyncToken: '0' }
       state.customers.set(row.Id, row)
+      indexName(row)
       return row
     },
   }

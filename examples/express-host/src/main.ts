@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import { createApp } from './app.ts'
 import { loadConfig } from './config.ts'
 import { createLogger } from './logger.ts'
+import { quickbooksFromEnv } from './quickbooks/quickbooks-env.ts'
 import { replayParkedOnStart } from './replay-on-start.ts'
 import { openStore } from './store.ts'
 
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
     )
   }
   const { store, kind, migrated } = await openStore(config)
-  const { app, state, moodle } = createApp({ config, store, logger })
+  const quickbooks = quickbooksFromEnv(process.env, store)
+  const { app, state, moodle } = createApp({ config, store, logger, ...(quickbooks ? { quickbooks } : {}) })
   const server: Server = app.listen(config.PORT, config.HOST)
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve)

@@ -29,6 +29,11 @@ export interface QuickBooksHostDeps {
   ) => AsyncIterable<CustomerSubject> | Iterable<CustomerSubject>
   /** Enrichment lookups per tenant. */
   readonly lookups?: (tenant: TenantId) => CustomerLookups | undefined
+  /**
+   * Key signing the connect flow's `state`. Give every replica the same one when the callback may land on
+   * another process than the connect. @default a random key of this process
+   */
+  readonly stateSecret?: string
   /** Extra client options (environment, limits, base URL of a mock). */
   readonly client?: Partial<QuickBooksConfig>
 }
@@ -37,9 +42,9 @@ export interface QuickBooksHostDeps {
 export function createQuickBooksHost(deps: QuickBooksHostDeps) {
   const clients = new Map<TenantId, QuickBooksClient>()
   const oauth = createQuickBooksOAuth(deps.app)
-  // `state` is signed with a key of this process, so a callback is accepted only for a connect this
-  // host started, for that tenant, within ten minutes.
-  const stateKey = randomBytes(32)
+  // `state` is signed, so a callback is accepted only for a connect this host started, for that tenant,
+  // within ten minutes.
+  const stateKey = deps.stateSecret ? Buffer.from(deps.stateSecret, 'utf8') : randomBytes(32)
   const sign = (payload: string) => createHmac('sha256', stateKey).update(payload).digest('base64url')
   return {
     deps,

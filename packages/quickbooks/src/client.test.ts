@@ -157,6 +157,37 @@ describe('QuickBooks client', () => {
     expect(first?.url.searchParams.get('requestid')?.length).toBe(32)
   })
 
+  it('reads a lower-case validation fault from a write into Validation with code and element', async () => {
+    mock().state.hooks.push((request) =>
+      request.method === 'POST'
+        ? json(400, {
+            fault: {
+              error: [
+                {
+                  message: 'Invalid Email Address format',
+                  detail: 'Email Address does not conform to the syntax rules of RFC 822',
+                  code: '2210',
+                  element: 'PrimaryEmailAddr',
+                },
+              ],
+              type: 'ValidationFault',
+            },
+            time: '2026-11-30T10:00:00.000-08:00',
+          }, { intuit_tid: '1-abc-2210' })
+        : undefined,
+    )
+    const qb = await client()
+    const error = (await qb.entities.create('Customer', { DisplayName: 'Jean Uwase' }))._unsafeUnwrapErr()
+    expect([error.reason, error.code, error.element, error.intuitTid, error.status]).toEqual([
+      'Validation',
+      '2210',
+      'PrimaryEmailAddr',
+      '1-abc-2210',
+      400,
+    ])
+    expect(error.message).toContain('Invalid Email Address format')
+  })
+
   it('re-reads once and retries a sparse update after 5010', async () => {
     const row = mock().seedCustomer({ DisplayName: 'Jean Uwase', Notes: 'old' })
     row.SyncToken = '3'

@@ -160,20 +160,24 @@ describe('QuickBooks client', () => {
   it('reads a lower-case validation fault from a write into Validation with code and element', async () => {
     mock().state.hooks.push((request) =>
       request.method === 'POST'
-        ? json(400, {
-            fault: {
-              error: [
-                {
-                  message: 'Invalid Email Address format',
-                  detail: 'Email Address does not conform to the syntax rules of RFC 822',
-                  code: '2210',
-                  element: 'PrimaryEmailAddr',
-                },
-              ],
-              type: 'ValidationFault',
+        ? json(
+            400,
+            {
+              fault: {
+                error: [
+                  {
+                    message: 'Invalid Email Address format',
+                    detail: 'Email Address does not conform to the syntax rules of RFC 822',
+                    code: '2210',
+                    element: 'PrimaryEmailAddr',
+                  },
+                ],
+                type: 'ValidationFault',
+              },
+              time: '2026-11-30T10:00:00.000-08:00',
             },
-            time: '2026-11-30T10:00:00.000-08:00',
-          }, { intuit_tid: '1-abc-2210' })
+            { intuit_tid: '1-abc-2210' },
+          )
         : undefined,
     )
     const qb = await client()

@@ -144,6 +144,18 @@ describe('QuickBooks routes', () => {
         applicant: { pending: 0, in_progress: 0, synced: 1, failed: 0 },
         student: { pending: 0, in_progress: 0, synced: 2, failed: 0 },
       })
+      const retry = await fetch(`${host.base}/api/qb-school/quickbooks/customers/retry`, {
+        method: 'POST',
+        headers: { ...host.auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'student' }),
+      })
+      expect(retry.status).toBe(400)
+      const none = await fetch(`${host.base}/api/qb-school/quickbooks/customers/retry`, {
+        method: 'POST',
+        headers: { ...host.auth, 'content-type': 'application/json' },
+        body: '{}',
+      })
+      expect(await none.json()).toEqual({ success: true, data: { reset: 0 } })
       expect([...company.state.customers.values()].map((c) => c.DisplayName).sort()).toEqual([
         'Jean Uwase',
         'Jean Uwase (20261)',

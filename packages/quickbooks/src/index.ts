@@ -66,7 +66,12 @@ export type {
   CustomerStatus,
   CustomerSyncState,
 } from './sync/customer-report.ts'
-export { analyzeCustomers, customerStatus, previewCustomers } from './sync/customer-report.ts'
+export {
+  analyzeCustomers,
+  customerStatus,
+  previewCustomers,
+  retryFailedCustomers,
+} from './sync/customer-report.ts'
 export type {
   CustomerSyncContext,
   CustomerSyncProgress,

@@ -5,6 +5,7 @@ import {
   connectQuickBooks,
   customerStatus,
   previewCustomers,
+  retryFailedCustomers,
   syncCustomers,
 } from '@edusync/quickbooks'
 import type { NextFunction, Request, Response } from 'express'
@@ -28,6 +29,11 @@ const syncBody = z.object({
   sync_applicants: z.boolean().default(true),
   sync_students: z.boolean().default(true),
 })
+const retryBody = z
+  .object({ kind: kinds.optional(), ids: z.array(z.string().min(1)).min(1).max(1000).optional() })
+  .refine((b) => (b.ids === undefined) === (b.kind === undefined), {
+    message: 'give kind and ids together, or neither',
+  })
 const callbackQuery = z.object({
   code: z.string().min(1),
   state: z.string().min(1),
@@ -71,6 +77,7 @@ function failure(error: QuickBooksError): { status: number; body: unknown } {
  * - `GET  /api/:tenant/quickbooks/customers/preview?kind=&limit=&offset=`
  * - `POST /api/:tenant/quickbooks/customers/sync` `{ batch_size, sync_applicants, sync_students }` -> 202, runs in the background
  * - `GET  /api/:tenant/quickbooks/customers/status` (ledger counts, failures, the running job's progress)
+ * - `POST /api/:tenant/quickbooks/customers/retry` `{ kind?, ids? }` -> failed records due again
  */
 export function quickbooksRouter(services: HostServices, qb: QuickBooksHost): express.Router {
   const router = express.Router()
@@ -268,6 +275,30 @@ export function quickbooksRouter(services: HostServices, qb: QuickBooksHost): ex
         return
       }
       res.status(200).json({ success: true, data: { ...result.value, job: jobs.get(tenant) ?? null } })
+    }),
+  )
+
+  router.post(
+    '/api/:tenant/quickbooks/customers/retry',
+    express.json({ limit: '64kb' }),
+    guard(async (tenant, req, res) => {
+      const body = retryBody.safeParse(req.body ?? {})
+      if (!body.success) {
+        res
+          .status(400)
+          .json({
+            error: { reason: 'BadRequest', message: 'invalid body', issues: zodIssues(body.error, req.body) },
+          })
+        return
+      }
+      const only = body.data.kind && body.data.ids ? { kind: body.data.kind, ids: body.data.ids } : undefined
+      const result = await retryFailedCustomers(context(tenant), only)
+      if (result.isErr()) {
+        const f = failure(result.error)
+        res.status(f.status).json(f.body)
+        return
+      }
+      res.status(200).json({ success: true, data: { reset: result.value } })
     }),
   )
 

@@ -267,3 +267,26 @@ export function customerStatus(
     })(),
   )
 }
+
+/**
+ * Makes failed customers due again (replaying dead letters after the data or the QuickBooks company was
+ * fixed): the given ids of one kind, or every failed applicant and student. The next sync sends them.
+ * Returns how many were reset.
+ */
+export function retryFailedCustomers(
+  context: Pick<CustomerSyncContext, 'client' | 'ledger' | 'tenant'>,
+  only?: { readonly kind: 'applicant' | 'student'; readonly ids: readonly string[] },
+): ResultAsync<number, QuickBooksError> {
+  const tenant = context.tenant ?? context.client.tenant
+  return new ResultAsync(
+    (async (): Promise<Result<number, QuickBooksError>> => {
+      let total = 0
+      for (const kind of only ? [only.kind] : (['applicant', 'student'] as const)) {
+        const reset = await context.ledger.retry(tenant, QUICKBOOKS_TARGET, kind, only?.ids)
+        if (reset.isErr()) return err(storeFailed('push ledger retry')(reset.error))
+        total += reset.value
+      }
+      return ok(total)
+    })(),
+  )
+}

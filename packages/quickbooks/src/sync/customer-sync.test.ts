@@ -9,7 +9,12 @@ import { createQuickBooksClient } from '../client.ts'
 import type { CustomerSubject } from '../map/customer.ts'
 import { parseCustomerNotes } from '../map/notes.ts'
 import { fault } from '../testing/mock-quickbooks.ts'
-import { analyzeCustomers, customerStatus, previewCustomers } from './customer-report.ts'
+import {
+  analyzeCustomers,
+  customerStatus,
+  previewCustomers,
+  retryFailedCustomers,
+} from './customer-report.ts'
 import { syncCustomers } from './customer-sync.ts'
 
 const { mock } = useQuickBooksServer()
@@ -154,11 +159,18 @@ describe.each(storeEngines)('customer sync on the %s store', (engine) => {
       { entity: 'student', id: 'STU-0003', system: 'quickbooks', externalId: ali2?.Id },
     ])
 
+    // The school fixes the record; the operator replays the dead letter and the next sync sends it.
+    mock().state.hooks.length = 0
+    expect((await retryFailedCustomers(context))._unsafeUnwrap()).toBe(1)
+    const replay = (await syncCustomers(population(), context, { batchSize: 10 }))._unsafeUnwrap()
+    expect(replay).toMatchObject({ created: 1, failed: 0, skipped: 36 })
+    expect(mock().state.customers.size).toBe(37)
+
     const writesBefore = mock().state.counts.batch
     const rerun = (await syncCustomers(population(), context, { batchSize: 10 }))._unsafeUnwrap()
     expect(rerun).toMatchObject({ created: 0, updated: 0, skipped: 37, failed: 0 })
     expect(mock().state.counts.batch).toBe(writesBefore)
-    expect(mock().state.customers.size).toBe(36)
+    expect(mock().state.customers.size).toBe(37)
   })
 
   it('creates two same-name students and a rerun after losing the ledger creates nothing', async () => {

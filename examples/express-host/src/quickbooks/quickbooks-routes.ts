@@ -284,11 +284,9 @@ export function quickbooksRouter(services: HostServices, qb: QuickBooksHost): ex
     guard(async (tenant, req, res) => {
       const body = retryBody.safeParse(req.body ?? {})
       if (!body.success) {
-        res
-          .status(400)
-          .json({
-            error: { reason: 'BadRequest', message: 'invalid body', issues: zodIssues(body.error, req.body) },
-          })
+        res.status(400).json({
+          error: { reason: 'BadRequest', message: 'invalid body', issues: zodIssues(body.error, req.body) },
+        })
         return
       }
       const only = body.data.kind && body.data.ids ? { kind: body.data.kind, ids: body.data.ids } : undefined

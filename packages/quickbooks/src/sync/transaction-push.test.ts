@@ -138,8 +138,11 @@ describe.each(['memory', 'pglite'] as const)('invoice and payment push on the %s
       lose = false
       return { ...m.process(request), delayMs: 400 }
     })
+    const queries = mock().state.counts.query
     const report = (await pushPayments([payment], { client, ledger }))._unsafeUnwrap()
     expect(report).toMatchObject({ created: 1, failed: 0 })
+    // A payment tracked for the first time was never sent: no lookup query before its create.
+    expect(mock().state.counts.query).toBe(queries)
     expect(mock().state.payments.size).toBe(1)
     const stored = [...mock().state.payments.values()][0]
     expect(stored?.Line).toEqual([

@@ -86,9 +86,10 @@ export function pushInvoices(
 
 /**
  * Pushes payments, each applied to its invoice with `LinkedTxn` (or unapplied without one). A payment is
- * never recorded twice: its create carries a deterministic `requestid`, and before any create the
- * company's payments of those dates are searched for the payment's marker, so a payment whose earlier
- * answer was lost (timeout, crash) is found instead of sent again.
+ * never recorded twice: its create carries a deterministic `requestid`, and before re-sending one that may
+ * have been sent (every record not first tracked by this push) the company's payments of those dates are
+ * searched for the payment's marker, so a payment whose earlier answer was lost (timeout, crash) is found
+ * instead of sent again.
  */
 export function pushPayments(
   payments: Source<PaymentInput>,
@@ -217,7 +218,10 @@ async function pushTransactions<T>(
       const byQbId = new Map(rows.value.map((r) => [r.Id, r]))
       for (const w of withId) w.current = byQbId.get(w.entry.targetId as string)
     }
-    const fresh = work.filter((w) => !w.entry.targetId)
+    // Records first tracked by this very call were never claimed before, so never sent: no lookup. Any
+    // other record without a target id may have been sent by an attempt whose answer was lost.
+    const firstSeen = new Set(tracked.value.added)
+    const fresh = work.filter((w) => !w.entry.targetId && !firstSeen.has(w.p.id))
     if (fresh.length > 0) {
       const dates = fresh.map((w) => w.p.date).sort()
       const range = `TxnDate >= ${quote(dates[0] as string)} AND TxnDate <= ${quote(dates.at(-1) as string)}`

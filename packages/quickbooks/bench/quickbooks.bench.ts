@@ -5,11 +5,13 @@
 //   customers (share = sent / ideal, 1.0 = ideal; above 1 means extra rounds such as 6240 retries);
 // - throughput: the same batch bodies posted straight to the mock with fetch, no mapping, ledger or
 //   limiter (share = edusync's rate / that raw rate);
+// - the first sync again with the push ledger in embedded PostgreSQL (PGlite) instead of memory;
 // - rerun: the query pages a full re-read would need (share = sent / that; 0 = nothing sent at all).
 // Writes bench/results/quickbooks.json through the shared report helper. Not part of `pnpm test`.
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createMemoryPushLedger, createMemoryTokenStore } from '@edusync/core'
+import { createPgStore } from '@edusync/store-pg'
 import type { BenchRow } from '../../core/bench/bench-report.ts'
 import { printTable, writeResults } from '../../core/bench/bench-report.ts'
 import type { CustomerSubject } from '../src/index.ts'
@@ -105,6 +107,20 @@ const rerun = await syncCustomers(students, { client, ledger, lookups }, { batch
 if (rerun.isErr()) throw rerun.error
 const rerunRequests = apiRequests() - beforeRerun
 
+// The same first sync with the push ledger in PostgreSQL (embedded PGlite), against a fresh company.
+mock = createMockQuickBooks()
+const pg = createPgStore({})
+// Boot and migrate PGlite before the clock starts: the row measures pushing, not opening a database.
+const migrated = await pg.migrate()
+if (migrated.isErr()) throw migrated.error
+const p0 = performance.now()
+const onPg = await syncCustomers(students, { client, ledger: pg.pushLedger, lookups }, { batchSize: 300 })
+const pgSeconds = (performance.now() - p0) / 1000
+await pg.close()
+if (onPg.isErr()) throw onPg.error
+if (onPg.value.created !== TOTAL)
+  throw new Error(`expected ${TOTAL} created on PGlite, got ${JSON.stringify(onPg.value)}`)
+
 // Ceiling: the same batch bodies straight to a fresh mock company, no SDK.
 mock = createMockQuickBooks()
 const r0 = performance.now()
@@ -143,6 +159,16 @@ const rows: BenchRow[] = [
   },
   { name: 'quickbooks customers synced', unit: 'records/s', value: rate },
   { name: 'quickbooks customers synced share', unit: 'ratio', value: Number((rate / rawRate).toFixed(3)) },
+  {
+    name: 'quickbooks customers synced (PGlite ledger)',
+    unit: 'records/s',
+    value: Math.round(TOTAL / pgSeconds),
+  },
+  {
+    name: 'quickbooks customers synced (PGlite ledger) share',
+    unit: 'ratio',
+    value: Number((TOTAL / pgSeconds / rawRate).toFixed(3)),
+  },
   { name: 'quickbooks rerun requests', unit: 'count', value: rerunRequests },
   {
     name: 'quickbooks rerun requests share',

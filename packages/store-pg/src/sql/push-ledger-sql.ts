@@ -1,6 +1,12 @@
 import { NOW } from './now.ts'
 
-/** Statements over the push ledger, for one schema (`s` is its quoted name). $1..$3 = tenant, target, entity. */
+/**
+ * Statements over the push ledger, for one schema (`s` is its quoted name). $1..$3 = tenant, target,
+ * entity. Every record id coming in is given the column's "C" collation, and rows are found by
+ * `record_id = ANY(<ids>)` rather than by a join: the key index then serves the lookup whatever the planner
+ * believes about the table (PGlite never gathers statistics, and a fresh table has none either; a join
+ * planned on those estimates scanned the whole entity once per record).
+ */
 export function pushLedgerSql(s: string) {
   const t = `${s}.push_ledger`
   const scope = 'p.tenant = $1 AND p.target = $2 AND p.entity = $3'
@@ -9,9 +15,10 @@ export function pushLedgerSql(s: string) {
   return {
     /** $4 record ids, $5 fingerprints (deduplicated by the caller), $6 the caller's clock or NULL. */
     track: `WITH input AS (
-        SELECT * FROM unnest($4::text[], $5::text[]) AS i(record_id, fingerprint)
+        SELECT u.record_id COLLATE "C" AS record_id, u.fingerprint
+        FROM unnest($4::text[], $5::text[]) AS u(record_id, fingerprint)
       ), prev AS (
-        SELECT p.record_id, p.fingerprint FROM ${t} p JOIN input i ON i.record_id = p.record_id WHERE ${scope}
+        SELECT p.record_id, p.fingerprint FROM ${t} p WHERE ${scope} AND p.record_id = ANY($4::text[] COLLATE "C")
       ), up AS (
         INSERT INTO ${t} AS p (tenant, target, entity, record_id, status, fingerprint, attempts, updated_at)
         SELECT $1, $2, $3, record_id, 'pending', fingerprint, 0, coalesce($6::timestamptz, ${NOW}) FROM input
@@ -37,7 +44,7 @@ export function pushLedgerSql(s: string) {
     claim: `WITH due AS (
         SELECT p.record_id FROM ${t} p
         WHERE ${scope} AND p.status <> 'synced'
-          AND ($7::text[] IS NULL OR p.record_id = ANY($7::text[]))
+          AND ($7::text[] IS NULL OR p.record_id = ANY($7::text[] COLLATE "C"))
           AND (p.status = 'pending'
             OR (p.status = 'failed' AND p.next_attempt_at <= coalesce($8::timestamptz, ${NOW}))
             OR (p.status = 'in_progress' AND (p.claimed_by = $4 OR p.lease_until <= coalesce($8::timestamptz, ${NOW}))))
@@ -48,13 +55,14 @@ export function pushLedgerSql(s: string) {
       UPDATE ${t} p SET status = 'in_progress', claimed_by = $4,
         lease_until = coalesce($8::timestamptz, ${NOW}) + $6::bigint * interval '1 millisecond',
         updated_at = coalesce($8::timestamptz, ${NOW})
-      FROM due WHERE ${scope} AND p.record_id = due.record_id
+      WHERE ${scope} AND p.record_id = ANY(ARRAY(SELECT due.record_id FROM due))
       RETURNING ${columns}`,
 
     /** $4 worker, $5.. outcome columns, $12 clock or NULL. Only rows the worker still holds change. */
     complete: `WITH o AS (
-        SELECT * FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[])
-          AS o(record_id, result, fingerprint, target_id, error, retry_at, pushed_by)
+        SELECT u.record_id COLLATE "C" AS record_id, u.result, u.fingerprint, u.target_id, u.error, u.retry_at, u.pushed_by
+        FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[])
+          AS u(record_id, result, fingerprint, target_id, error, retry_at, pushed_by)
       )
       UPDATE ${t} p SET
         status = CASE WHEN p.fingerprint <> o.fingerprint THEN 'pending'
@@ -68,21 +76,22 @@ export function pushLedgerSql(s: string) {
         next_attempt_at = CASE WHEN o.result = 'failed' AND p.fingerprint = o.fingerprint THEN o.retry_at END,
         claimed_by = NULL, lease_until = NULL, updated_at = coalesce($12::timestamptz, ${NOW})
       FROM o
-      WHERE ${scope} AND p.record_id = o.record_id AND p.status = 'in_progress' AND p.claimed_by = $4
+      WHERE ${scope} AND p.record_id = ANY($5::text[] COLLATE "C") AND p.record_id = o.record_id
+        AND p.status = 'in_progress' AND p.claimed_by = $4
       RETURNING p.record_id`,
 
     /** $4 worker, $5 ids. */
     release: `UPDATE ${t} p SET
         status = CASE WHEN p.pushed_fingerprint = p.fingerprint THEN 'synced' ELSE 'pending' END,
         claimed_by = NULL, lease_until = NULL, updated_at = ${NOW}
-      WHERE ${scope} AND p.record_id = ANY($5::text[]) AND p.status = 'in_progress' AND p.claimed_by = $4`,
+      WHERE ${scope} AND p.record_id = ANY($5::text[] COLLATE "C") AND p.status = 'in_progress' AND p.claimed_by = $4`,
 
     /** $4 ids. */
-    read: `SELECT ${columns} FROM ${t} p WHERE ${scope} AND p.record_id = ANY($4::text[])`,
+    read: `SELECT ${columns} FROM ${t} p WHERE ${scope} AND p.record_id = ANY($4::text[] COLLATE "C")`,
 
     /** $4 status or NULL, $5 after or NULL, $6 limit. */
     list: `SELECT ${columns} FROM ${t} p
-      WHERE ${scope} AND ($4::text IS NULL OR p.status = $4) AND ($5::text IS NULL OR p.record_id > $5)
+      WHERE ${scope} AND ($4::text IS NULL OR p.status = $4) AND ($5::text IS NULL OR p.record_id > $5 COLLATE "C")
       ORDER BY p.record_id LIMIT $6`,
 
     /** $1 tenant, $2 target, $3 entities or NULL. */
@@ -92,6 +101,6 @@ export function pushLedgerSql(s: string) {
 
     /** $4 ids or NULL. */
     retry: `UPDATE ${t} p SET status = 'pending', attempts = 0, next_attempt_at = NULL, updated_at = ${NOW}
-      WHERE ${scope} AND p.status = 'failed' AND ($4::text[] IS NULL OR p.record_id = ANY($4::text[]))`,
+      WHERE ${scope} AND p.status = 'failed' AND ($4::text[] IS NULL OR p.record_id = ANY($4::text[] COLLATE "C"))`,
   }
 }

@@ -26,10 +26,13 @@ export async function migrateSchema(
   migrations: readonly Migration[],
 ): Promise<MigrateResult> {
   const s = quoteIdent(schema)
-  const latest = Math.max(0, ...migrations.map((m) => m.version))
-  // A current schema needs no lock and no DDL: hosts starting up read one row and go.
-  const current = await currentVersion(executor, s)
-  if (current !== undefined && current >= latest) return { schema, applied: [], version: current }
+  // A current schema needs no lock and no DDL: hosts starting up read one row and go. Current means every
+  // known version is recorded, not just the highest: migrations developed side by side can land out of
+  // number order, and a lower one added after a higher one was applied must still run.
+  const recorded = await recordedVersions(executor, s)
+  if (recorded !== undefined && migrations.every((m) => recorded.has(m.version))) {
+    return { schema, applied: [], version: Math.max(0, ...recorded) }
+  }
   return executor.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [LOCK_CLASS, schema])
     await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${s}`)
@@ -62,13 +65,13 @@ export async function migrateSchema(
   })
 }
 
-// The recorded version, or undefined when the schema or its migrations table does not exist yet.
-async function currentVersion(executor: SqlExecutor, s: string): Promise<number | undefined> {
+// The recorded versions, or undefined when the schema or its migrations table does not exist yet.
+async function recordedVersions(executor: SqlExecutor, s: string): Promise<ReadonlySet<number> | undefined> {
   try {
-    const [row] = await executor.query<{ version: number | null }>(
-      `SELECT max(version) AS version FROM ${s}.schema_migrations`,
+    const [row] = await executor.query<{ versions: number[] | null }>(
+      `SELECT array_agg(version) AS versions FROM ${s}.schema_migrations`,
     )
-    return Number(row?.version ?? 0)
+    return new Set((row?.versions ?? []).map(Number))
   } catch (error) {
     const code = (error as { code?: unknown }).code
     if (code === '42P01' || code === '3F000') return undefined

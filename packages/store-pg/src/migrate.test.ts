@@ -134,6 +134,18 @@ describe('migrate on a PostgreSQL server', () => {
     expect(await applied(schema)).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })))
   })
 
+  // Migrations developed side by side land out of number order: a schema at 0006 must still get 0004.
+  it('applies a lower-numbered migration that was added after a higher one had been applied', async () => {
+    const schema = fresh()
+    const executor = pgExecutor(admin as unknown as PgPoolLike, { owned: false })
+    const withoutSecond = migrations.filter((m) => m !== migrations[1])
+    await migrateSchema(executor, schema, withoutSecond)
+    const later = await migrateSchema(executor, schema, migrations)
+    expect(later.applied).toEqual([migrations[1]?.name])
+    expect(await applied(schema)).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })))
+    expect((await migrateSchema(executor, schema, migrations)).applied).toEqual([])
+  })
+
   it('edusync-pg-migrate applies migrations from DATABASE_URL and --schema, then reports up to date', async () => {
     const schema = fresh()
     const log: string[] = []

@@ -1,0 +1,370 @@
+import { errAsync, okAsync, ResultAsync } from 'neverthrow'
+import type { StoreError } from '../errors/store-error.ts'
+import type { Store } from '../store/store.ts'
+import type { RecordOutcome } from '../sync/outcome.ts'
+import { countOutcomes } from '../sync/outcome.ts'
+import { prepareBatch } from '../sync/prepare-batch.ts'
+import type { BatchResult, SyncLogger } from '../sync/sync-engine.ts'
+import type { TenantId } from '../types/primitives.ts'
+import { isoDate } from '../types/primitives.ts'
+import type { AccrualContract } from './accruals.ts'
+import { monthlyAccruals } from './accruals.ts'
+import { decideFinanceBatch, readRequestFor } from './decide-batch.ts'
+import type { FinanceEntityName } from './entities.ts'
+import { financeEntities } from './entities.ts'
+import { FinanceError } from './finance-error.ts'
+import type { AccrualWriteResult, FinanceStore, StatementScope } from './finance-store.ts'
+import type { InvoiceState } from './invoice-state.ts'
+import { invoiceState } from './invoice-state.ts'
+import type { ResilientCacheOptions } from './resilient-cache.ts'
+import { createResilientCache } from './resilient-cache.ts'
+import type { Statement } from './statement.ts'
+import type { StatementCache } from './statement-cache.ts'
+import { createMemoryStatementCache, DEFAULT_STATEMENT_TTL_MS, statementCacheKey } from './statement-cache.ts'
+
+/** Options of {@link createFinance}. */
+export interface FinanceOptions {
+  /** The Store holding students (an invoice waits, DEFERRED, until its student exists there). */
+  readonly store: Store
+  /** Where invoices, payments, statements and accruals live. */
+  readonly finance: FinanceStore
+  /** Statement cache. @default an in-memory cache ({@link createMemoryStatementCache}) */
+  readonly cache?: StatementCache
+  /** Circuit breaker and timeout around the cache. */
+  readonly cacheResilience?: ResilientCacheOptions
+  /** Time to live of a cached statement in ms. @default 60_000 */
+  readonly cacheTtlMs?: number
+  /** The clock: "today" for OVERDUE and the default `asOf` (UTC calendar date). @default () => new Date() */
+  readonly now?: () => Date
+  /** Default logger; each call may pass its own (bound to the host's request id). @default no logging */
+  readonly logger?: SyncLogger
+}
+
+/** What every finance operation may carry for its log line. */
+export interface FinanceCallContext {
+  /** The host's request id, written on the operation's log line. */
+  readonly requestId?: string
+  readonly logger?: SyncLogger
+}
+
+/** Input of {@link Finance.syncBatch}. */
+export interface FinanceBatchInput extends FinanceCallContext {
+  readonly tenant: TenantId
+  readonly entity: FinanceEntityName
+  /** Canonical records (see {@link invoice}, {@link invoicePayment}, {@link school}). */
+  readonly records: readonly unknown[]
+}
+
+/** Input of {@link Finance.statements}. */
+export interface StatementRequest extends FinanceCallContext {
+  readonly tenant: TenantId
+  readonly scope: StatementScope
+  /** `YYYY-MM-DD`, inclusive. */
+  readonly from: string
+  /** `YYYY-MM-DD`, inclusive. */
+  readonly to: string
+  /** Aging date `YYYY-MM-DD`. @default today by the clock */
+  readonly asOf?: string
+}
+
+/** Statements plus where they came from. */
+export interface StatementResponse {
+  /** One statement per currency, by currency code. */
+  readonly statements: readonly Statement[]
+  /** `hit`: from the cache; `miss`: computed and cached; `bypass`: computed, cache unavailable. */
+  readonly cache: 'hit' | 'miss' | 'bypass'
+}
+
+/** The finance API: invoices and payments through the engine, statements, invoice states, accruals. */
+export interface Finance {
+  /**
+   * Syncs a batch of schools, invoices or payments: parse and fingerprint as the engine does, then one
+   * locked, atomic decision in the {@link FinanceStore}. Outcomes are the engine's: NEW, UNCHANGED, UPDATED,
+   * INVALID (schema or invariant: `overpayment`, `currency_mismatch`, `immutable`, ...), DEFERRED (a parent
+   * is missing; replayed when it arrives). Parked children unblocked by the batch are replayed before it
+   * returns.
+   */
+  syncBatch(input: FinanceBatchInput): ResultAsync<BatchResult, FinanceError>
+  /**
+   * Replays every parked finance record whose references now exist, e.g. after the students that
+   * deferred invoices were synced by the engine. Still-missing ones stay parked.
+   */
+  replayParked(tenant: TenantId, context?: FinanceCallContext): ResultAsync<readonly RecordOutcome[], FinanceError>
+  /** A student's or a school's statements for a period, from the cache when it has the current version. */
+  statements(request: StatementRequest): ResultAsync<StatementResponse, FinanceError>
+  /** Derived states (PENDING / PARTIALLY_PAID / PAID, OVERDUE by the clock) of invoices; unknown ids are absent. */
+  invoiceStates(
+    tenant: TenantId,
+    invoiceIds: readonly string[],
+    options?: { readonly asOf?: string },
+  ): ResultAsync<ReadonlyMap<string, InvoiceState>, FinanceError>
+  /**
+   * Refuses a hard delete of students who have invoices (reason `StudentHasInvoices`, naming them); `ok`
+   * means none of them has one. Call it before deleting students; archive (soft-delete) the others.
+   */
+  assertStudentsDeletable(tenant: TenantId, studentIds: readonly string[]): ResultAsync<void, FinanceError>
+  /**
+   * Accrues one month (`YYYY-MM-01`) of the given contracts (see {@link monthlyAccruals} for the rule) and
+   * stores it. Idempotent per (contract, month): running the same month again changes nothing.
+   */
+  runMonthlyAccruals(input: {
+    readonly tenant: TenantId
+    readonly month: string
+    readonly contracts: readonly AccrualContract[]
+  } & FinanceCallContext): ResultAsync<AccrualWriteResult, FinanceError>
+  /** The breaker state of the statement cache. */
+  readonly cacheState: 'closed' | 'open' | 'half-open'
+}
+
+const silent: SyncLogger = { debug() {}, info() {}, warn() {} }
+const definitions = new Map(financeEntities.map((d) => [d.name as FinanceEntityName, d]))
+const ORDER: readonly FinanceEntityName[] = ['school', 'invoice', 'invoicePayment']
+
+/**
+ * Creates the finance API over a Store (students) and a {@link FinanceStore}.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore } from '@edusync/core'
+ * import { createFinance, createMemoryFinanceStore } from '@edusync/core/finance'
+ *
+ * const finance = createFinance({ store: createMemoryStore(), finance: createMemoryFinanceStore() })
+ * await finance.syncBatch({ tenant: 'acme', entity: 'invoicePayment', records: payments, requestId })
+ * const { statements } = (await finance.statements({
+ *   tenant: 'acme', scope: { kind: 'student', id: 's-1' }, from: '2026-01-01', to: '2026-12-31',
+ * }))._unsafeUnwrap()
+ * ```
+ */
+export function createFinance(options: FinanceOptions): Finance {
+  const { store, finance } = options
+  const now = options.now ?? (() => new Date())
+  const ttl = options.cacheTtlMs ?? DEFAULT_STATEMENT_TTL_MS
+  const cache = createResilientCache(options.cache ?? createMemoryStatementCache(), {
+    logger: options.logger,
+    ...options.cacheResilience,
+  })
+  const today = () => now().toISOString().slice(0, 10)
+  const storeFailed = (e: StoreError) => new FinanceError('Store', `finance store failed: ${e.message}`, { cause: e })
+
+  function logged<T>(
+    operation: string,
+    context: FinanceCallContext,
+    fields: Record<string, unknown>,
+    work: () => ResultAsync<T, FinanceError>,
+    describe: (value: T) => Record<string, unknown>,
+  ): ResultAsync<T, FinanceError> {
+    const logger = context.logger ?? options.logger ?? silent
+    const started = performance.now()
+    const base = () => ({ operation, requestId: context.requestId, latencyMs: round(performance.now() - started), ...fields })
+    return work()
+      .map((value) => {
+        logger.info(`finance ${operation}`, { ...base(), ...describe(value) })
+        return value
+      })
+      .mapErr((error) => {
+        logger.warn(`finance ${operation} failed`, { ...base(), reason: error.reason, error: error.message })
+        return error
+      })
+  }
+
+  // One batch of one entity: prepare (parse, fingerprint), check students, decide and write under lock.
+  function apply(tenant: TenantId, entity: FinanceEntityName, records: readonly unknown[], fromParked: boolean) {
+    const definition = definitions.get(entity)!
+    const prepared = prepareBatch(definition, records)
+    const studentIds =
+      entity === 'invoice' ? [...new Set(prepared.records.map((r) => r.data.studentId as string))] : []
+    const students =
+      studentIds.length === 0
+        ? okAsync(new Set<string>() as ReadonlySet<string>)
+        : store
+            .existingIds(tenant, [{ entity: 'student', ids: studentIds }])
+            .map((found) => found.get('student') ?? new Set<string>())
+    return students
+      .andThen((found) => {
+        const missing = new Set(studentIds.filter((id) => !found.has(id)))
+        if (prepared.records.length === 0) return okAsync({ outcomes: [] as RecordOutcome[], present: [] as string[] })
+        return finance.applyFinanceBatch(tenant, readRequestFor(entity, prepared.records), (snapshot) =>
+          decideFinanceBatch(entity, prepared.records, snapshot, missing, fromParked),
+        )
+      })
+      .map((decision) => ({
+        outcomes: [...prepared.decided, ...decision.outcomes].sort((a, b) => a.index - b.index),
+        present: decision.present,
+      }))
+  }
+
+  // Replays parked records waiting for `parents`, parents first, round after round until nothing moves.
+  function replay(tenant: TenantId, parents: { entity: string; id: string }[]): ResultAsync<RecordOutcome[], StoreError> {
+    const outcomes: RecordOutcome[] = []
+    const round = (refs: { entity: string; id: string }[], n: number): ResultAsync<RecordOutcome[], StoreError> => {
+      if (refs.length === 0 || n >= 8) return okAsync(outcomes)
+      return finance.parkedWaitingFor(tenant, refs).andThen((parked) => replayList(tenant, parked.map((p) => ({ entity: p.entity as FinanceEntityName, record: { ...p.data, id: p.id } })), outcomes).andThen((next) => round(next, n + 1)))
+    }
+    return round(parents, 0)
+  }
+
+  function replayList(
+    tenant: TenantId,
+    parked: { entity: FinanceEntityName; record: Record<string, unknown> }[],
+    outcomes: RecordOutcome[],
+  ): ResultAsync<{ entity: string; id: string }[], StoreError> {
+    const next: { entity: string; id: string }[] = []
+    let chain: ResultAsync<void, StoreError> = okAsync(undefined)
+    for (const entity of ORDER) {
+      const records = parked.filter((p) => p.entity === entity).map((p) => p.record)
+      if (records.length === 0) continue
+      chain = chain.andThen(() =>
+        apply(tenant, entity, records, true).map((applied) => {
+          outcomes.push(...applied.outcomes)
+          for (const id of applied.present) next.push({ entity, id })
+        }),
+      )
+    }
+    return chain.map(() => next)
+  }
+
+  const api: Finance = {
+    get cacheState() {
+      return cache.state
+    },
+
+    syncBatch(input) {
+      if (!definitions.has(input.entity)) {
+        return errAsync(new FinanceError('Invalid', `unknown finance entity "${input.entity}" (known: ${ORDER.join(', ')})`))
+      }
+      return logged(
+        'sync',
+        input,
+        { tenant: input.tenant, entity: input.entity, records: input.records.length },
+        () =>
+          apply(input.tenant, input.entity, input.records, false)
+            .andThen((applied) =>
+              replay(input.tenant, applied.present.map((id) => ({ entity: input.entity, id }))).map((replayed) => ({
+                entity: input.entity,
+                counts: countOutcomes(applied.outcomes),
+                outcomes: applied.outcomes,
+                replayed,
+                replayedCounts: countOutcomes(replayed),
+              })),
+            )
+            .mapErr(storeFailed),
+        (r) => ({ counts: r.counts, replayed: r.replayedCounts }),
+      )
+    },
+
+    replayParked(tenant, context = {}) {
+      return logged(
+        'replay',
+        context,
+        { tenant },
+        () =>
+          finance
+            .listParked(tenant, { limit: 100_000 })
+            .andThen((parked) => {
+              const outcomes: RecordOutcome[] = []
+              return replayList(
+                tenant,
+                parked.map((p) => ({ entity: p.entity as FinanceEntityName, record: { ...p.data, id: p.id } })),
+                outcomes,
+              )
+                .andThen((present) => replay(tenant, present))
+                .map((more) => (more === outcomes ? outcomes : [...outcomes, ...more]))
+            })
+            .mapErr(storeFailed),
+        (o) => ({ replayed: countOutcomes(o) }),
+      )
+    },
+
+    statements(request) {
+      const asOf = request.asOf ?? today()
+      for (const [field, value] of [['from', request.from], ['to', request.to], ['asOf', asOf]] as const) {
+        if (!isoDate.safeParse(value).success) {
+          return errAsync(new FinanceError('Invalid', `${field}: expected a calendar date YYYY-MM-DD (received ${JSON.stringify(value)})`))
+        }
+      }
+      if (request.from > request.to) {
+        return errAsync(new FinanceError('Invalid', `from: must not be after to (received from ${request.from}, to ${request.to})`))
+      }
+      const query = { scope: request.scope, from: request.from, to: request.to, asOf }
+      const { tenant, scope } = request
+      return logged(
+        'statement',
+        request,
+        { tenant, scope: scope.kind, id: scope.id, from: query.from, to: query.to, asOf },
+        () =>
+          finance
+            .statementVersions(tenant, [scope])
+            .mapErr(storeFailed)
+            .andThen((versions) => {
+              const key = statementCacheKey(tenant, scope, versions[0] ?? 0, query)
+              return ResultAsync.fromSafePromise(cache.get(key)).andThen((read) => {
+                if (read.hit) return okAsync<StatementResponse, FinanceError>({ statements: read.value as Statement[], cache: 'hit' })
+                return finance
+                  .statements(tenant, query)
+                  .mapErr(storeFailed)
+                  .andThen((statements) => {
+                    // Written under the version read before the query: if a write committed meanwhile, its
+                    // bump already moved readers to a new key, so this entry can never be served stale.
+                    const stored = read.why === 'miss' ? cache.set(key, statements, ttl) : Promise.resolve(false)
+                    return ResultAsync.fromSafePromise(stored).map(
+                      (ok): StatementResponse => ({ statements, cache: ok ? 'miss' : 'bypass' }),
+                    )
+                  })
+              })
+            }),
+        (r) => ({ cache: r.cache, currencies: r.statements.map((s) => s.currency), lines: r.statements.reduce((n, s) => n + s.lines.length, 0) }),
+      )
+    },
+
+    invoiceStates(tenant, invoiceIds, opts = {}) {
+      const asOf = opts.asOf ?? today()
+      if (!isoDate.safeParse(asOf).success) {
+        return errAsync(new FinanceError('Invalid', `asOf: expected a calendar date YYYY-MM-DD (received ${JSON.stringify(asOf)})`))
+      }
+      return finance
+        .invoiceBalances(tenant, invoiceIds)
+        .map((balances) => new Map([...balances].map(([id, b]) => [id, invoiceState(b, asOf)])))
+        .mapErr(storeFailed)
+    },
+
+    assertStudentsDeletable(tenant, studentIds) {
+      return finance
+        .studentsWithInvoices(tenant, studentIds)
+        .mapErr(storeFailed)
+        .andThen((found) => {
+          if (found.size === 0) return okAsync(undefined)
+          const names = [...found].sort().map((id) => JSON.stringify(id))
+          return errAsync(
+            new FinanceError(
+              'StudentHasInvoices',
+              `cannot hard-delete student${names.length > 1 ? 's' : ''} ${names.join(', ')}: invoices reference them and statements must stay reproducible; mark them inactive (soft delete) instead`,
+            ),
+          )
+        })
+    },
+
+    runMonthlyAccruals(input) {
+      if (!/^\d{4}-\d{2}-01$/.test(input.month) || !isoDate.safeParse(input.month).success) {
+        return errAsync(new FinanceError('Invalid', `month: expected the first day of a month YYYY-MM-01 (received ${JSON.stringify(input.month)})`))
+      }
+      return logged(
+        'accruals',
+        input,
+        { tenant: input.tenant, month: input.month, contracts: input.contracts.length },
+        () => {
+          const due = []
+          for (const contract of input.contracts) {
+            const split = monthlyAccruals(contract)
+            if (split.isErr()) return errAsync(split.error)
+            due.push(...split.value.filter((a) => a.month === input.month))
+          }
+          return finance.recordAccruals(input.tenant, due).mapErr(storeFailed)
+        },
+        (r) => ({ inserted: r.inserted.length, existing: r.existing.length }),
+      )
+    },
+  }
+  return api
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000

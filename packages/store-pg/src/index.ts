@@ -15,3 +15,5 @@ export type {
   PgStoreCommonOptions,
   PgStoreConfig,
 } from './pg-store-config.ts'
+export type { PgFinanceStore } from './pg-finance-store.ts'
+export { createPgFinanceStore } from './pg-finance-store.ts'

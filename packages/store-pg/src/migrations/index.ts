@@ -1,6 +1,7 @@
 import { sql as init } from './0001-init.ts'
 import { sql as inboundEvents } from './0002-inbound-events.ts'
 import { sql as pushLedgerAndTokens } from './0006-push-ledger-and-tokens.ts'
+import { sql as finance } from './0007-finance.ts'
 
 /** One versioned schema change. Versions only grow; an applied migration is never edited. */
 export interface Migration {
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: '0001_init', sql: init },
   { version: 2, name: '0002_inbound_events', sql: inboundEvents },
   { version: 6, name: '0006_push_ledger_and_tokens', sql: pushLedgerAndTokens },
+  { version: 7, name: '0007_finance', sql: finance },
 ]

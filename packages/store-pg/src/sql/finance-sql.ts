@@ -1,0 +1,145 @@
+/** @internal The finance statements, schema-qualified with the (quoted) schema `s`. */
+export function financeSql(s: string) {
+  const table = { school: `${s}.finance_schools`, invoice: `${s}.finance_invoices`, invoicePayment: `${s}.finance_payments` }
+  const paidExpr = `CASE WHEN p.reverses IS NULL THEN p.amount_minor ELSE -p.amount_minor END`
+
+  // One statement per scope column (student_id or school_id), so each filter has its own index.
+  const statement = (column: 'student_id' | 'school_id') => /* sql */ `
+WITH entries AS (
+  SELECT i.issue_date AS d, 0 AS rank, i.id, i.id AS invoice_id, i.number, i.student_id, i.currency,
+         i.total_minor::numeric AS amount
+    FROM ${table.invoice} i
+   WHERE i.tenant = $1 AND i.${column} = $2 AND i.issue_date <= greatest($4::date, $5::date)
+  UNION ALL
+  SELECT p.paid_on, CASE WHEN p.reverses IS NULL THEN 1 ELSE 2 END, p.id, p.invoice_id, i.number, i.student_id,
+         p.currency, -(${paidExpr})::numeric
+    FROM ${table.invoicePayment} p
+    JOIN ${table.invoice} i ON i.tenant = p.tenant AND i.id = p.invoice_id
+   WHERE p.tenant = $1 AND p.${column} = $2 AND p.paid_on <= greatest($4::date, $5::date)
+),
+opening AS (
+  SELECT currency, coalesce(sum(amount) FILTER (WHERE d < $3::date), 0) AS opening FROM entries GROUP BY currency
+),
+lines AS (
+  SELECT e.*, o.opening + sum(e.amount) OVER (
+           PARTITION BY e.currency ORDER BY e.d, e.rank, e.id COLLATE "C" ROWS UNBOUNDED PRECEDING) AS balance
+    FROM entries e JOIN opening o ON o.currency = e.currency
+   WHERE e.d >= $3::date AND e.d <= $4::date
+),
+paid AS (
+  SELECT p.invoice_id, sum(${paidExpr}) AS paid
+    FROM ${table.invoicePayment} p
+   WHERE p.tenant = $1 AND p.${column} = $2 AND p.paid_on <= $5::date
+   GROUP BY p.invoice_id
+),
+unpaid AS (
+  SELECT i.currency, i.total_minor - coalesce(pd.paid, 0) AS remaining, $5::date - i.due_date AS late
+    FROM ${table.invoice} i LEFT JOIN paid pd ON pd.invoice_id = i.id
+   WHERE i.tenant = $1 AND i.${column} = $2 AND i.issue_date <= $5::date
+),
+aging AS (
+  SELECT currency,
+         coalesce(sum(remaining) FILTER (WHERE late <= 0), 0) AS a0,
+         coalesce(sum(remaining) FILTER (WHERE late BETWEEN 1 AND 30), 0) AS a1,
+         coalesce(sum(remaining) FILTER (WHERE late BETWEEN 31 AND 60), 0) AS a2,
+         coalesce(sum(remaining) FILTER (WHERE late BETWEEN 61 AND 90), 0) AS a3,
+         coalesce(sum(remaining) FILTER (WHERE late > 90), 0) AS a4
+    FROM unpaid WHERE remaining > 0 GROUP BY currency
+)
+SELECT 0 AS part, o.currency COLLATE "C" AS currency, o.opening::text AS amount, NULL::text AS balance,
+       NULL::text AS d, NULL::int AS rank, NULL::text COLLATE "C" AS id, NULL::text AS invoice_id, NULL::text AS number, NULL::text AS student_id,
+       coalesce(a.a0, 0)::text AS a0, coalesce(a.a1, 0)::text AS a1, coalesce(a.a2, 0)::text AS a2,
+       coalesce(a.a3, 0)::text AS a3, coalesce(a.a4, 0)::text AS a4
+  FROM opening o LEFT JOIN aging a ON a.currency = o.currency
+UNION ALL
+SELECT 1, currency COLLATE "C", amount::text, balance::text, d::text, rank, id COLLATE "C", invoice_id, number, student_id,
+       NULL, NULL, NULL, NULL, NULL
+  FROM lines
+ORDER BY currency, part, d, rank, id`
+
+  return {
+    table,
+    statementByStudent: statement('student_id'),
+    statementBySchool: statement('school_id'),
+
+    // Advisory locks, taken in key order so two batches can never wait on each other in a cycle.
+    lock: `SELECT pg_advisory_xact_lock(k) FROM (
+             SELECT DISTINCT hashtextextended($1 || '/' || key, 0) AS k FROM unnest($2::text[]) AS key) keys
+           ORDER BY k`,
+    stored: (entity: keyof typeof table) =>
+      `SELECT id, fingerprint, data FROM ${table[entity]} WHERE tenant = $1 AND id = ANY($2::text[])`,
+    schools: `SELECT id FROM ${table.school} WHERE tenant = $1 AND id = ANY($2::text[])`,
+    balances: `SELECT i.id, i.number, i.school_id, i.student_id, i.currency, i.due_date::text AS due_date,
+                      i.total_minor::text AS total_minor,
+                      coalesce((SELECT sum(${paidExpr}) FROM ${table.invoicePayment} p
+                                 WHERE p.tenant = i.tenant AND p.invoice_id = i.id), 0)::text AS paid_minor
+                 FROM ${table.invoice} i WHERE i.tenant = $1 AND i.id = ANY($2::text[])`,
+    payments: `SELECT p.id, p.invoice_id, p.currency, p.amount_minor::text AS amount_minor, p.reverses,
+                      r.id AS reversed_by
+                 FROM ${table.invoicePayment} p
+                 LEFT JOIN ${table.invoicePayment} r ON r.tenant = p.tenant AND r.reverses = p.id
+                WHERE p.tenant = $1 AND p.id = ANY($2::text[])`,
+    studentSchools: `SELECT DISTINCT ON (student_id) student_id, school_id FROM ${table.invoice}
+                      WHERE tenant = $1 AND student_id = ANY($2::text[]) ORDER BY student_id, issue_date, id`,
+    studentsWithInvoices: `SELECT DISTINCT student_id FROM ${table.invoice}
+                            WHERE tenant = $1 AND student_id = ANY($2::text[])`,
+
+    upsertSchools: `INSERT INTO ${table.school} (tenant, id, fingerprint, data)
+                    SELECT $1, u.id, u.fp, u.data::json FROM unnest($2::text[], $3::text[], $4::text[]) AS u(id, fp, data)
+                    ON CONFLICT (tenant, id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, data = EXCLUDED.data`,
+    upsertInvoices: `INSERT INTO ${table.invoice}
+                       (tenant, id, school_id, student_id, number, issue_date, due_date, currency, total_minor, fingerprint, data)
+                     SELECT $1, d->>'id', d->>'schoolId', d->>'studentId', d->>'number', (d->>'issueDate')::date,
+                            (d->>'dueDate')::date, d->>'currency', (d->'total'->>'minor')::bigint, u.fp, u.data::json
+                       FROM unnest($2::text[], $3::text[]) AS u(fp, data), LATERAL (SELECT u.data::jsonb AS d) j
+                     ON CONFLICT (tenant, id) DO UPDATE SET number = EXCLUDED.number, issue_date = EXCLUDED.issue_date,
+                       due_date = EXCLUDED.due_date, total_minor = EXCLUDED.total_minor,
+                       fingerprint = EXCLUDED.fingerprint, data = EXCLUDED.data`,
+    insertPayments: `INSERT INTO ${table.invoicePayment}
+                       (tenant, id, invoice_id, student_id, school_id, currency, amount_minor, reverses, paid_on, fingerprint, data)
+                     SELECT $1, d->>'id', d->>'invoiceId', i.student_id, i.school_id, d->'amount'->>'currency',
+                            (d->'amount'->>'minor')::bigint, d->>'reverses', (d->>'paidOn')::date, u.fp, u.data::json
+                       FROM unnest($2::text[], $3::text[]) AS u(fp, data)
+                       CROSS JOIN LATERAL (SELECT u.data::jsonb AS d) j
+                       JOIN ${table.invoice} i ON i.tenant = $1 AND i.id = d->>'invoiceId'
+                     ON CONFLICT (tenant, id) DO NOTHING`,
+    unpark: `WITH gone AS (DELETE FROM ${s}.finance_parked WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[]))
+             DELETE FROM ${s}.finance_parked_waiting WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])`,
+    park: `INSERT INTO ${s}.finance_parked (tenant, entity, id, fingerprint, data, waiting_for, parked_at, updated_at)
+           SELECT $1, $2, u.id, u.fp, u.data::json, u.waiting::jsonb, statement_timestamp(), statement_timestamp()
+             FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, fp, data, waiting)
+           ON CONFLICT (tenant, entity, id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, data = EXCLUDED.data,
+             waiting_for = EXCLUDED.waiting_for, updated_at = EXCLUDED.updated_at`,
+    parkWaiting: `INSERT INTO ${s}.finance_parked_waiting (tenant, entity, id, waiting_entity, waiting_id)
+                  SELECT DISTINCT $1, $2, u.id, u.we, u.wi FROM unnest($3::text[], $4::text[], $5::text[]) AS u(id, we, wi)
+                  ON CONFLICT DO NOTHING`,
+    parkedWaitingFor: `SELECT p.entity, p.id, p.fingerprint, p.data, p.waiting_for, p.parked_at, p.updated_at
+                         FROM ${s}.finance_parked p
+                        WHERE p.tenant = $1 AND EXISTS (
+                          SELECT 1 FROM ${s}.finance_parked_waiting w
+                            JOIN unnest($2::text[], $3::text[]) AS r(entity, id) ON r.entity = w.waiting_entity AND r.id = w.waiting_id
+                           WHERE w.tenant = p.tenant AND w.entity = p.entity AND w.id = p.id)
+                        ORDER BY p.parked_at, p.id`,
+    listParked: `SELECT entity, id, fingerprint, data, waiting_for, parked_at, updated_at FROM ${s}.finance_parked
+                  WHERE tenant = $1 AND ($2::text IS NULL OR entity = $2) ORDER BY parked_at, id LIMIT $3`,
+    bumpVersions: `INSERT INTO ${s}.finance_statement_versions (tenant, scope, id, version)
+                   SELECT $1, u.scope, u.id, 1 FROM unnest($2::text[], $3::text[]) AS u(scope, id)
+                   ON CONFLICT (tenant, scope, id) DO UPDATE SET version = finance_statement_versions.version + 1`,
+    versions: `SELECT u.ord, coalesce(v.version, 0)::text AS version
+                 FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(scope, id, ord)
+                 LEFT JOIN ${s}.finance_statement_versions v ON v.tenant = $1 AND v.scope = u.scope AND v.id = u.id
+                ORDER BY u.ord`,
+    insertAccruals: `INSERT INTO ${s}.finance_accruals (tenant, contract_id, month, amount_minor, currency, days)
+                     SELECT $1, u.c, u.m::date, u.a::bigint, u.cur, u.d
+                       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[]) AS u(c, m, a, cur, d)
+                     ON CONFLICT (tenant, contract_id, month) DO NOTHING
+                     RETURNING contract_id, month::text AS month`,
+    accrualsByKey: `SELECT contract_id, month::text AS month, amount_minor::text AS amount_minor, currency, days
+                      FROM ${s}.finance_accruals a
+                      JOIN unnest($2::text[], $3::text[]) AS u(c, m) ON a.contract_id = u.c AND a.month = u.m::date
+                     WHERE a.tenant = $1`,
+    listAccruals: `SELECT contract_id, month::text AS month, amount_minor::text AS amount_minor, currency, days
+                     FROM ${s}.finance_accruals WHERE tenant = $1 AND ($2::text IS NULL OR contract_id = $2)
+                    ORDER BY contract_id COLLATE "C", month`,
+  }
+}

@@ -42,8 +42,8 @@ export interface Accrual {
  * @example
  * ```ts
  * monthlyAccruals({ id: 'c-1', start: '2026-01-16', end: '2026-03-15', amountMinor: 100_000, currency: 'USD' })
- * // ok([{ month: '2026-01-01', days: 16, amountMinor: 27_119 }, { month: '2026-02-01', days: 28, amountMinor: 47_458 },
- * //     { month: '2026-03-01', days: 15, amountMinor: 25_423 }])   (sum 100,000)
+ * // ok([{ month: '2026-01-01', days: 16, amountMinor: 27_119 }, { month: '2026-02-01', days: 28, amountMinor: 47_457 },
+ * //     { month: '2026-03-01', days: 15, amountMinor: 25_424 }])   (sum 100,000)
  * ```
  */
 export function monthlyAccruals(contract: AccrualContract): Result<Accrual[], FinanceError> {

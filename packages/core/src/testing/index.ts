@@ -13,3 +13,5 @@ export { describeTokenStoreConformance, tokenSet } from './token-store-conforman
 export type { FinanceStoreConformanceOptions } from './finance-conformance.ts'
 export { describeFinanceStoreConformance } from './finance-conformance.ts'
 export { invoiceRecord, paymentRecord, schoolRecord, seededRandom, studentRecord } from './finance-data.ts'
+export type { StatementCacheConformanceOptions } from './statement-cache-conformance.ts'
+export { describeStatementCacheConformance } from './statement-cache-conformance.ts'

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Store } from '@edusync/core'
 import { createSyncEngine } from '@edusync/core'
+import type { Finance } from '@edusync/core/finance'
+import { createFinance, createMemoryFinanceStore } from '@edusync/core/finance'
 import type { NextFunction, Request, Response } from 'express'
 import express from 'express'
 import type { HostConfig } from './config.ts'
@@ -11,6 +13,7 @@ import { createMoodleSide } from './moodle/moodle-side.ts'
 import type { QuickBooksHost } from './quickbooks/quickbooks-host.ts'
 import { quickbooksRouter } from './quickbooks/quickbooks-routes.ts'
 import { bulkSyncRoute } from './routes/bulk-sync.ts'
+import { financeSyncRoute, schoolStatementRoute, studentStatementRoute } from './routes/finance.ts'
 import { healthRoute } from './routes/health.ts'
 import { eventsRoute, parkedRoute, runsRoute } from './routes/listing.ts'
 import { moodleEventsRoute } from './routes/moodle-events.ts'
@@ -32,6 +35,8 @@ export interface AppDeps {
   readonly moodle?: MoodleSide
   /** QuickBooks connect flow and customer routes; not mounted when absent. */
   readonly quickbooks?: QuickBooksHost
+  /** The finance API (see openFinance); an in-memory one when absent (tests, demos). */
+  readonly finance?: Finance
 }
 
 /** The Express app plus the switch graceful shutdown flips (health then answers 503). */
@@ -61,6 +66,7 @@ export function createApp(deps: AppDeps): App {
     zoho: deps.zoho ?? createZohoIntake({ config, logger }),
     coalescer: createSyncCoalescer({ engine, logger }),
     moodle: deps.moodle ?? createMoodleSide({ config, store, engine, logger }),
+    finance: deps.finance ?? createFinance({ store, finance: createMemoryFinanceStore(), logger }),
   }
   const state = { shuttingDown: false }
   const app = express()
@@ -102,6 +108,9 @@ export function createApp(deps: AppDeps): App {
   app.get('/api/:tenant/parked', parkedRoute(services))
   app.get('/api/:tenant/events', eventsRoute(services))
   if (deps.quickbooks) app.use(quickbooksRouter(services, deps.quickbooks))
+  app.post('/api/:tenant/finance/:entity', financeSyncRoute(services))
+  app.get('/api/:tenant/students/:id/statement', studentStatementRoute(services))
+  app.get('/api/:tenant/statement', schoolStatementRoute(services))
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: { reason: 'NotFound', message: 'no such route' } })

@@ -85,6 +85,11 @@ const envSchema = z
       .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// or postgresql:// URL' })
       .optional(),
     DATA_DIR: z.string().default('.data/pglite'),
+    /** A Redis URL for the statement cache; absent = an in-process cache. */
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, { message: 'expected a redis:// or rediss:// URL' })
+      .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /** JSON object: tenant id -> secrets (see README). */
     EDUSYNC_TENANTS: z

@@ -1,4 +1,5 @@
 import type { OutcomeCounts, Store, SyncEngine } from '@edusync/core'
+import type { Finance } from '@edusync/core/finance'
 import type { HostConfig, TenantConfig } from './config.ts'
 import type { Logger } from './logger.ts'
 import type { MoodleSide } from './moodle/moodle-side.ts'
@@ -27,6 +28,8 @@ export interface HostServices {
   readonly coalescer: SyncCoalescer
   /** The Moodle inbox processor, provisioning and grade write-back. */
   readonly moodle: MoodleSide
+  /** Invoices, payments, statements (see routes/finance.ts). */
+  readonly finance: Finance
 }
 
 /** The configuration of a tenant named in a route, or `undefined` (answered 404). */

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import { createApp } from './app.ts'
 import { loadConfig } from './config.ts'
+import { openFinance } from './finance.ts'
 import { createLogger } from './logger.ts'
 import { quickbooksFromEnv } from './quickbooks/quickbooks-env.ts'
 import { replayParkedOnStart } from './replay-on-start.ts'
@@ -20,7 +21,14 @@ async function main(): Promise<void> {
   }
   const { store, kind, migrated } = await openStore(config)
   const quickbooks = quickbooksFromEnv(process.env, store)
-  const { app, state, moodle } = createApp({ config, store, logger, ...(quickbooks ? { quickbooks } : {}) })
+  const money = await openFinance(config, store, logger)
+  const { app, state, moodle } = createApp({
+    config,
+    store,
+    logger,
+    finance: money.finance,
+    ...(quickbooks ? { quickbooks } : {}),
+  })
   const server: Server = app.listen(config.PORT, config.HOST)
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve)
@@ -62,7 +70,7 @@ async function main(): Promise<void> {
     server.close(() => {
       clearTimeout(timer)
       clearInterval(idle)
-      void store.close().then(() => {
+      void Promise.all([store.close(), money.close()]).then(() => {
         logger.info('stopped')
         process.exit(0)
       })

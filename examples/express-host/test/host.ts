@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import type { Store } from '@edusync/core'
+import type { Finance } from '@edusync/core/finance'
 import type { ZohoClient } from '@edusync/zoho'
 import { createApp } from '../src/app.ts'
 import type { HostConfig, TenantConfig } from '../src/config.ts'
@@ -34,6 +35,7 @@ export async function startHost(options: {
   clientFor?: (tenant: string) => ZohoClient | undefined
   /** Builds the Moodle side (e.g. with an injected Zoho client); by default from the tenants' config. */
   moodle?: (config: HostConfig, logger: Logger) => MoodleSide
+  finance?: Finance
 }): Promise<TestHost> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -50,6 +52,7 @@ export async function startHost(options: {
     logger,
     zoho,
     moodle: options.moodle?.(config, logger),
+    finance: options.finance,
   })
   const server = app.listen(0, '127.0.0.1')
   await new Promise<void>((resolve) => server.once('listening', resolve))

@@ -1,12 +1,11 @@
 import { trackRun } from '@edusync/core'
-import type { ParsedBody } from '@edusync/core/webhooks'
 import { createWebhookHandler, parseBody, WebhookError } from '@edusync/core/webhooks'
-import type { Result } from 'neverthrow'
-import { err, errAsync, ok } from 'neverthrow'
+import { errAsync } from 'neverthrow'
 import { apiAuth } from '../auth.ts'
 import { claimSettings } from '../claim-log.ts'
 import type { HostServices, RequestContext } from '../context.ts'
 import { mount, routeTenant } from '../mount.ts'
+import { readRecords } from './read-records.ts'
 
 /**
  * `POST /api/:tenant/sync/:entity`: syncs a batch of canonical records (`[...]` or `{"records": [...]}`)
@@ -48,23 +47,4 @@ export function bulkSyncRoute(services: HostServices) {
     },
   })
   return mount(handler, config.MAX_BULK_BODY_BYTES)
-}
-
-function readRecords(body: ParsedBody): Result<readonly unknown[], WebhookError> {
-  const value = body.value as unknown
-  if (body.kind === 'json' && Array.isArray(value)) return ok(value)
-  if (
-    body.kind === 'json' &&
-    value !== null &&
-    typeof value === 'object' &&
-    Array.isArray((value as { records?: unknown }).records)
-  ) {
-    return ok((value as { records: unknown[] }).records)
-  }
-  const message = 'expected a JSON array of records or {"records": [...]}'
-  return err(
-    new WebhookError('BadRequest', message, {
-      issues: [{ path: 'records', rule: 'invalid_type', message, received: typeof value }],
-    }),
-  )
 }

@@ -45,6 +45,13 @@ describe('migrate on a PostgreSQL server', () => {
       [schema],
     )
     expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'finance_accruals',
+      'finance_invoices',
+      'finance_parked',
+      'finance_parked_waiting',
+      'finance_payments',
+      'finance_schools',
+      'finance_statement_versions',
       'idempotency_keys',
       'inbound_events',
       'links',

@@ -20,12 +20,6 @@ WITH entries AS (
 opening AS (
   SELECT currency, coalesce(sum(amount) FILTER (WHERE d < $3::date), 0) AS opening FROM entries GROUP BY currency
 ),
-lines AS (
-  SELECT e.*, o.opening + sum(e.amount) OVER (
-           PARTITION BY e.currency ORDER BY e.d, e.rank, e.id COLLATE "C" ROWS UNBOUNDED PRECEDING) AS balance
-    FROM entries e JOIN opening o ON o.currency = e.currency
-   WHERE e.d >= $3::date AND e.d <= $4::date
-),
 paid AS (
   SELECT p.invoice_id, sum(${paidExpr}) AS paid
     FROM ${table.invoicePayment} p
@@ -46,16 +40,25 @@ aging AS (
          coalesce(sum(remaining) FILTER (WHERE late > 90), 0) AS a4
     FROM unpaid WHERE remaining > 0 GROUP BY currency
 )
-SELECT 0 AS part, o.currency COLLATE "C" AS currency, o.opening::text AS amount, NULL::text AS balance,
-       NULL::text AS d, NULL::int AS rank, NULL::text COLLATE "C" AS id, NULL::text AS invoice_id, NULL::text AS number, NULL::text AS student_id,
-       coalesce(a.a0, 0)::text AS a0, coalesce(a.a1, 0)::text AS a1, coalesce(a.a2, 0)::text AS a2,
-       coalesce(a.a3, 0)::text AS a3, coalesce(a.a4, 0)::text AS a4
-  FROM opening o LEFT JOIN aging a ON a.currency = o.currency
-UNION ALL
-SELECT 1, currency COLLATE "C", amount::text, balance::text, d::text, rank, id COLLATE "C", invoice_id, number, student_id,
-       NULL, NULL, NULL, NULL, NULL
-  FROM lines
-ORDER BY currency, part, d, rank, id`
+-- Opening rows (d IS NULL) sort first in their currency; lines keep the window's order, which is the
+-- final order too, so the planner merges the two inputs instead of sorting every line again.
+SELECT part, currency, amount::text AS amount, balance::text AS balance, d::text AS d, rank, id, invoice_id, number,
+       student_id, a0::text AS a0, a1::text AS a1, a2::text AS a2, a3::text AS a3, a4::text AS a4
+  FROM (
+    SELECT 0 AS part, o.currency, o.opening AS amount, NULL::numeric AS balance, NULL::date AS d, NULL::int AS rank,
+           NULL::text COLLATE "C" AS id, NULL::text AS invoice_id, NULL::text AS number, NULL::text AS student_id,
+           coalesce(a.a0, 0) AS a0, coalesce(a.a1, 0) AS a1, coalesce(a.a2, 0) AS a2, coalesce(a.a3, 0) AS a3,
+           coalesce(a.a4, 0) AS a4
+      FROM opening o LEFT JOIN aging a ON a.currency = o.currency
+    UNION ALL
+    SELECT 1, e.currency, e.amount,
+           o.opening + sum(e.amount) OVER (PARTITION BY e.currency
+             ORDER BY e.d NULLS FIRST, e.rank NULLS FIRST, e.id COLLATE "C" NULLS FIRST ROWS UNBOUNDED PRECEDING),
+           e.d, e.rank, e.id COLLATE "C", e.invoice_id, e.number, e.student_id, NULL, NULL, NULL, NULL, NULL
+      FROM entries e JOIN opening o ON o.currency = e.currency
+     WHERE e.d >= $3::date AND e.d <= $4::date
+  ) statement
+ ORDER BY statement.currency, statement.d NULLS FIRST, statement.rank NULLS FIRST, statement.id NULLS FIRST`
 
   return {
     table,

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path'
+import { createRedisStatementCache } from '@edusync/cache-redis'
 import type { Store } from '@edusync/core'
 import type { Finance } from '@edusync/core/finance'
 import { createFinance, createMemoryStatementCache } from '@edusync/core/finance'
-import { createRedisStatementCache } from '@edusync/cache-redis'
 import { createPgFinanceStore } from '@edusync/store-pg'
 import type { HostConfig } from './config.ts'
 import type { Logger } from './logger.ts'
@@ -22,7 +22,9 @@ export async function openFinance(
       ? createPgFinanceStore({ connectionString: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE })
       : createPgFinanceStore({ dataDir: `${resolve(config.DATA_DIR)}-finance` })
   const cache =
-    config.REDIS_URL !== undefined ? createRedisStatementCache({ url: config.REDIS_URL }) : createMemoryStatementCache()
+    config.REDIS_URL !== undefined
+      ? createRedisStatementCache({ url: config.REDIS_URL })
+      : createMemoryStatementCache()
   const finance = createFinance({ store, finance: financeStore, cache, logger })
   return {
     finance,

@@ -13,19 +13,41 @@ let financeStore: PgFinanceStore
 let host: TestHost
 const api = { authorization: `Bearer ${SECRETS.apiToken}` }
 
+// The statement replies as these tests read them.
+interface Body {
+  statements: { scope: unknown; asOf: string; closingMinor: number; lines: { id: string }[] }[]
+  cache?: string
+  error: { reason: string; message: string; issues: { path: string }[] }
+}
+
 beforeAll(async () => {
   store = createMemoryStore()
   financeStore = createPgFinanceStore({})
   const finance = createFinance({ store, finance: financeStore, now: () => new Date('2026-03-01T09:00:00Z') })
   host = await startHost({ store, finance, tenants: { acme: tenant(), beta: tenant() } })
-  expect((await post(`${host.url}/api/acme/sync/student`, [studentRecord('s-1'), studentRecord('s-2')], api)).status).toBe(200)
+  expect(
+    (await post(`${host.url}/api/acme/sync/student`, [studentRecord('s-1'), studentRecord('s-2')], api))
+      .status,
+  ).toBe(200)
   expect((await post(`${host.url}/api/acme/finance/school`, [schoolRecord('acme')], api)).status).toBe(200)
   const invoices = await post(
     `${host.url}/api/acme/finance/invoice`,
     {
       records: [
-        invoiceRecord('inv-1', { schoolId: 'acme', studentId: 's-1', totalMinor: 120_000, issueDate: '2026-01-05', dueDate: '2026-01-20' }),
-        invoiceRecord('inv-2', { schoolId: 'acme', studentId: 's-2', totalMinor: 50_000, issueDate: '2026-02-01', dueDate: '2026-03-15' }),
+        invoiceRecord('inv-1', {
+          schoolId: 'acme',
+          studentId: 's-1',
+          totalMinor: 120_000,
+          issueDate: '2026-01-05',
+          dueDate: '2026-01-20',
+        }),
+        invoiceRecord('inv-2', {
+          schoolId: 'acme',
+          studentId: 's-2',
+          totalMinor: 50_000,
+          issueDate: '2026-02-01',
+          dueDate: '2026-03-15',
+        }),
       ],
     },
     api,
@@ -40,22 +62,28 @@ afterAll(async () => {
 
 const get = async (path: string, headers: Record<string, string> = api) => {
   const r = await fetch(`${host.url}${path}`, { headers: { ...headers, 'x-request-id': 'req-test-1' } })
-  return { status: r.status, body: (await r.json()) as Record<string, any> }
+  return { status: r.status, body: (await r.json()) as Body }
 }
 
 describe('finance routes', () => {
   it('records payments and refuses an overpayment with both amounts and the currency', async () => {
     const r = await post(
       `${host.url}/api/acme/finance/invoicePayment`,
-      [paymentRecord('p-1', { invoiceId: 'inv-1', amountMinor: 20_000, paidOn: '2026-01-25' }), paymentRecord('p-2', { invoiceId: 'inv-1', amountMinor: 100_001 })],
+      [
+        paymentRecord('p-1', { invoiceId: 'inv-1', amountMinor: 20_000, paidOn: '2026-01-25' }),
+        paymentRecord('p-2', { invoiceId: 'inv-1', amountMinor: 100_001 }),
+      ],
       api,
     )
     expect(r.status).toBe(200)
-    const body = r.body as unknown as { outcomes: { status: string; issues?: { rule: string; message: string }[] }[] }
+    const body = r.body as unknown as {
+      outcomes: { status: string; issues?: { rule: string; message: string }[] }[]
+    }
     expect(body.outcomes.map((o) => o.status)).toEqual(['NEW', 'INVALID'])
     expect(body.outcomes[1]?.issues?.[0]).toMatchObject({
       rule: 'overpayment',
-      message: 'payment of 1000.01 USD exceeds the 1000.00 USD remaining on invoice INV-inv-1 (total 1200.00 USD, paid 200.00 USD)',
+      message:
+        'payment of 1000.01 USD exceeds the 1000.00 USD remaining on invoice INV-inv-1 (total 1200.00 USD, paid 200.00 USD)',
     })
   })
 
@@ -71,8 +99,26 @@ describe('finance routes', () => {
         asOf: '2026-03-01',
         openingMinor: 0,
         lines: [
-          { date: '2026-01-05', kind: 'invoice', id: 'inv-1', invoiceId: 'inv-1', invoiceNumber: 'INV-inv-1', studentId: 's-1', amountMinor: 120_000, balanceMinor: 120_000 },
-          { date: '2026-01-25', kind: 'payment', id: 'p-1', invoiceId: 'inv-1', invoiceNumber: 'INV-inv-1', studentId: 's-1', amountMinor: -20_000, balanceMinor: 100_000 },
+          {
+            date: '2026-01-05',
+            kind: 'invoice',
+            id: 'inv-1',
+            invoiceId: 'inv-1',
+            invoiceNumber: 'INV-inv-1',
+            studentId: 's-1',
+            amountMinor: 120_000,
+            balanceMinor: 120_000,
+          },
+          {
+            date: '2026-01-25',
+            kind: 'payment',
+            id: 'p-1',
+            invoiceId: 'inv-1',
+            invoiceNumber: 'INV-inv-1',
+            studentId: 's-1',
+            amountMinor: -20_000,
+            balanceMinor: 100_000,
+          },
         ],
         closingMinor: 100_000,
         aging: { current: 0, days1to30: 0, days31to60: 100_000, days61to90: 0, over90: 0 },
@@ -80,24 +126,41 @@ describe('finance routes', () => {
     ])
     const again = await get('/api/acme/students/s-1/statement?from=2026-01-01&to=2026-01-31&asOf=2026-03-01')
     expect(again.body.cache).toBe('hit')
-    const line = host.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'finance statement')
-    expect(line).toMatchObject({ requestId: 'req-test-1', operation: 'statement', scope: 'student', latencyMs: expect.any(Number) })
+    const line = host.logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'finance statement')
+    expect(line).toMatchObject({
+      requestId: 'req-test-1',
+      operation: 'statement',
+      scope: 'student',
+      latencyMs: expect.any(Number),
+    })
   })
 
   it('GET /api/:tenant/statement answers the whole school (the tenant id by default), asOf from the clock', async () => {
     const r = await get('/api/acme/statement?from=2026-01-01&to=2026-12-31')
     expect(r.status).toBe(200)
-    const [s] = r.body.statements
+    const s = r.body.statements[0]!
     expect(s.scope).toEqual({ kind: 'school', id: 'acme' })
     expect(s.asOf).toBe('2026-03-01')
-    expect(s.lines.map((l: { id: string }) => l.id)).toEqual(['inv-1', 'p-1', 'inv-2'])
+    expect(s.lines.map((l) => l.id)).toEqual(['inv-1', 'p-1', 'inv-2'])
     expect(s.closingMinor).toBe(150_000)
-    expect((await get('/api/acme/statement?school=nope&from=2026-01-01&to=2026-12-31')).body.statements).toEqual([])
+    expect(
+      (await get('/api/acme/statement?school=nope&from=2026-01-01&to=2026-12-31')).body.statements,
+    ).toEqual([])
   })
 
   it('answers 400 for a bad period, 401 without the token and 404 for an unknown tenant', async () => {
     const bad = await get('/api/acme/students/s-1/statement?from=2026-02-01&to=2026-01-01')
-    expect(bad).toMatchObject({ status: 400, body: { error: { reason: 'BadRequest', message: 'from: must not be after to (received from 2026-02-01, to 2026-01-01)' } } })
+    expect(bad).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          reason: 'BadRequest',
+          message: 'from: must not be after to (received from 2026-02-01, to 2026-01-01)',
+        },
+      },
+    })
     const missing = await get('/api/acme/students/s-1/statement?to=2026-01-01')
     expect(missing.status).toBe(400)
     expect(missing.body.error.issues[0]).toMatchObject({ path: 'from' })

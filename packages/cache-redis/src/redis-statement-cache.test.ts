@@ -9,12 +9,26 @@ import { startRedis } from '../test/redis-server.ts'
 import { createRedisStatementCache } from './redis-statement-cache.ts'
 
 const T = 'acme'
-const request = { tenant: T, scope: { kind: 'student', id: 's-1' }, from: '2026-01-01', to: '2026-12-31', asOf: '2026-03-01' } as const
+const request = {
+  tenant: T,
+  scope: { kind: 'student', id: 's-1' },
+  from: '2026-01-01',
+  to: '2026-12-31',
+  asOf: '2026-03-01',
+} as const
 
 async function financeWith(url: string, halfOpenAfterMs = 60_000) {
   const store = createMemoryStore()
-  await createSyncEngine({ store }).syncBatch({ tenant: T, entity: 'student', records: [studentRecord('s-1')] })
-  const cache = createRedisStatementCache({ url, keyPrefix: `t${Math.random().toString(36).slice(2)}:`, commandTimeoutMs: 200 })
+  await createSyncEngine({ store }).syncBatch({
+    tenant: T,
+    entity: 'student',
+    records: [studentRecord('s-1')],
+  })
+  const cache = createRedisStatementCache({
+    url,
+    keyPrefix: `t${Math.random().toString(36).slice(2)}:`,
+    commandTimeoutMs: 200,
+  })
   const finance = createFinance({
     store,
     finance: createMemoryFinanceStore(),
@@ -22,13 +36,24 @@ async function financeWith(url: string, halfOpenAfterMs = 60_000) {
     cacheResilience: { failureThreshold: 2, halfOpenAfterMs, timeoutMs: 300 },
   })
   await finance.syncBatch({ tenant: T, entity: 'school', records: [schoolRecord('school-1')] })
-  await finance.syncBatch({ tenant: T, entity: 'invoice', records: [invoiceRecord('inv-1', { studentId: 's-1', totalMinor: 10_000 })] })
+  await finance.syncBatch({
+    tenant: T,
+    entity: 'invoice',
+    records: [invoiceRecord('inv-1', { studentId: 's-1', totalMinor: 10_000 })],
+  })
   return { finance, cache }
 }
 
-const read = async (finance: Finance): Promise<StatementResponse> => (await finance.statements(request))._unsafeUnwrap()
+const read = async (finance: Finance): Promise<StatementResponse> =>
+  (await finance.statements(request))._unsafeUnwrap()
 const pay = async (finance: Finance, id: string, amountMinor: number) =>
-  (await finance.syncBatch({ tenant: T, entity: 'invoicePayment', records: [paymentRecord(id, { invoiceId: 'inv-1', amountMinor })] }))._unsafeUnwrap()
+  (
+    await finance.syncBatch({
+      tenant: T,
+      entity: 'invoicePayment',
+      records: [paymentRecord(id, { invoiceId: 'inv-1', amountMinor })],
+    })
+  )._unsafeUnwrap()
 
 describe('redis statement cache', () => {
   let own: RedisServer | undefined
@@ -60,7 +85,8 @@ describe('redis statement cache', () => {
 
     await own.stop()
     const during = [await read(finance), await read(finance), await read(finance)]
-    for (const r of during) expect(r).toMatchObject({ cache: 'bypass', statements: [{ closingMinor: 10_000 }] })
+    for (const r of during)
+      expect(r).toMatchObject({ cache: 'bypass', statements: [{ closingMinor: 10_000 }] })
     expect(finance.cacheState).toBe('open')
     // A payment committed while the cache is down: the next statement must include it.
     await pay(finance, 'p-1', 2_500)

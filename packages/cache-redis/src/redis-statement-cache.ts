@@ -1,5 +1,5 @@
-import type { StatementCache } from '@edusync/core/finance'
 import { StoreError } from '@edusync/core'
+import type { StatementCache } from '@edusync/core/finance'
 import { Redis } from 'ioredis'
 import { ResultAsync } from 'neverthrow'
 
@@ -53,7 +53,11 @@ export function createRedisStatementCache(options: RedisStatementCacheOptions): 
     ;(client as Redis).on('error', () => {})
   }
   const unavailable = (operation: string) => (error: unknown) =>
-    new StoreError('Unavailable', `redis ${operation} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+    new StoreError(
+      'Unavailable',
+      `redis ${operation} failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    )
 
   return {
     id: 'redis',
@@ -68,7 +72,9 @@ export function createRedisStatementCache(options: RedisStatementCacheOptions): 
     },
     set(key, value, ttlMs) {
       return ResultAsync.fromPromise(
-        Promise.resolve().then(() => client.set(prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)))),
+        Promise.resolve().then(() =>
+          client.set(prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs))),
+        ),
         unavailable('SET'),
       ).map(() => undefined)
     },

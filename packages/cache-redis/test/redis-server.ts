@@ -1,4 +1,5 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { createConnection, createServer } from 'node:net'
 
 /** A running throw-away redis-server. */
@@ -10,7 +11,9 @@ export interface RedisServer {
 }
 
 function findRedis(): string | undefined {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server || ls /usr/bin/redis-server 2>/dev/null'], { encoding: 'utf8' })
+  const found = spawnSync('sh', ['-c', 'command -v redis-server || ls /usr/bin/redis-server 2>/dev/null'], {
+    encoding: 'utf8',
+  })
   const path = found.stdout.trim().split('\n')[0]
   return path ? path : undefined
 }
@@ -19,7 +22,8 @@ function findRedis(): string | undefined {
 export function ensureRedis(): string {
   const existing = findRedis()
   if (existing) return existing
-  if (process.getuid?.() !== 0) throw new Error('redis-server not found: install Debian package redis-server or set REDIS_URL')
+  if (process.getuid?.() !== 0)
+    throw new Error('redis-server not found: install Debian package redis-server or set REDIS_URL')
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
   execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'inherit', env })
@@ -35,7 +39,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
     })
   })
 }
@@ -65,7 +71,20 @@ export async function startRedis(port?: number): Promise<RedisServer> {
   const chosen = port ?? (await freePort())
   const child: ChildProcess = spawn(
     bin,
-    ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
+    [
+      '--port',
+      String(chosen),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
+    ],
     { stdio: 'ignore' },
   )
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))

@@ -13,10 +13,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { createConnection } from 'node:net'
+import { createRedisStatementCache } from '@edusync/cache-redis'
 import { createMemoryStore } from '@edusync/core'
 import type { StatementCache } from '@edusync/core/finance'
 import { createFinance, createMemoryStatementCache } from '@edusync/core/finance'
-import { createRedisStatementCache } from '@edusync/cache-redis'
 import pg from 'pg'
 import { median, printTable, writeResults } from '../../core/bench/bench-report.ts'
 import { createPgFinanceStore } from '../src/index.ts'
@@ -38,7 +38,9 @@ const ms = (value: number) => Math.round(value * 1000) / 1000
 /** 100,000 invoices (50 per student) and 250,000 payments (2 or 3 per invoice), set-based. */
 async function generate(pool: pg.Pool) {
   const s = `"${SCHEMA}"`
-  await pool.query(`TRUNCATE ${s}.finance_invoices, ${s}.finance_payments, ${s}.finance_schools, ${s}.finance_statement_versions`)
+  await pool.query(
+    `TRUNCATE ${s}.finance_invoices, ${s}.finance_payments, ${s}.finance_schools, ${s}.finance_statement_versions`,
+  )
   await pool.query(
     `INSERT INTO ${s}.finance_schools VALUES ($1, 'school-1', repeat('0', 64), '{"id":"school-1","name":"Bench School"}')`,
     [TENANT],
@@ -81,12 +83,21 @@ const bareFetch = (column: string) => `
   UNION ALL
   SELECT id, paid_on, amount_minor FROM "${SCHEMA}".finance_payments WHERE tenant = $1 AND ${column} = $2`
 
-async function redisOrMemory(): Promise<{ cache: StatementCache; kind: string; get: (key: string) => Promise<unknown>; stop: () => void }> {
+async function redisOrMemory(): Promise<{
+  cache: StatementCache
+  kind: string
+  get: (key: string) => Promise<unknown>
+  stop: () => void
+}> {
   let url = process.env.REDIS_URL
   let child: ReturnType<typeof spawn> | undefined
   if (!url && spawnSync('sh', ['-c', 'command -v redis-server']).status === 0) {
     const port = 46379 + Math.floor(Math.random() * 1000)
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    )
     for (let i = 0; i < 100; i++) {
       const up = await new Promise<boolean>((resolve) => {
         const socket = createConnection({ host: '127.0.0.1', port }, () => {
@@ -102,7 +113,12 @@ async function redisOrMemory(): Promise<{ cache: StatementCache; kind: string; g
   }
   if (!url) {
     const cache = createMemoryStatementCache()
-    return { cache, kind: 'memory', get: async (key) => (await cache.get(key))._unsafeUnwrap(), stop: () => {} }
+    return {
+      cache,
+      kind: 'memory',
+      get: async (key) => (await cache.get(key))._unsafeUnwrap(),
+      stop: () => {},
+    }
   }
   const { Redis } = await import('ioredis')
   const raw = new Redis(url)
@@ -130,12 +146,20 @@ async function main() {
     if (versions.isErr()) throw versions.error
     const started = performance.now()
     const counts = await generate(pool)
-    console.error(`generated ${counts.invoices} invoices and ${counts.payments} payments in ${Math.round(performance.now() - started)} ms`)
+    console.error(
+      `generated ${counts.invoices} invoices and ${counts.payments} payments in ${Math.round(performance.now() - started)} ms`,
+    )
     const finance = createFinance({ store: createMemoryStore(), finance: financeStore, cache: cached.cache })
     const student = (n: number) => `stu-${(n * 7) % STUDENTS}`
 
     // Warm the database's buffers and the code paths (not the statement cache: each key is read once).
-    for (let n = 0; n < 50; n++) await finance.statements({ tenant: TENANT, scope: { kind: 'student', id: student(n) }, ...YEAR, asOf: '2026-06-30' })
+    for (let n = 0; n < 50; n++)
+      await finance.statements({
+        tenant: TENANT,
+        scope: { kind: 'student', id: student(n) },
+        ...YEAR,
+        asOf: '2026-06-30',
+      })
 
     const cold: number[] = []
     const floor: number[] = []
@@ -159,7 +183,9 @@ async function main() {
       hot.push(performance.now() - t)
       if (r.isErr() || r.value.cache !== 'hit') throw new Error('expected a cache hit')
       t = performance.now()
-      await cached.get(`edusync:${TENANT}:student:${scope.id}:statement:v0:${YEAR.from}:${YEAR.to}:${YEAR.asOf}`)
+      await cached.get(
+        `edusync:${TENANT}:student:${scope.id}:statement:v0:${YEAR.from}:${YEAR.to}:${YEAR.asOf}`,
+      )
       hotFloor.push(performance.now() - t)
     }
     const school: number[] = []
@@ -187,7 +213,8 @@ async function main() {
     row('statement cached p50', percentile(hot, 50), percentile(hotFloor, 50))
   } finally {
     await financeStore.close()
-    if (!process.env.BENCH_KEEP) await pool.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`).catch(() => undefined)
+    if (!process.env.BENCH_KEEP)
+      await pool.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`).catch(() => undefined)
     await pool.end()
     await cached.cache.close()
     cached.stop()

@@ -5,6 +5,8 @@ export { migrate } from './migrate.ts'
 export type { MigrateResult } from './migrate-schema.ts'
 export type { Migration } from './migrations/index.ts'
 export { migrations } from './migrations/index.ts'
+export type { PgFinanceStore } from './pg-finance-store.ts'
+export { createPgFinanceStore } from './pg-finance-store.ts'
 export type { PgStore } from './pg-store.ts'
 export { createPgStore } from './pg-store.ts'
 export type {
@@ -15,5 +17,3 @@ export type {
   PgStoreCommonOptions,
   PgStoreConfig,
 } from './pg-store-config.ts'
-export type { PgFinanceStore } from './pg-finance-store.ts'
-export { createPgFinanceStore } from './pg-finance-store.ts'

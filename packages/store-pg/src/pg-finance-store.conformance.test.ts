@@ -6,6 +6,9 @@ for (const engine of ['pg', 'pglite-memory'] as const) {
   describe(engine, () => {
     const factory = financeStoreFactory(engine)
     afterAll(() => factory.dispose())
-    describeFinanceStoreConformance(engine, { create: () => factory.create(), teardown: () => factory.teardown() })
+    describeFinanceStoreConformance(engine, {
+      create: () => factory.create(),
+      teardown: () => factory.teardown(),
+    })
   })
 }

@@ -19,13 +19,23 @@ describe('pg finance store on a PostgreSQL server', () => {
     const first = await factory.create()
     const schema = (first as { schema: string }).schema
     const store = createMemoryStore()
-    await createSyncEngine({ store }).syncBatch({ tenant: T, entity: 'student', records: [studentRecord('s-1')] })
+    await createSyncEngine({ store }).syncBatch({
+      tenant: T,
+      entity: 'student',
+      records: [studentRecord('s-1')],
+    })
     const finances: Finance[] = [createFinance({ store, finance: first })]
-    const others = Array.from({ length: n - 1 }, () => createPgFinanceStore({ connectionString: databaseUrl(), schema, poolSize: 1 }))
+    const others = Array.from({ length: n - 1 }, () =>
+      createPgFinanceStore({ connectionString: databaseUrl(), schema, poolSize: 1 }),
+    )
     for (const other of others) finances.push(createFinance({ store, finance: other }))
     const [finance] = finances as [Finance]
     await finance.syncBatch({ tenant: T, entity: 'school', records: [schoolRecord('school-1')] })
-    await finance.syncBatch({ tenant: T, entity: 'invoice', records: [invoiceRecord('inv-1', { studentId: 's-1', totalMinor: 10_000 })] })
+    await finance.syncBatch({
+      tenant: T,
+      entity: 'invoice',
+      records: [invoiceRecord('inv-1', { studentId: 's-1', totalMinor: 10_000 })],
+    })
     return { finances, first, close: () => Promise.all(others.map((o) => o.close())) }
   }
 
@@ -34,7 +44,11 @@ describe('pg finance store on a PostgreSQL server', () => {
       const { finances, first, close } = await processes(2)
       const results = await Promise.all(
         finances.map((f, i) =>
-          f.syncBatch({ tenant: T, entity: 'invoicePayment', records: [paymentRecord(`p-${i}`, { invoiceId: 'inv-1', amountMinor: 6_000 })] }),
+          f.syncBatch({
+            tenant: T,
+            entity: 'invoicePayment',
+            records: [paymentRecord(`p-${i}`, { invoiceId: 'inv-1', amountMinor: 6_000 })],
+          }),
         ),
       )
       const statuses = results.map((r) => r._unsafeUnwrap().outcomes[0]?.status).sort()
@@ -49,7 +63,11 @@ describe('pg finance store on a PostgreSQL server', () => {
     const { finances, first, close } = await processes(8)
     const results = await Promise.all(
       finances.map((f, i) =>
-        f.syncBatch({ tenant: T, entity: 'invoicePayment', records: [paymentRecord(`p-${i}`, { invoiceId: 'inv-1', amountMinor: 3_000 })] }),
+        f.syncBatch({
+          tenant: T,
+          entity: 'invoicePayment',
+          records: [paymentRecord(`p-${i}`, { invoiceId: 'inv-1', amountMinor: 3_000 })],
+        }),
       ),
     )
     const accepted = results.filter((r) => r._unsafeUnwrap().outcomes[0]?.status === 'NEW')
@@ -67,7 +85,10 @@ describe('pg finance store on a PostgreSQL server', () => {
         throw new Error('boom')
       },
     )
-    expect(r._unsafeUnwrapErr()).toMatchObject({ reason: 'Invalid', message: 'applyFinanceBatch: decide threw: Error: boom' })
+    expect(r._unsafeUnwrapErr()).toMatchObject({
+      reason: 'Invalid',
+      message: 'applyFinanceBatch: decide threw: Error: boom',
+    })
     expect((await store.readFinanceRecords(T, 'school', ['x']))._unsafeUnwrap().size).toBe(0)
   })
 })

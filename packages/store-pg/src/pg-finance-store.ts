@@ -1,5 +1,14 @@
-import type { FinanceEntityName, FinanceSnapshot, FinanceStore, InvoiceBalance, PaymentFacts, Statement, StatementLine, StoredFinanceRecord } from '@edusync/core/finance'
 import { StoreError } from '@edusync/core'
+import type {
+  FinanceEntityName,
+  FinanceSnapshot,
+  FinanceStore,
+  InvoiceBalance,
+  PaymentFacts,
+  Statement,
+  StatementLine,
+  StoredFinanceRecord,
+} from '@edusync/core/finance'
 import { errAsync, ResultAsync } from 'neverthrow'
 import type { SqlExecutor, SqlSession } from './executor/executor.ts'
 import { unique } from './methods/op.ts'
@@ -22,7 +31,8 @@ export interface PgFinanceStore extends FinanceStore {
 // bigint and numeric come back as text (node-postgres) so no amount passes through a float on the way.
 function minor(value: unknown, what: string): number {
   const n = Number(value)
-  if (!Number.isSafeInteger(n)) throw new StoreError('Corrupt', `${what}: ${String(value)} is not a safe integer of minor units`)
+  if (!Number.isSafeInteger(n))
+    throw new StoreError('Corrupt', `${what}: ${String(value)} is not a safe integer of minor units`)
   return n
 }
 
@@ -66,19 +76,31 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
       ready().then((x) => fn(x)),
       (error) =>
         error instanceof DecideFailed
-          ? new StoreError('Invalid', `${operation}: decide threw: ${String(error.cause)}`, { cause: error.cause })
+          ? new StoreError('Invalid', `${operation}: decide threw: ${String(error.cause)}`, {
+              cause: error.cause,
+            })
           : toStoreError(operation, error),
     )
   }
 
-  async function snapshotOf(tx: SqlSession, tenant: string, request: Parameters<FinanceStore['applyFinanceBatch']>[1]) {
+  async function snapshotOf(
+    tx: SqlSession,
+    tenant: string,
+    request: Parameters<FinanceStore['applyFinanceBatch']>[1],
+  ) {
     const q = <R extends object>(text: string, ids: readonly string[]) =>
       ids.length === 0 ? Promise.resolve([] as R[]) : tx.query<R>(text, [tenant, unique(ids)])
-    const stored = await q<{ id: string; fingerprint: string; data: Record<string, unknown> }>(sql.stored(request.entity), request.ids)
+    const stored = await q<{ id: string; fingerprint: string; data: Record<string, unknown> }>(
+      sql.stored(request.entity),
+      request.ids,
+    )
     const schools = await q<{ id: string }>(sql.schools, request.schoolIds)
     const invoices = await q<Record<string, string>>(sql.balances, request.invoiceIds)
     const payments = await q<Record<string, string | null>>(sql.payments, request.paymentIds)
-    const studentSchools = await q<{ student_id: string; school_id: string }>(sql.studentSchools, request.studentIds)
+    const studentSchools = await q<{ student_id: string; school_id: string }>(
+      sql.studentSchools,
+      request.studentIds,
+    )
     const snapshot: FinanceSnapshot = {
       stored: new Map(stored.map((r) => [r.id, { fingerprint: r.fingerprint, data: r.data }])),
       schools: new Set(schools.map((r) => r.id)),
@@ -126,7 +148,8 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
           if (write.upserts.length > 0) {
             const fps = write.upserts.map((u) => u.fingerprint)
             const docs = write.upserts.map((u) => JSON.stringify({ ...u.data, id: u.id }))
-            if (entity === 'school') await tx.query(sql.upsertSchools, [tenant, write.upserts.map((u) => u.id), fps, docs])
+            if (entity === 'school')
+              await tx.query(sql.upsertSchools, [tenant, write.upserts.map((u) => u.id), fps, docs])
             else if (entity === 'invoice') await tx.query(sql.upsertInvoices, [tenant, fps, docs])
             else await tx.query(sql.insertPayments, [tenant, fps, docs])
           }
@@ -143,10 +166,20 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
               write.park.map((p) => JSON.stringify(p.waitingFor)),
             ])
             const refs = write.park.flatMap((p) => p.waitingFor.map((w) => [p.id, w.entity, w.id] as const))
-            await tx.query(sql.parkWaiting, [tenant, entity, refs.map((r) => r[0]), refs.map((r) => r[1]), refs.map((r) => r[2])])
+            await tx.query(sql.parkWaiting, [
+              tenant,
+              entity,
+              refs.map((r) => r[0]),
+              refs.map((r) => r[1]),
+              refs.map((r) => r[2]),
+            ])
           }
           if (write.touched.length > 0) {
-            await tx.query(sql.bumpVersions, [tenant, write.touched.map((t) => t.kind), write.touched.map((t) => t.id)])
+            await tx.query(sql.bumpVersions, [
+              tenant,
+              write.touched.map((t) => t.kind),
+              write.touched.map((t) => t.id),
+            ])
           }
           return decided.result
         }),
@@ -156,8 +189,13 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
     readFinanceRecords(tenant, entity, ids) {
       return op('readFinanceRecords', async (x) => {
         if (ids.length === 0) return new Map()
-        const rows = await x.query<{ id: string; fingerprint: string; data: Record<string, unknown> }>(sql.stored(entity), [tenant, unique(ids)])
-        return new Map<string, StoredFinanceRecord>(rows.map((r) => [r.id, { fingerprint: r.fingerprint, data: r.data }]))
+        const rows = await x.query<{ id: string; fingerprint: string; data: Record<string, unknown> }>(
+          sql.stored(entity),
+          [tenant, unique(ids)],
+        )
+        return new Map<string, StoredFinanceRecord>(
+          rows.map((r) => [r.id, { fingerprint: r.fingerprint, data: r.data }]),
+        )
       })
     },
 
@@ -172,7 +210,10 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
     studentsWithInvoices(tenant, studentIds) {
       return op('studentsWithInvoices', async (x) => {
         if (studentIds.length === 0) return new Set<string>()
-        const rows = await x.query<{ student_id: string }>(sql.studentsWithInvoices, [tenant, unique(studentIds)])
+        const rows = await x.query<{ student_id: string }>(sql.studentsWithInvoices, [
+          tenant,
+          unique(studentIds),
+        ])
         return new Set(rows.map((r) => r.student_id))
       })
     },
@@ -180,14 +221,22 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
     parkedWaitingFor(tenant, refs) {
       return op('parkedWaitingFor', async (x) => {
         if (refs.length === 0) return []
-        const rows = await x.query<ParkedRow>(sql.parkedWaitingFor, [tenant, refs.map((r) => r.entity), refs.map((r) => r.id)])
+        const rows = await x.query<ParkedRow>(sql.parkedWaitingFor, [
+          tenant,
+          refs.map((r) => r.entity),
+          refs.map((r) => r.id),
+        ])
         return rows.map(toParkedRecord)
       })
     },
 
     listParked(tenant, options = {}) {
       return op('listParked', async (x) => {
-        const rows = await x.query<ParkedRow>(sql.listParked, [tenant, options.entity ?? null, options.limit ?? null])
+        const rows = await x.query<ParkedRow>(sql.listParked, [
+          tenant,
+          options.entity ?? null,
+          options.limit ?? null,
+        ])
         return rows.map(toParkedRecord)
       })
     },
@@ -195,7 +244,11 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
     statementVersions(tenant, scopes) {
       return op('statementVersions', async (x) => {
         if (scopes.length === 0) return []
-        const rows = await x.query<{ version: string }>(sql.versions, [tenant, scopes.map((s) => s.kind), scopes.map((s) => s.id)])
+        const rows = await x.query<{ version: string }>(sql.versions, [
+          tenant,
+          scopes.map((s) => s.kind),
+          scopes.map((s) => s.id),
+        ])
         return rows.map((r) => minor(r.version, 'statement version'))
       })
     },
@@ -203,7 +256,13 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
     statements(tenant, query) {
       return op('statements', async (x) => {
         const text = query.scope.kind === 'student' ? sql.statementByStudent : sql.statementBySchool
-        const rows = await x.query<Record<string, string | number | null>>(text, [tenant, query.scope.id, query.from, query.to, query.asOf])
+        const rows = await x.query<Record<string, string | number | null>>(text, [
+          tenant,
+          query.scope.id,
+          query.from,
+          query.to,
+          query.asOf,
+        ])
         const out: { statement: Statement; lines: StatementLine[] }[] = []
         for (const r of rows) {
           if (r.part === 0) {
@@ -232,7 +291,8 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
             continue
           }
           const current = out[out.length - 1]
-          if (!current || current.statement.currency !== r.currency) throw new StoreError('Corrupt', 'statement rows out of order')
+          if (!current || current.statement.currency !== r.currency)
+            throw new StoreError('Corrupt', 'statement rows out of order')
           const rank = Number(r.rank)
           current.lines.push({
             date: r.d as string,
@@ -247,7 +307,10 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
         }
         return out.map(({ statement, lines }) => ({
           ...statement,
-          closingMinor: lines.length > 0 ? (lines[lines.length - 1] as StatementLine).balanceMinor : statement.openingMinor,
+          closingMinor:
+            lines.length > 0
+              ? (lines[lines.length - 1] as StatementLine).balanceMinor
+              : statement.openingMinor,
         }))
       })
     },
@@ -277,8 +340,14 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
           const stored =
             others.length === 0
               ? []
-              : await tx.query<Record<string, string>>(sql.accrualsByKey, [tenant, others.map((a) => a.contractId), others.map((a) => a.month)])
-          const byKey = new Map(stored.map((r) => [key(r.contract_id as string, r.month as string), toAccrual(r)]))
+              : await tx.query<Record<string, string>>(sql.accrualsByKey, [
+                  tenant,
+                  others.map((a) => a.contractId),
+                  others.map((a) => a.month),
+                ])
+          const byKey = new Map(
+            stored.map((r) => [key(r.contract_id as string, r.month as string), toAccrual(r)]),
+          )
           return {
             inserted: insertedList.map((a) => ({ ...a })),
             existing: others.map((a) => byKey.get(key(a.contractId, a.month)) ?? { ...a }),
@@ -289,7 +358,10 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
 
     listAccruals(tenant, options = {}) {
       return op('listAccruals', async (x) => {
-        const rows = await x.query<Record<string, string>>(sql.listAccruals, [tenant, options.contractId ?? null])
+        const rows = await x.query<Record<string, string>>(sql.listAccruals, [
+          tenant,
+          options.contractId ?? null,
+        ])
         return rows.map(toAccrual)
       })
     },

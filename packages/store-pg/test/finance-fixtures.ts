@@ -11,7 +11,10 @@ export function financeStoreFactory(engine: 'pg' | 'pglite-memory') {
   let db: PGlite | undefined
   let admin: pg.Pool | undefined
   const made: { store: PgFinanceStore; schema: string }[] = []
-  const pglite = async () => (db ??= await PGlite.create())
+  const pglite = async () => {
+    db ??= await PGlite.create()
+    return db
+  }
   return {
     async create(options: { poolSize?: number } = {}) {
       const schema = freshSchemaName()

@@ -38,7 +38,10 @@ export function studentStatementRoute(services: HostServices) {
  * to the tenant id.
  */
 export function schoolStatementRoute(services: HostServices) {
-  return statementRoute(services, schoolQuery, (req, tenant, q) => ({ kind: 'school', id: q.school ?? tenant }))
+  return statementRoute(services, schoolQuery, (_req, tenant, q) => ({
+    kind: 'school',
+    id: q.school ?? tenant,
+  }))
 }
 
 /**
@@ -57,7 +60,12 @@ export function financeSyncRoute(services: HostServices) {
     process: ({ tenant, payload, context }) => {
       const entity = context.params.entity as FinanceEntityName
       if (!FINANCE_ENTITIES.includes(entity)) {
-        return errAsync(new WebhookError('NotFound', `unknown finance entity "${entity}" (known: ${FINANCE_ENTITIES.join(', ')})`))
+        return errAsync(
+          new WebhookError(
+            'NotFound',
+            `unknown finance entity "${entity}" (known: ${FINANCE_ENTITIES.join(', ')})`,
+          ),
+        )
       }
       return finance
         .syncBatch({ tenant, entity, records: payload, requestId: context.requestId, logger: context.log })
@@ -99,12 +107,20 @@ function statementRoute<S extends typeof statementQuery>(
       const request = await toWebRequest(req)
       const auth = await authenticate({ request, url: new URL(request.url), body: new Uint8Array(), tenant })
       if (auth.isErr()) {
-        res.status(auth.error.status).json({ error: { reason: auth.error.reason, message: auth.error.message } })
+        res
+          .status(auth.error.status)
+          .json({ error: { reason: auth.error.reason, message: auth.error.message } })
         return
       }
       const query = schema.safeParse(req.query)
       if (!query.success) {
-        res.status(400).json({ error: { reason: 'BadRequest', message: 'invalid query', issues: zodIssues(query.error, req.query) } })
+        res.status(400).json({
+          error: {
+            reason: 'BadRequest',
+            message: 'invalid query',
+            issues: zodIssues(query.error, req.query),
+          },
+        })
         return
       }
       const q = query.data as z.output<S>
@@ -124,7 +140,9 @@ function statementRoute<S extends typeof statementQuery>(
           return
         }
         if (e.retryable) res.setHeader('retry-after', '5')
-        res.status(e.retryable ? 503 : 500).json({ error: { reason: e.retryable ? 'Unavailable' : 'Internal', message: 'storage failed' } })
+        res
+          .status(e.retryable ? 503 : 500)
+          .json({ error: { reason: e.retryable ? 'Unavailable' : 'Internal', message: 'storage failed' } })
         return
       }
       res.status(200).json(result.value)

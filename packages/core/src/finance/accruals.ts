@@ -1,4 +1,12 @@
-import { differenceInCalendarDays, eachMonthOfInterval, endOfMonth, format, max, min, parseISO } from 'date-fns'
+import {
+  differenceInCalendarDays,
+  eachMonthOfInterval,
+  endOfMonth,
+  format,
+  max,
+  min,
+  parseISO,
+} from 'date-fns'
 import type { Result } from 'neverthrow'
 import { err, ok } from 'neverthrow'
 import { isoDate } from '../types/primitives.ts'
@@ -54,8 +62,10 @@ export function monthlyAccruals(contract: AccrualContract): Result<Accrual[], Fi
         `contract ${JSON.stringify(contract.id)}: ${field} ${rule} (received ${JSON.stringify(received)})`,
       ),
     )
-  if (!isoDate.safeParse(contract.start).success) return invalid('start', 'must be a calendar date YYYY-MM-DD', contract.start)
-  if (!isoDate.safeParse(contract.end).success) return invalid('end', 'must be a calendar date YYYY-MM-DD', contract.end)
+  if (!isoDate.safeParse(contract.start).success)
+    return invalid('start', 'must be a calendar date YYYY-MM-DD', contract.start)
+  if (!isoDate.safeParse(contract.end).success)
+    return invalid('end', 'must be a calendar date YYYY-MM-DD', contract.end)
   if (contract.end < contract.start) return invalid('end', 'must not be before start', contract.end)
   if (!Number.isSafeInteger(contract.amountMinor) || contract.amountMinor < 0) {
     return invalid('amountMinor', 'must be a non-negative safe integer of minor units', contract.amountMinor)

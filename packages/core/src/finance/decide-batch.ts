@@ -1,5 +1,5 @@
 import type { ParseIssue } from '../errors/parse-error.ts'
-import type { RecordRef, RecordWrite, ParkWrite } from '../store/store.ts'
+import type { ParkWrite, RecordRef, RecordWrite } from '../store/store.ts'
 import type { RecordOutcome } from '../sync/outcome.ts'
 import type { PreparedRecord } from '../sync/prepare-batch.ts'
 import type { FinanceEntityName, Invoice, InvoicePayment } from './entities.ts'
@@ -21,7 +21,10 @@ export interface FinanceDecision {
 }
 
 /** What a batch must read: its own ids and every id its records refer to. */
-export function readRequestFor(entity: FinanceEntityName, records: readonly PreparedRecord[]): FinanceReadRequest {
+export function readRequestFor(
+  entity: FinanceEntityName,
+  records: readonly PreparedRecord[],
+): FinanceReadRequest {
   const ids = records.map((r) => r.id)
   if (entity === 'invoice') {
     return {
@@ -210,7 +213,8 @@ export function decideFinanceBatch(
     const reversed = typeof pay.reverses === 'string' ? payments.get(pay.reverses) : undefined
     const waiting: RecordRef[] = []
     if (!inv) waiting.push({ entity: 'invoice', id: target })
-    if (typeof pay.reverses === 'string' && !reversed) waiting.push({ entity: 'invoicePayment', id: pay.reverses })
+    if (typeof pay.reverses === 'string' && !reversed)
+      waiting.push({ entity: 'invoicePayment', id: pay.reverses })
     if (waiting.length > 0 || !inv) {
       park.push({ id, fingerprint, data, waitingFor: waiting })
       outcomes.push({ status: 'DEFERRED', entity, index, id, waitingFor: waiting })
@@ -232,13 +236,41 @@ export function decideFinanceBatch(
     if (reversed) {
       const issues: ParseIssue[] = []
       if (reversed.reverses !== null)
-        issues.push(issue('reverses', 'reversal_of_reversal', `payment ${JSON.stringify(reversed.id)} is itself a reversal and cannot be reversed`, pay.reverses))
+        issues.push(
+          issue(
+            'reverses',
+            'reversal_of_reversal',
+            `payment ${JSON.stringify(reversed.id)} is itself a reversal and cannot be reversed`,
+            pay.reverses,
+          ),
+        )
       if (reversed.reversedBy !== null)
-        issues.push(issue('reverses', 'already_reversed', `payment ${JSON.stringify(reversed.id)} was already reversed by ${JSON.stringify(reversed.reversedBy)}`, pay.reverses))
+        issues.push(
+          issue(
+            'reverses',
+            'already_reversed',
+            `payment ${JSON.stringify(reversed.id)} was already reversed by ${JSON.stringify(reversed.reversedBy)}`,
+            pay.reverses,
+          ),
+        )
       if (reversed.invoiceId !== target)
-        issues.push(issue('invoiceId', 'reversal_invoice', `a reversal must name the reversed payment's invoice ${JSON.stringify(reversed.invoiceId)}`, target))
+        issues.push(
+          issue(
+            'invoiceId',
+            'reversal_invoice',
+            `a reversal must name the reversed payment's invoice ${JSON.stringify(reversed.invoiceId)}`,
+            target,
+          ),
+        )
       if (reversed.amountMinor !== amount)
-        issues.push(issue('amount.minor', 'reversal_amount', `a reversal must be for the reversed payment's whole ${formatMoney(reversed.amountMinor, reversed.currency)}`, amount))
+        issues.push(
+          issue(
+            'amount.minor',
+            'reversal_amount',
+            `a reversal must be for the reversed payment's whole ${formatMoney(reversed.amountMinor, reversed.currency)}`,
+            amount,
+          ),
+        )
       if (issues.length > 0) {
         invalid(issues)
         continue
@@ -278,19 +310,47 @@ export function decideFinanceBatch(
 export function invoiceIssues(inv: Invoice): ParseIssue[] {
   const issues: ParseIssue[] = []
   if (inv.dueDate < inv.issueDate) {
-    issues.push(issue('dueDate', 'due_before_issue', `due date ${inv.dueDate} is before the issue date ${inv.issueDate}`, inv.dueDate))
+    issues.push(
+      issue(
+        'dueDate',
+        'due_before_issue',
+        `due date ${inv.dueDate} is before the issue date ${inv.issueDate}`,
+        inv.dueDate,
+      ),
+    )
   }
   inv.lines.forEach((line, i) => {
     if (line.amount.currency !== inv.currency) {
-      issues.push(issue(`lines.${i}.amount.currency`, 'currency_mismatch', `line currency ${line.amount.currency} differs from the invoice currency ${inv.currency}`, line.amount.currency))
+      issues.push(
+        issue(
+          `lines.${i}.amount.currency`,
+          'currency_mismatch',
+          `line currency ${line.amount.currency} differs from the invoice currency ${inv.currency}`,
+          line.amount.currency,
+        ),
+      )
     }
   })
   if (inv.total.currency !== inv.currency) {
-    issues.push(issue('total.currency', 'currency_mismatch', `total currency ${inv.total.currency} differs from the invoice currency ${inv.currency}`, inv.total.currency))
+    issues.push(
+      issue(
+        'total.currency',
+        'currency_mismatch',
+        `total currency ${inv.total.currency} differs from the invoice currency ${inv.currency}`,
+        inv.total.currency,
+      ),
+    )
   }
   const sum = inv.lines.reduce((s, line) => s + line.amount.minor, 0)
   if (sum !== inv.total.minor) {
-    issues.push(issue('total.minor', 'total_mismatch', `total ${inv.total.minor} is not the sum of the lines (${sum})`, inv.total.minor))
+    issues.push(
+      issue(
+        'total.minor',
+        'total_mismatch',
+        `total ${inv.total.minor} is not the sum of the lines (${sum})`,
+        inv.total.minor,
+      ),
+    )
   }
   if (inv.total.minor <= 0) {
     issues.push(issue('total.minor', 'positive', 'an invoice total must be positive', inv.total.minor))
@@ -298,7 +358,10 @@ export function invoiceIssues(inv: Invoice): ParseIssue[] {
   return issues
 }
 
-function changed(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): string[] {
+function changed(
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
+): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)])
   return [...keys].filter((k) => k !== 'id' && JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort()
 }

@@ -15,11 +15,17 @@ const period = { from: '2026-01-01', to: '2026-12-31', asOf: '2026-03-01' }
 
 async function setup(cache?: StatementCache, lines?: string[]) {
   const store = createMemoryStore()
-  await createSyncEngine({ store }).syncBatch({ tenant: T, entity: 'student', records: [studentRecord('s-1')] })
+  await createSyncEngine({ store }).syncBatch({
+    tenant: T,
+    entity: 'student',
+    records: [studentRecord('s-1')],
+  })
   const logger = {
     debug() {},
-    info: (message: string, fields?: Record<string, unknown>) => lines?.push(JSON.stringify({ message, ...fields })),
-    warn: (message: string, fields?: Record<string, unknown>) => lines?.push(JSON.stringify({ level: 'warn', message, ...fields })),
+    info: (message: string, fields?: Record<string, unknown>) =>
+      lines?.push(JSON.stringify({ message, ...fields })),
+    warn: (message: string, fields?: Record<string, unknown>) =>
+      lines?.push(JSON.stringify({ level: 'warn', message, ...fields })),
   }
   const finance = createFinance({
     store,
@@ -30,7 +36,11 @@ async function setup(cache?: StatementCache, lines?: string[]) {
     now: () => new Date('2026-03-01T10:00:00Z'),
   })
   await finance.syncBatch({ tenant: T, entity: 'school', records: [schoolRecord('school-1')] })
-  await finance.syncBatch({ tenant: T, entity: 'invoice', records: [invoiceRecord('inv-1', { studentId: 's-1', totalMinor: 10_000 })] })
+  await finance.syncBatch({
+    tenant: T,
+    entity: 'invoice',
+    records: [invoiceRecord('inv-1', { studentId: 's-1', totalMinor: 10_000 })],
+  })
   return finance
 }
 
@@ -60,7 +70,11 @@ describe('finance.statements', () => {
     expect(first.statements[0]?.closingMinor).toBe(10_000)
     const second = (await finance.statements({ tenant: T, scope, ...period }))._unsafeUnwrap()
     expect(second).toEqual({ ...first, cache: 'hit' })
-    await finance.syncBatch({ tenant: T, entity: 'invoicePayment', records: [paymentRecord('p-1', { invoiceId: 'inv-1', amountMinor: 2_500 })] })
+    await finance.syncBatch({
+      tenant: T,
+      entity: 'invoicePayment',
+      records: [paymentRecord('p-1', { invoiceId: 'inv-1', amountMinor: 2_500 })],
+    })
     const third = (await finance.statements({ tenant: T, scope, ...period }))._unsafeUnwrap()
     expect(third.cache).toBe('miss')
     expect(third.statements[0]?.closingMinor).toBe(7_500)
@@ -98,14 +112,21 @@ describe('finance.statements', () => {
   it('refuses a period whose from is after its to, and a malformed date, naming the field', async () => {
     const finance = await setup()
     const backwards = await finance.statements({ tenant: T, scope, from: '2026-02-01', to: '2026-01-01' })
-    expect(backwards._unsafeUnwrapErr().message).toBe('from: must not be after to (received from 2026-02-01, to 2026-01-01)')
+    expect(backwards._unsafeUnwrapErr().message).toBe(
+      'from: must not be after to (received from 2026-02-01, to 2026-01-01)',
+    )
     const bad = await finance.statements({ tenant: T, scope, from: '2026-01-01', to: '2026-13-01' })
-    expect(bad._unsafeUnwrapErr()).toMatchObject({ reason: 'Invalid', message: 'to: expected a calendar date YYYY-MM-DD (received "2026-13-01")' })
+    expect(bad._unsafeUnwrapErr()).toMatchObject({
+      reason: 'Invalid',
+      message: 'to: expected a calendar date YYYY-MM-DD (received "2026-13-01")',
+    })
   })
 
   it('uses the injected clock for the default asOf', async () => {
     const finance = await setup()
-    const r = (await finance.statements({ tenant: T, scope, from: '2026-01-01', to: '2026-01-31' }))._unsafeUnwrap()
+    const r = (
+      await finance.statements({ tenant: T, scope, from: '2026-01-01', to: '2026-01-31' })
+    )._unsafeUnwrap()
     expect(r.statements[0]?.asOf).toBe('2026-03-01')
     expect(r.statements[0]?.aging.days1to30).toBe(10_000)
   })
@@ -116,12 +137,30 @@ describe('finance logs', () => {
     const lines: string[] = []
     const finance = await setup(undefined, lines)
     lines.length = 0
-    await finance.syncBatch({ tenant: T, entity: 'invoicePayment', records: [paymentRecord('p-1', { invoiceId: 'inv-1', amountMinor: 100 })], requestId: 'req-pay' })
+    await finance.syncBatch({
+      tenant: T,
+      entity: 'invoicePayment',
+      records: [paymentRecord('p-1', { invoiceId: 'inv-1', amountMinor: 100 })],
+      requestId: 'req-pay',
+    })
     await finance.statements({ tenant: T, scope, ...period, requestId: 'req-stmt' })
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(parsed).toHaveLength(2)
-    expect(parsed[0]).toMatchObject({ message: 'finance sync', operation: 'sync', requestId: 'req-pay', entity: 'invoicePayment', counts: { new: 1 } })
-    expect(parsed[1]).toMatchObject({ message: 'finance statement', requestId: 'req-stmt', scope: 'student', id: 's-1', cache: 'miss', currencies: ['USD'] })
+    expect(parsed[0]).toMatchObject({
+      message: 'finance sync',
+      operation: 'sync',
+      requestId: 'req-pay',
+      entity: 'invoicePayment',
+      counts: { new: 1 },
+    })
+    expect(parsed[1]).toMatchObject({
+      message: 'finance statement',
+      requestId: 'req-stmt',
+      scope: 'student',
+      id: 's-1',
+      cache: 'miss',
+      currencies: ['USD'],
+    })
     for (const line of parsed) expect(typeof line.latencyMs).toBe('number')
   })
 })
@@ -129,14 +168,27 @@ describe('finance logs', () => {
 describe('finance.runMonthlyAccruals', () => {
   it('is idempotent per (contract, month): running a month again changes nothing', async () => {
     const finance = await setup()
-    const contracts = [{ id: 'c-1', start: '2026-01-16', end: '2026-03-15', amountMinor: 100_000, currency: 'USD' }]
-    const first = (await finance.runMonthlyAccruals({ tenant: T, month: '2026-02-01', contracts }))._unsafeUnwrap()
-    expect(first.inserted).toEqual([{ contractId: 'c-1', month: '2026-02-01', amountMinor: 47_457, currency: 'USD', days: 28 }])
-    const again = (await finance.runMonthlyAccruals({ tenant: T, month: '2026-02-01', contracts }))._unsafeUnwrap()
+    const contracts = [
+      { id: 'c-1', start: '2026-01-16', end: '2026-03-15', amountMinor: 100_000, currency: 'USD' },
+    ]
+    const first = (
+      await finance.runMonthlyAccruals({ tenant: T, month: '2026-02-01', contracts })
+    )._unsafeUnwrap()
+    expect(first.inserted).toEqual([
+      { contractId: 'c-1', month: '2026-02-01', amountMinor: 47_457, currency: 'USD', days: 28 },
+    ])
+    const again = (
+      await finance.runMonthlyAccruals({ tenant: T, month: '2026-02-01', contracts })
+    )._unsafeUnwrap()
     expect(again).toEqual({ inserted: [], existing: first.inserted })
-    const outside = (await finance.runMonthlyAccruals({ tenant: T, month: '2026-04-01', contracts }))._unsafeUnwrap()
+    const outside = (
+      await finance.runMonthlyAccruals({ tenant: T, month: '2026-04-01', contracts })
+    )._unsafeUnwrap()
     expect(outside).toEqual({ inserted: [], existing: [] })
-    expect((await finance.runMonthlyAccruals({ tenant: T, month: '2026-02-15', contracts }))._unsafeUnwrapErr().reason).toBe('Invalid')
+    expect(
+      (await finance.runMonthlyAccruals({ tenant: T, month: '2026-02-15', contracts }))._unsafeUnwrapErr()
+        .reason,
+    ).toBe('Invalid')
   })
 })
 
@@ -148,21 +200,33 @@ describe('finance.syncBatch', () => {
         tenant: T,
         entity: 'invoice',
         records: [
-          { ...invoiceRecord('inv-2', { studentId: 's-1', totalMinor: 500 }), total: { minor: 400, currency: 'USD' } },
-          invoiceRecord('inv-3', { studentId: 's-1', totalMinor: 500, issueDate: '2026-02-01', dueDate: '2026-01-01' }),
+          {
+            ...invoiceRecord('inv-2', { studentId: 's-1', totalMinor: 500 }),
+            total: { minor: 400, currency: 'USD' },
+          },
+          invoiceRecord('inv-3', {
+            studentId: 's-1',
+            totalMinor: 500,
+            issueDate: '2026-02-01',
+            dueDate: '2026-01-01',
+          }),
           { id: 'inv-4', number: 'X' },
           invoiceRecord('inv-5', { studentId: 's-1', totalMinor: 500 }),
         ],
       })
     )._unsafeUnwrap()
     expect(r.outcomes.map((o) => o.status)).toEqual(['INVALID', 'INVALID', 'INVALID', 'NEW'])
-    expect(r.outcomes[0]).toMatchObject({ issues: [{ rule: 'total_mismatch', path: 'total.minor', received: 400 }] })
+    expect(r.outcomes[0]).toMatchObject({
+      issues: [{ rule: 'total_mismatch', path: 'total.minor', received: 400 }],
+    })
     expect(r.outcomes[1]).toMatchObject({ issues: [{ rule: 'due_before_issue', path: 'dueDate' }] })
   })
 
   it('refuses an unknown entity', async () => {
     const finance = await setup()
     const r = await finance.syncBatch({ tenant: T, entity: 'refund' as never, records: [] })
-    expect(r._unsafeUnwrapErr().message).toBe('unknown finance entity "refund" (known: school, invoice, invoicePayment)')
+    expect(r._unsafeUnwrapErr().message).toBe(
+      'unknown finance entity "refund" (known: school, invoice, invoicePayment)',
+    )
   })
 })

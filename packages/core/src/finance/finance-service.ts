@@ -89,7 +89,10 @@ export interface Finance {
    * Replays every parked finance record whose references now exist, e.g. after the students that
    * deferred invoices were synced by the engine. Still-missing ones stay parked.
    */
-  replayParked(tenant: TenantId, context?: FinanceCallContext): ResultAsync<readonly RecordOutcome[], FinanceError>
+  replayParked(
+    tenant: TenantId,
+    context?: FinanceCallContext,
+  ): ResultAsync<readonly RecordOutcome[], FinanceError>
   /** A student's or a school's statements for a period, from the cache when it has the current version. */
   statements(request: StatementRequest): ResultAsync<StatementResponse, FinanceError>
   /** Derived states (PENDING / PARTIALLY_PAID / PAID, OVERDUE by the clock) of invoices; unknown ids are absent. */
@@ -107,11 +110,13 @@ export interface Finance {
    * Accrues one month (`YYYY-MM-01`) of the given contracts (see {@link monthlyAccruals} for the rule) and
    * stores it. Idempotent per (contract, month): running the same month again changes nothing.
    */
-  runMonthlyAccruals(input: {
-    readonly tenant: TenantId
-    readonly month: string
-    readonly contracts: readonly AccrualContract[]
-  } & FinanceCallContext): ResultAsync<AccrualWriteResult, FinanceError>
+  runMonthlyAccruals(
+    input: {
+      readonly tenant: TenantId
+      readonly month: string
+      readonly contracts: readonly AccrualContract[]
+    } & FinanceCallContext,
+  ): ResultAsync<AccrualWriteResult, FinanceError>
   /** The breaker state of the statement cache. */
   readonly cacheState: 'closed' | 'open' | 'half-open'
 }
@@ -144,7 +149,8 @@ export function createFinance(options: FinanceOptions): Finance {
     ...options.cacheResilience,
   })
   const today = () => now().toISOString().slice(0, 10)
-  const storeFailed = (e: StoreError) => new FinanceError('Store', `finance store failed: ${e.message}`, { cause: e })
+  const storeFailed = (e: StoreError) =>
+    new FinanceError('Store', `finance store failed: ${e.message}`, { cause: e })
 
   function logged<T>(
     operation: string,
@@ -155,7 +161,12 @@ export function createFinance(options: FinanceOptions): Finance {
   ): ResultAsync<T, FinanceError> {
     const logger = context.logger ?? options.logger ?? silent
     const started = performance.now()
-    const base = () => ({ operation, requestId: context.requestId, latencyMs: round(performance.now() - started), ...fields })
+    const base = () => ({
+      operation,
+      requestId: context.requestId,
+      latencyMs: round(performance.now() - started),
+      ...fields,
+    })
     return work()
       .map((value) => {
         logger.info(`finance ${operation}`, { ...base(), ...describe(value) })
@@ -168,7 +179,12 @@ export function createFinance(options: FinanceOptions): Finance {
   }
 
   // One batch of one entity: prepare (parse, fingerprint), check students, decide and write under lock.
-  function apply(tenant: TenantId, entity: FinanceEntityName, records: readonly unknown[], fromParked: boolean) {
+  function apply(
+    tenant: TenantId,
+    entity: FinanceEntityName,
+    records: readonly unknown[],
+    fromParked: boolean,
+  ) {
     const definition = definitions.get(entity)!
     const prepared = prepareBatch(definition, records)
     const studentIds =
@@ -182,7 +198,8 @@ export function createFinance(options: FinanceOptions): Finance {
     return students
       .andThen((found) => {
         const missing = new Set(studentIds.filter((id) => !found.has(id)))
-        if (prepared.records.length === 0) return okAsync({ outcomes: [] as RecordOutcome[], present: [] as string[] })
+        if (prepared.records.length === 0)
+          return okAsync({ outcomes: [] as RecordOutcome[], present: [] as string[] })
         return finance.applyFinanceBatch(tenant, readRequestFor(entity, prepared.records), (snapshot) =>
           decideFinanceBatch(entity, prepared.records, snapshot, missing, fromParked),
         )
@@ -194,11 +211,23 @@ export function createFinance(options: FinanceOptions): Finance {
   }
 
   // Replays parked records waiting for `parents`, parents first, round after round until nothing moves.
-  function replay(tenant: TenantId, parents: { entity: string; id: string }[]): ResultAsync<RecordOutcome[], StoreError> {
+  function replay(
+    tenant: TenantId,
+    parents: { entity: string; id: string }[],
+  ): ResultAsync<RecordOutcome[], StoreError> {
     const outcomes: RecordOutcome[] = []
-    const round = (refs: { entity: string; id: string }[], n: number): ResultAsync<RecordOutcome[], StoreError> => {
+    const round = (
+      refs: { entity: string; id: string }[],
+      n: number,
+    ): ResultAsync<RecordOutcome[], StoreError> => {
       if (refs.length === 0 || n >= 8) return okAsync(outcomes)
-      return finance.parkedWaitingFor(tenant, refs).andThen((parked) => replayList(tenant, parked.map((p) => ({ entity: p.entity as FinanceEntityName, record: { ...p.data, id: p.id } })), outcomes).andThen((next) => round(next, n + 1)))
+      return finance.parkedWaitingFor(tenant, refs).andThen((parked) =>
+        replayList(
+          tenant,
+          parked.map((p) => ({ entity: p.entity as FinanceEntityName, record: { ...p.data, id: p.id } })),
+          outcomes,
+        ).andThen((next) => round(next, n + 1)),
+      )
     }
     return round(parents, 0)
   }
@@ -230,7 +259,12 @@ export function createFinance(options: FinanceOptions): Finance {
 
     syncBatch(input) {
       if (!definitions.has(input.entity)) {
-        return errAsync(new FinanceError('Invalid', `unknown finance entity "${input.entity}" (known: ${ORDER.join(', ')})`))
+        return errAsync(
+          new FinanceError(
+            'Invalid',
+            `unknown finance entity "${input.entity}" (known: ${ORDER.join(', ')})`,
+          ),
+        )
       }
       return logged(
         'sync',
@@ -239,7 +273,10 @@ export function createFinance(options: FinanceOptions): Finance {
         () =>
           apply(input.tenant, input.entity, input.records, false)
             .andThen((applied) =>
-              replay(input.tenant, applied.present.map((id) => ({ entity: input.entity, id }))).map((replayed) => ({
+              replay(
+                input.tenant,
+                applied.present.map((id) => ({ entity: input.entity, id })),
+              ).map((replayed) => ({
                 entity: input.entity,
                 counts: countOutcomes(applied.outcomes),
                 outcomes: applied.outcomes,
@@ -264,7 +301,10 @@ export function createFinance(options: FinanceOptions): Finance {
               const outcomes: RecordOutcome[] = []
               return replayList(
                 tenant,
-                parked.map((p) => ({ entity: p.entity as FinanceEntityName, record: { ...p.data, id: p.id } })),
+                parked.map((p) => ({
+                  entity: p.entity as FinanceEntityName,
+                  record: { ...p.data, id: p.id },
+                })),
                 outcomes,
               )
                 .andThen((present) => replay(tenant, present))
@@ -277,13 +317,27 @@ export function createFinance(options: FinanceOptions): Finance {
 
     statements(request) {
       const asOf = request.asOf ?? today()
-      for (const [field, value] of [['from', request.from], ['to', request.to], ['asOf', asOf]] as const) {
+      for (const [field, value] of [
+        ['from', request.from],
+        ['to', request.to],
+        ['asOf', asOf],
+      ] as const) {
         if (!isoDate.safeParse(value).success) {
-          return errAsync(new FinanceError('Invalid', `${field}: expected a calendar date YYYY-MM-DD (received ${JSON.stringify(value)})`))
+          return errAsync(
+            new FinanceError(
+              'Invalid',
+              `${field}: expected a calendar date YYYY-MM-DD (received ${JSON.stringify(value)})`,
+            ),
+          )
         }
       }
       if (request.from > request.to) {
-        return errAsync(new FinanceError('Invalid', `from: must not be after to (received from ${request.from}, to ${request.to})`))
+        return errAsync(
+          new FinanceError(
+            'Invalid',
+            `from: must not be after to (received from ${request.from}, to ${request.to})`,
+          ),
+        )
       }
       const query = { scope: request.scope, from: request.from, to: request.to, asOf }
       const { tenant, scope } = request
@@ -298,28 +352,42 @@ export function createFinance(options: FinanceOptions): Finance {
             .andThen((versions) => {
               const key = statementCacheKey(tenant, scope, versions[0] ?? 0, query)
               return ResultAsync.fromSafePromise(cache.get(key)).andThen((read) => {
-                if (read.hit) return okAsync<StatementResponse, FinanceError>({ statements: read.value as Statement[], cache: 'hit' })
+                if (read.hit)
+                  return okAsync<StatementResponse, FinanceError>({
+                    statements: read.value as Statement[],
+                    cache: 'hit',
+                  })
                 return finance
                   .statements(tenant, query)
                   .mapErr(storeFailed)
                   .andThen((statements) => {
                     // Written under the version read before the query: if a write committed meanwhile, its
                     // bump already moved readers to a new key, so this entry can never be served stale.
-                    const stored = read.why === 'miss' ? cache.set(key, statements, ttl) : Promise.resolve(false)
+                    const stored =
+                      read.why === 'miss' ? cache.set(key, statements, ttl) : Promise.resolve(false)
                     return ResultAsync.fromSafePromise(stored).map(
                       (ok): StatementResponse => ({ statements, cache: ok ? 'miss' : 'bypass' }),
                     )
                   })
               })
             }),
-        (r) => ({ cache: r.cache, currencies: r.statements.map((s) => s.currency), lines: r.statements.reduce((n, s) => n + s.lines.length, 0) }),
+        (r) => ({
+          cache: r.cache,
+          currencies: r.statements.map((s) => s.currency),
+          lines: r.statements.reduce((n, s) => n + s.lines.length, 0),
+        }),
       )
     },
 
     invoiceStates(tenant, invoiceIds, opts = {}) {
       const asOf = opts.asOf ?? today()
       if (!isoDate.safeParse(asOf).success) {
-        return errAsync(new FinanceError('Invalid', `asOf: expected a calendar date YYYY-MM-DD (received ${JSON.stringify(asOf)})`))
+        return errAsync(
+          new FinanceError(
+            'Invalid',
+            `asOf: expected a calendar date YYYY-MM-DD (received ${JSON.stringify(asOf)})`,
+          ),
+        )
       }
       return finance
         .invoiceBalances(tenant, invoiceIds)
@@ -345,7 +413,12 @@ export function createFinance(options: FinanceOptions): Finance {
 
     runMonthlyAccruals(input) {
       if (!/^\d{4}-\d{2}-01$/.test(input.month) || !isoDate.safeParse(input.month).success) {
-        return errAsync(new FinanceError('Invalid', `month: expected the first day of a month YYYY-MM-01 (received ${JSON.stringify(input.month)})`))
+        return errAsync(
+          new FinanceError(
+            'Invalid',
+            `month: expected the first day of a month YYYY-MM-01 (received ${JSON.stringify(input.month)})`,
+          ),
+        )
       }
       return logged(
         'accruals',

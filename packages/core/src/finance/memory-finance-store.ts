@@ -59,7 +59,8 @@ export function createMemoryFinanceStore(options: MemoryFinanceStoreOptions = {}
     return t
   }
   function run<T>(operation: string, fn: () => T): ResultAsync<T, StoreError> {
-    if (closed) return errAsync(new StoreError('Unavailable', `${operation}: the memory finance store is closed`))
+    if (closed)
+      return errAsync(new StoreError('Unavailable', `${operation}: the memory finance store is closed`))
     try {
       return okAsync(fn())
     } catch (error) {
@@ -107,14 +108,18 @@ export function createMemoryFinanceStore(options: MemoryFinanceStoreOptions = {}
         const snapshot: FinanceSnapshot = {
           stored: new Map(request.ids.flatMap((id) => (own.has(id) ? [[id, own.get(id)!] as const] : []))),
           schools: new Set(request.schoolIds.filter((id) => t.records.school.has(id))),
-          invoices: new Map(request.invoiceIds.flatMap((id) => {
-            const b = balance(t, id)
-            return b ? [[id, b] as const] : []
-          })),
-          payments: new Map(request.paymentIds.flatMap((id) => {
-            const f = facts(t, id)
-            return f ? [[id, f] as const] : []
-          })),
+          invoices: new Map(
+            request.invoiceIds.flatMap((id) => {
+              const b = balance(t, id)
+              return b ? [[id, b] as const] : []
+            }),
+          ),
+          payments: new Map(
+            request.paymentIds.flatMap((id) => {
+              const f = facts(t, id)
+              return f ? [[id, f] as const] : []
+            }),
+          ),
           studentSchools: new Map(),
         }
         if (request.studentIds.length > 0) {
@@ -122,7 +127,8 @@ export function createMemoryFinanceStore(options: MemoryFinanceStoreOptions = {}
           const schools = snapshot.studentSchools as Map<string, string>
           for (const row of t.records.invoice.values()) {
             const inv = row.data as unknown as Invoice
-            if (wanted.has(inv.studentId) && !schools.has(inv.studentId)) schools.set(inv.studentId, inv.schoolId)
+            if (wanted.has(inv.studentId) && !schools.has(inv.studentId))
+              schools.set(inv.studentId, inv.schoolId)
           }
         }
         const { write, result } = decide(snapshot)
@@ -150,7 +156,8 @@ export function createMemoryFinanceStore(options: MemoryFinanceStoreOptions = {}
             updatedAt: at,
           })
         }
-        for (const scope of write.touched) t.versions.set(scopeKey(scope), (t.versions.get(scopeKey(scope)) ?? 0) + 1)
+        for (const scope of write.touched)
+          t.versions.set(scopeKey(scope), (t.versions.get(scopeKey(scope)) ?? 0) + 1)
         return result
       })
     },
@@ -165,10 +172,12 @@ export function createMemoryFinanceStore(options: MemoryFinanceStoreOptions = {}
     invoiceBalances(tenant, invoiceIds) {
       return run('invoiceBalances', () => {
         const t = state(tenant)
-        return new Map(invoiceIds.flatMap((id) => {
-          const b = balance(t, id)
-          return b ? [[id, b] as const] : []
-        }))
+        return new Map(
+          invoiceIds.flatMap((id) => {
+            const b = balance(t, id)
+            return b ? [[id, b] as const] : []
+          }),
+        )
       })
     },
 
@@ -267,7 +276,13 @@ export function createMemoryFinanceStore(options: MemoryFinanceStoreOptions = {}
         [...state(tenant).accruals.values()]
           .filter((a) => opts.contractId === undefined || a.contractId === opts.contractId)
           .sort((a, b) =>
-            a.contractId !== b.contractId ? (a.contractId < b.contractId ? -1 : 1) : a.month < b.month ? -1 : 1,
+            a.contractId !== b.contractId
+              ? a.contractId < b.contractId
+                ? -1
+                : 1
+              : a.month < b.month
+                ? -1
+                : 1,
           )
           .map((a) => ({ ...a })),
       )

@@ -1,8 +1,8 @@
 import {
   BrokenCircuitError,
   CircuitState,
-  circuitBreaker,
   ConsecutiveBreaker,
+  circuitBreaker,
   handleAll,
   TimeoutStrategy,
   timeout,
@@ -28,7 +28,9 @@ export interface ResilientCacheOptions {
 export type CacheBypass = 'miss' | 'open' | 'error'
 
 /** The result of a resilient read: a hit, or why it was not one. */
-export type CacheRead = { readonly hit: true; readonly value: unknown } | { readonly hit: false; readonly why: CacheBypass }
+export type CacheRead =
+  | { readonly hit: true; readonly value: unknown }
+  | { readonly hit: false; readonly why: CacheBypass }
 
 /** A {@link StatementCache} that never fails its caller (see {@link createResilientCache}). */
 export interface ResilientCache {
@@ -47,14 +49,19 @@ export interface ResilientCache {
  * not called at all (statements come straight from the database) until a probe after `halfOpenAfterMs`
  * succeeds. Callers never see a cache failure.
  */
-export function createResilientCache(cache: StatementCache, options: ResilientCacheOptions = {}): ResilientCache {
+export function createResilientCache(
+  cache: StatementCache,
+  options: ResilientCacheOptions = {},
+): ResilientCache {
   const breaker = circuitBreaker(handleAll, {
     halfOpenAfter: options.halfOpenAfterMs ?? 10_000,
     breaker: new ConsecutiveBreaker(options.failureThreshold ?? 5),
   })
   const policy = wrap(breaker, timeout(options.timeoutMs ?? 250, TimeoutStrategy.Aggressive))
   const logger = options.logger
-  breaker.onBreak(() => logger?.warn('statement cache breaker opened: reading statements from the database', { cache: cache.id }))
+  breaker.onBreak(() =>
+    logger?.warn('statement cache breaker opened: reading statements from the database', { cache: cache.id }),
+  )
   breaker.onReset(() => logger?.info('statement cache breaker closed', { cache: cache.id }))
 
   // cockatiel counts a rejected promise as a failure: turn the cache's err(...) into one.
@@ -69,7 +76,11 @@ export function createResilientCache(cache: StatementCache, options: ResilientCa
     id: cache.id,
     get state() {
       const s = breaker.state
-      return s === CircuitState.Open || s === CircuitState.Isolated ? 'open' : s === CircuitState.HalfOpen ? 'half-open' : 'closed'
+      return s === CircuitState.Open || s === CircuitState.Isolated
+        ? 'open'
+        : s === CircuitState.HalfOpen
+          ? 'half-open'
+          : 'closed'
     },
     async get(key) {
       try {

@@ -13,7 +13,14 @@ const ledger = fc
       term: fc.integer({ min: 0, max: 120 }),
       total: fc.integer({ min: 1, max: 10_000_000 }),
       currency: fc.constantFrom('USD', 'EUR'),
-      payments: fc.array(fc.record({ after: fc.integer({ min: -10, max: 300 }), share: fc.integer({ min: 1, max: 100 }), reversed: fc.boolean() }), { maxLength: 4 }),
+      payments: fc.array(
+        fc.record({
+          after: fc.integer({ min: -10, max: 300 }),
+          share: fc.integer({ min: 1, max: 100 }),
+          reversed: fc.boolean(),
+        }),
+        { maxLength: 4 },
+      ),
     }),
     { maxLength: 25 },
   )
@@ -21,22 +28,55 @@ const ledger = fc
     const invoices: LedgerInvoice[] = []
     const payments: LedgerPayment[] = []
     specs.forEach((spec, i) => {
-      invoices.push({ id: `inv-${i}`, number: `N${i}`, schoolId: 'sch', studentId: `s-${i % 3}`, currency: spec.currency, issueDate: day(spec.issued), dueDate: day(spec.issued + spec.term), totalMinor: spec.total })
+      invoices.push({
+        id: `inv-${i}`,
+        number: `N${i}`,
+        schoolId: 'sch',
+        studentId: `s-${i % 3}`,
+        currency: spec.currency,
+        issueDate: day(spec.issued),
+        dueDate: day(spec.issued + spec.term),
+        totalMinor: spec.total,
+      })
       spec.payments.forEach((p, k) => {
         const amount = Math.max(1, Math.floor((spec.total * p.share) / 400))
-        payments.push({ id: `p-${i}-${k}`, invoiceId: `inv-${i}`, currency: spec.currency, paidOn: day(Math.max(0, spec.issued + p.after)), amountMinor: amount, reverses: null })
-        if (p.reversed) payments.push({ id: `r-${i}-${k}`, invoiceId: `inv-${i}`, currency: spec.currency, paidOn: day(Math.max(0, spec.issued + p.after + 5)), amountMinor: amount, reverses: `p-${i}-${k}` })
+        payments.push({
+          id: `p-${i}-${k}`,
+          invoiceId: `inv-${i}`,
+          currency: spec.currency,
+          paidOn: day(Math.max(0, spec.issued + p.after)),
+          amountMinor: amount,
+          reverses: null,
+        })
+        if (p.reversed)
+          payments.push({
+            id: `r-${i}-${k}`,
+            invoiceId: `inv-${i}`,
+            currency: spec.currency,
+            paidOn: day(Math.max(0, spec.issued + p.after + 5)),
+            amountMinor: amount,
+            reverses: `p-${i}-${k}`,
+          })
       })
     })
     return { invoices, payments }
   })
-const period = fc.tuple(fc.integer({ min: 0, max: 800 }), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 800 }))
+const period = fc.tuple(
+  fc.integer({ min: 0, max: 800 }),
+  fc.integer({ min: 0, max: 400 }),
+  fc.integer({ min: 0, max: 800 }),
+)
 
 describe('buildStatements', () => {
   it('has closing = opening + the sum of the lines, and each balance is the running sum, for any ledger', () => {
     fc.assert(
       fc.property(ledger, period, ({ invoices, payments }, [from, length, asOf]) => {
-        const query = { scope: { kind: 'school', id: 'sch' } as const, from: day(from), to: day(from + length), asOf: day(asOf) }
+        const query = {
+          scope: { kind: 'school', id: 'sch' } as const,
+          from: day(from),
+          to: day(from + length),
+          asOf: day(asOf),
+        }
         for (const s of buildStatements(query, invoices, payments)) {
           let running = s.openingMinor
           for (const line of s.lines) {
@@ -55,13 +95,24 @@ describe('buildStatements', () => {
     fc.assert(
       fc.property(ledger, period, ({ invoices, payments }, [from, length, asOf]) => {
         const to = day(from + length)
-        const statements = buildStatements({ scope: { kind: 'school', id: 'sch' }, from: day(from), to, asOf: day(asOf) }, invoices, payments)
-        expect(statements.map((s) => s.currency)).toEqual([...new Set(statements.map((s) => s.currency))].sort())
+        const statements = buildStatements(
+          { scope: { kind: 'school', id: 'sch' }, from: day(from), to, asOf: day(asOf) },
+          invoices,
+          payments,
+        )
+        expect(statements.map((s) => s.currency)).toEqual(
+          [...new Set(statements.map((s) => s.currency))].sort(),
+        )
         for (const s of statements) {
-          const charged = invoices.filter((i) => i.currency === s.currency && i.issueDate <= to).reduce((n, i) => n + i.totalMinor, 0)
-          const paid = payments.filter((p) => p.currency === s.currency && p.paidOn <= to).reduce((n, p) => n + (p.reverses ? -p.amountMinor : p.amountMinor), 0)
+          const charged = invoices
+            .filter((i) => i.currency === s.currency && i.issueDate <= to)
+            .reduce((n, i) => n + i.totalMinor, 0)
+          const paid = payments
+            .filter((p) => p.currency === s.currency && p.paidOn <= to)
+            .reduce((n, p) => n + (p.reverses ? -p.amountMinor : p.amountMinor), 0)
           expect(s.closingMinor).toBe(charged - paid)
-          for (const line of s.lines) expect(invoices.find((i) => i.id === line.invoiceId)?.currency).toBe(s.currency)
+          for (const line of s.lines)
+            expect(invoices.find((i) => i.id === line.invoiceId)?.currency).toBe(s.currency)
         }
       }),
     )
@@ -71,11 +122,21 @@ describe('buildStatements', () => {
     fc.assert(
       fc.property(ledger, fc.integer({ min: 0, max: 900 }), ({ invoices, payments }, asOfDay) => {
         const asOf = day(asOfDay)
-        const statements = buildStatements({ scope: { kind: 'school', id: 'sch' }, from: day(0), to: day(1000), asOf }, invoices, payments)
+        const statements = buildStatements(
+          { scope: { kind: 'school', id: 'sch' }, from: day(0), to: day(1000), asOf },
+          invoices,
+          payments,
+        )
         for (const s of statements) {
           const unpaid = invoices
             .filter((i) => i.currency === s.currency && i.issueDate <= asOf)
-            .map((i) => i.totalMinor - payments.filter((p) => p.invoiceId === i.id && p.paidOn <= asOf).reduce((n, p) => n + (p.reverses ? -p.amountMinor : p.amountMinor), 0))
+            .map(
+              (i) =>
+                i.totalMinor -
+                payments
+                  .filter((p) => p.invoiceId === i.id && p.paidOn <= asOf)
+                  .reduce((n, p) => n + (p.reverses ? -p.amountMinor : p.amountMinor), 0),
+            )
             .filter((r) => r > 0)
             .reduce((n, r) => n + r, 0)
           const a = s.aging
@@ -86,13 +147,38 @@ describe('buildStatements', () => {
   })
 
   it('orders lines by date, invoice before payment before reversal, then id', () => {
-    const invoices: LedgerInvoice[] = [{ id: 'b', number: 'B', schoolId: 'x', studentId: 's', currency: 'USD', issueDate: '2026-01-02', dueDate: '2026-01-02', totalMinor: 100 }, { id: 'a', number: 'A', schoolId: 'x', studentId: 's', currency: 'USD', issueDate: '2026-01-02', dueDate: '2026-01-02', totalMinor: 50 }]
+    const invoices: LedgerInvoice[] = [
+      {
+        id: 'b',
+        number: 'B',
+        schoolId: 'x',
+        studentId: 's',
+        currency: 'USD',
+        issueDate: '2026-01-02',
+        dueDate: '2026-01-02',
+        totalMinor: 100,
+      },
+      {
+        id: 'a',
+        number: 'A',
+        schoolId: 'x',
+        studentId: 's',
+        currency: 'USD',
+        issueDate: '2026-01-02',
+        dueDate: '2026-01-02',
+        totalMinor: 50,
+      },
+    ]
     const payments: LedgerPayment[] = [
       { id: 'r', invoiceId: 'b', currency: 'USD', paidOn: '2026-01-02', amountMinor: 10, reverses: 'p' },
       { id: 'p', invoiceId: 'b', currency: 'USD', paidOn: '2026-01-02', amountMinor: 10, reverses: null },
       { id: 'q', invoiceId: 'a', currency: 'USD', paidOn: '2026-01-01', amountMinor: 5, reverses: null },
     ]
-    const [s] = buildStatements({ scope: { kind: 'student', id: 's' }, from: '2026-01-01', to: '2026-01-31', asOf: '2026-02-10' }, invoices, payments)
+    const [s] = buildStatements(
+      { scope: { kind: 'student', id: 's' }, from: '2026-01-01', to: '2026-01-31', asOf: '2026-02-10' },
+      invoices,
+      payments,
+    )
     expect(s?.lines.map((l) => [l.id, l.kind, l.amountMinor, l.balanceMinor])).toEqual([
       ['q', 'payment', -5, -5],
       ['a', 'invoice', 50, 45],

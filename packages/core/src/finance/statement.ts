@@ -143,7 +143,10 @@ export function buildStatements(
   const perCurrency = new Map<string, { opening: number; lines: Omit<StatementLine, 'balanceMinor'>[] }>()
   const bucket = (currency: string) => {
     let entry = perCurrency.get(currency)
-    if (!entry) perCurrency.set(currency, (entry = { opening: 0, lines: [] }))
+    if (!entry) {
+      entry = { opening: 0, lines: [] }
+      perCurrency.set(currency, entry)
+    }
     return entry
   }
   const paidAsOf = new Map<string, number>()
@@ -198,7 +201,10 @@ export function buildStatements(
   }
 
   return [...perCurrency.keys()].sort().map((currency) => {
-    const entry = perCurrency.get(currency) as { opening: number; lines: Omit<StatementLine, 'balanceMinor'>[] }
+    const entry = perCurrency.get(currency) as {
+      opening: number
+      lines: Omit<StatementLine, 'balanceMinor'>[]
+    }
     entry.lines.sort(compareLines)
     let balance = entry.opening
     const lines = entry.lines.map((line) => {

@@ -16,7 +16,10 @@ export interface StatementCacheConformanceOptions {
  * describeStatementCacheConformance('memory', { create: async () => createMemoryStatementCache() })
  * ```
  */
-export function describeStatementCacheConformance(name: string, options: StatementCacheConformanceOptions): void {
+export function describeStatementCacheConformance(
+  name: string,
+  options: StatementCacheConformanceOptions,
+): void {
   describe(`StatementCache conformance: ${name}`, () => {
     let cache: StatementCache
     let prefix: string
@@ -34,7 +37,14 @@ export function describeStatementCacheConformance(name: string, options: Stateme
     })
 
     it('set then get returns an equal JSON value, not the same object', async () => {
-      const value = [{ currency: 'USD', openingMinor: -5, lines: [{ id: "a'b", amountMinor: 9_007_199_254_740_991 }], note: null }]
+      const value = [
+        {
+          currency: 'USD',
+          openingMinor: -5,
+          lines: [{ id: "a'b", amountMinor: 9_007_199_254_740_991 }],
+          note: null,
+        },
+      ]
       ;(await cache.set(`${prefix}k`, value, 10_000))._unsafeUnwrap()
       const read = (await cache.get(`${prefix}k`))._unsafeUnwrap()
       expect(read).toEqual(value)

@@ -1,6 +1,10 @@
 /** @internal The finance statements, schema-qualified with the (quoted) schema `s`. */
 export function financeSql(s: string) {
-  const table = { school: `${s}.finance_schools`, invoice: `${s}.finance_invoices`, invoicePayment: `${s}.finance_payments` }
+  const table = {
+    school: `${s}.finance_schools`,
+    invoice: `${s}.finance_invoices`,
+    invoicePayment: `${s}.finance_payments`,
+  }
   const paidExpr = `CASE WHEN p.reverses IS NULL THEN p.amount_minor ELSE -p.amount_minor END`
 
   // One statement per scope column (student_id or school_id), so each filter has its own index.

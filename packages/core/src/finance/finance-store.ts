@@ -94,7 +94,7 @@ export interface AccrualWriteResult {
 
 /**
  * Persists invoices, payments and schools, computes account statements, and keeps accruals. The finance
- * counterpart of the {@link Store} port, separate so that the two evolve independently; a deployment
+ * counterpart of the `Store` port, separate so that the two evolve independently; a deployment
  * normally backs both with the same database (`createPgFinanceStore` in `@edusync/store-pg`).
  *
  * The contract every implementation keeps (`describeFinanceStoreConformance` in `@edusync/core/testing`

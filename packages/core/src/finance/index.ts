@@ -6,8 +6,7 @@
 
 export type { Accrual, AccrualContract } from './accruals.ts'
 export { monthlyAccruals } from './accruals.ts'
-export type { FinanceDecision } from './decide-batch.ts'
-export { decideFinanceBatch, invoiceIssues, readRequestFor } from './decide-batch.ts'
+export { invoiceIssues } from './decide-batch.ts'
 export type { FinanceEntityName, Invoice, InvoicePayment, School } from './entities.ts'
 export { financeEntities, invoice, invoiceLine, invoicePayment, school } from './entities.ts'
 export type { FinanceErrorReason } from './finance-error.ts'

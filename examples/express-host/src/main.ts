@@ -51,6 +51,8 @@ async function main(): Promise<void> {
     // A token missing a capability is reported now, by function name, not at the first provisioning.
     void moodle.preflight(tenant)
   }
+  // Invoices parked for a student that arrived (through the engine) before this start are released too.
+  for (const tenant of Object.keys(config.tenants)) void money.finance.replayParked(tenant)
 
   let stopping = false
   const shutdown = (signal: string) => {

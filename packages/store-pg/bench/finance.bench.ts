@@ -87,7 +87,7 @@ async function redisOrMemory(): Promise<{
   cache: StatementCache
   kind: string
   get: (key: string) => Promise<unknown>
-  stop: () => void
+  stop: () => Promise<void>
 }> {
   let url = process.env.REDIS_URL
   let child: ReturnType<typeof spawn> | undefined
@@ -117,7 +117,7 @@ async function redisOrMemory(): Promise<{
       cache,
       kind: 'memory',
       get: async (key) => (await cache.get(key))._unsafeUnwrap(),
-      stop: () => {},
+      stop: async () => {},
     }
   }
   const { Redis } = await import('ioredis')
@@ -127,8 +127,8 @@ async function redisOrMemory(): Promise<{
     cache: createRedisStatementCache({ url }),
     kind: 'redis',
     get: async (key) => JSON.parse((await raw.get(key)) ?? 'null'),
-    stop: () => {
-      void raw.quit()
+    stop: async () => {
+      await raw.quit().catch(() => undefined)
       child?.kill('SIGKILL')
     },
   }
@@ -217,7 +217,7 @@ async function main() {
       await pool.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`).catch(() => undefined)
     await pool.end()
     await cached.cache.close()
-    cached.stop()
+    await cached.stop()
     server?.stop()
   }
   console.error(`results: ${writeResults('finance', rows)}`)

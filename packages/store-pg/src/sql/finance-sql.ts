@@ -68,6 +68,7 @@ SELECT part, currency, amount::text AS amount, balance::text AS balance, d::text
     table,
     statementByStudent: statement('student_id'),
     statementBySchool: statement('school_id'),
+    bigStatementSettings: `SELECT set_config('work_mem', '128MB', true), set_config('jit', 'off', true)`,
 
     // Advisory locks, taken in key order so two batches can never wait on each other in a cycle.
     lock: `SELECT pg_advisory_xact_lock(k) FROM (

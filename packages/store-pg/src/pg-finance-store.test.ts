@@ -1,7 +1,8 @@
 import { createMemoryStore, createSyncEngine } from '@edusync/core'
 import type { Finance } from '@edusync/core/finance'
-import { createFinance } from '@edusync/core/finance'
+import { createFinance, createMemoryFinanceStore } from '@edusync/core/finance'
 import { invoiceRecord, paymentRecord, schoolRecord, studentRecord } from '@edusync/core/testing'
+import fc from 'fast-check'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { financeStoreFactory } from '../test/finance-fixtures.ts'
 import { databaseUrl } from '../test/fixtures.ts'
@@ -90,5 +91,99 @@ describe('pg finance store on a PostgreSQL server', () => {
       message: 'applyFinanceBatch: decide threw: Error: boom',
     })
     expect((await store.readFinanceRecords(T, 'school', ['x']))._unsafeUnwrap().size).toBe(0)
+  })
+})
+
+// Property: for any ledger, the one-query Postgres statement equals the memory Store's, line for line.
+describe('pg statements against the memory FinanceStore', () => {
+  const factory = financeStoreFactory('pg')
+  afterAll(() => factory.dispose())
+
+  it('are identical for any mix of invoices, payments and reversals, periods and aging dates', async () => {
+    const pgStore = await factory.create()
+    const students = createMemoryStore()
+    const day = (n: number) => new Date(Date.UTC(2025, 6, 1) + n * 86_400_000).toISOString().slice(0, 10)
+    let run = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            student: fc.integer({ min: 0, max: 2 }),
+            issued: fc.integer({ min: 0, max: 400 }),
+            term: fc.integer({ min: 0, max: 100 }),
+            total: fc.integer({ min: 1, max: 5_000_000 }),
+            currency: fc.constantFrom('USD', 'EUR', 'JPY'),
+            payments: fc.array(
+              fc.record({
+                after: fc.integer({ min: -5, max: 200 }),
+                part: fc.integer({ min: 1, max: 4 }),
+                reverse: fc.boolean(),
+              }),
+              { maxLength: 3 },
+            ),
+          }),
+          { maxLength: 12 },
+        ),
+        fc.tuple(
+          fc.integer({ min: 0, max: 500 }),
+          fc.integer({ min: 0, max: 300 }),
+          fc.integer({ min: 0, max: 600 }),
+        ),
+        async (specs, [from, length, asOf]) => {
+          const tenant = `prop-${run++}`
+          const memory = createMemoryFinanceStore()
+          const invoices = specs.map((s, i) =>
+            invoiceRecord(`inv-${i}`, {
+              studentId: `s-${s.student}`,
+              totalMinor: s.total,
+              currency: s.currency,
+              issueDate: day(s.issued),
+              dueDate: day(s.issued + s.term),
+            }),
+          )
+          const payments = specs.flatMap((s, i) =>
+            s.payments.flatMap((p, k) => {
+              const amountMinor = Math.max(1, Math.floor((s.total * p.part) / 8))
+              const pay = paymentRecord(`p-${i}-${k}`, {
+                invoiceId: `inv-${i}`,
+                amountMinor,
+                currency: s.currency,
+                paidOn: day(Math.max(0, s.issued + p.after)),
+              })
+              const reversal = paymentRecord(`r-${i}-${k}`, {
+                invoiceId: `inv-${i}`,
+                amountMinor,
+                currency: s.currency,
+                paidOn: day(Math.max(0, s.issued + p.after + 3)),
+                reverses: pay.id,
+              })
+              return p.reverse ? [pay, reversal] : [pay]
+            }),
+          )
+          await createSyncEngine({ store: students }).syncBatch({
+            tenant,
+            entity: 'student',
+            records: [0, 1, 2].map((n) => studentRecord(`s-${n}`)),
+          })
+          for (const financeStore of [pgStore, memory]) {
+            const finance = createFinance({ store: students, finance: financeStore })
+            await finance.syncBatch({ tenant, entity: 'school', records: [schoolRecord('school-1')] })
+            await finance.syncBatch({ tenant, entity: 'invoice', records: invoices })
+            await finance.syncBatch({ tenant, entity: 'invoicePayment', records: payments })
+          }
+          const query = { from: day(from), to: day(from + length), asOf: day(asOf) }
+          for (const scope of [
+            { kind: 'school', id: 'school-1' },
+            { kind: 'student', id: 's-0' },
+            { kind: 'student', id: 's-1' },
+          ] as const) {
+            const fromPg = (await pgStore.statements(tenant, { scope, ...query }))._unsafeUnwrap()
+            const fromMemory = (await memory.statements(tenant, { scope, ...query }))._unsafeUnwrap()
+            expect(fromPg).toEqual(fromMemory)
+          }
+        },
+      ),
+      { numRuns: 25 },
+    )
   })
 })

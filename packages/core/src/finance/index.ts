@@ -6,6 +6,8 @@
 
 export type { Accrual, AccrualContract } from './accruals.ts'
 export { monthlyAccruals } from './accruals.ts'
+export type { AccrualsStepOptions } from './accruals-step.ts'
+export { accrualsStep } from './accruals-step.ts'
 export { invoiceIssues } from './decide-batch.ts'
 export type { FinanceEntityName, Invoice, InvoicePayment, School } from './entities.ts'
 export { financeEntities, invoice, invoiceLine, invoicePayment, school } from './entities.ts'

@@ -102,7 +102,32 @@ export type {
   SyncRunUpdate,
   WriteEffect,
 } from './store/store.ts'
+export type {
+  ApplyDeletesOptions,
+  DeleteEffect,
+  DeleteWrite,
+  QuarantinedDeletion,
+  QuarantineStatus,
+  QuarantineWrite,
+  ReadRecordsOptions,
+  ReferenceQuery,
+  ReferencingRecord,
+  Tombstone,
+} from './store/tombstones.ts'
 export { unsafeTextInEvent, unsafeTextInWrite } from './store/write-text.ts'
+export type {
+  DeleteBatchInput,
+  DeleteCounts,
+  DeleteOutcome,
+  DeleteResult,
+  OrphanedParked,
+  QuarantinedOutcome,
+} from './sync/delete-batch.ts'
+export type { ChildReference, DeletePolicy } from './sync/delete-policy.ts'
+export { childReferences, defaultDeletePolicies } from './sync/delete-policy.ts'
+export type { DeletionGuardConfig, DeletionGuardLimits } from './sync/deletion-guard.ts'
+export { allowedDeletions, defaultDeletionGuardLimits, guardLimits } from './sync/deletion-guard.ts'
+export type { FullPullInput, FullPullResult } from './sync/full-pull.ts'
 export type { RecordOutcome, SyncStatus } from './sync/outcome.ts'
 export { countOutcomes } from './sync/outcome.ts'
 export type {

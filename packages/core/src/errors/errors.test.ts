@@ -33,7 +33,17 @@ describe('SyncError', () => {
   )
 
   it('carries the counts completed before the failure', () => {
-    const completed = { total: 2, new: 2, unchanged: 0, updated: 0, invalid: 0, deferred: 0, error: 0 }
+    const completed = {
+      total: 2,
+      new: 2,
+      unchanged: 0,
+      updated: 0,
+      invalid: 0,
+      deferred: 0,
+      error: 0,
+      deleted: 0,
+      restored: 0,
+    }
     expect(new SyncError('Aborted', 'stopped', { completed }).completed).toEqual(completed)
   })
 })

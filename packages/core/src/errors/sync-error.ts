@@ -11,8 +11,10 @@ import type { StoreError } from './store-error.ts'
  *   batches before it were fully written, none after.
  * - `UnknownEntity`: the entity name is not declared in the engine.
  * - `Cycle`: the entity references form a cycle, so no order exists.
+ * - `Quarantine`: a quarantined deletion wave to approve or discard is unknown, or not pending any more
+ *   (it was approved or discarded already). Nothing was written.
  */
-export type SyncErrorReason = 'Store' | 'Aborted' | 'UnknownEntity' | 'Cycle'
+export type SyncErrorReason = 'Store' | 'Aborted' | 'UnknownEntity' | 'Cycle' | 'Quarantine'
 
 /** The error of every sync call. `completed` holds what was fully written before it failed. */
 export class SyncError extends Error {

@@ -79,6 +79,8 @@ describe('trackRun', () => {
       invalid: 1,
       deferred: 0,
       error: 0,
+      deleted: 0,
+      restored: 0,
     })
   })
 })

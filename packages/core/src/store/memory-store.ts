@@ -18,6 +18,7 @@ import type {
   SyncRun,
   WriteEffect,
 } from './store.ts'
+import type { DeleteEffect, QuarantinedDeletion, Tombstone } from './tombstones.ts'
 import { unsafeTextInEvent, unsafeTextInWrite } from './write-text.ts'
 
 interface IdempotencyRow {
@@ -36,6 +37,8 @@ interface StoredRow {
   readonly fingerprint: string
   readonly data: Readonly<Record<string, unknown>>
   readonly updatedAt: Date
+  /** Present on tombstones only. */
+  readonly deleted?: { readonly at: Date; readonly source: string; readonly reason: string }
 }
 
 interface TenantState {
@@ -45,6 +48,7 @@ interface TenantState {
   idempotency: Map<string, IdempotencyRow>
   runs: Map<string, SyncRun>
   events: Map<string, InboundEvent>
+  quarantine: Map<string, QuarantinedDeletion>
 }
 
 const ZERO_COUNTS: OutcomeCounts = {
@@ -55,6 +59,8 @@ const ZERO_COUNTS: OutcomeCounts = {
   invalid: 0,
   deferred: 0,
   error: 0,
+  deleted: 0,
+  restored: 0,
 }
 
 /** Options of {@link createMemoryStore}. */
@@ -89,6 +95,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         idempotency: new Map(),
         runs: new Map(),
         events: new Map(),
+        quarantine: new Map(),
       }
       tenants.set(tenant, s)
     }
@@ -135,25 +142,26 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         const out = new Map<string, string>()
         for (const id of ids) {
           const row = t.get(id)
-          if (row) out.set(id, row.fingerprint)
+          if (row && !row.deleted) out.set(id, row.fingerprint)
         }
         return out
       })
     },
 
-    readRecords(tenant, entity, ids) {
+    readRecords(tenant, entity, ids, opts = {}) {
       return run(() => {
         const t = table(tenant, entity)
         const out = new Map<string, StoredRecord>()
         for (const id of ids) {
           const row = t.get(id)
-          if (row)
-            out.set(id, {
-              id,
-              fingerprint: row.fingerprint,
-              data: structuredClone(row.data),
-              updatedAt: new Date(row.updatedAt),
-            })
+          if (!row || (row.deleted && !opts.includeDeleted)) continue
+          const record: StoredRecord = {
+            id,
+            fingerprint: row.fingerprint,
+            data: structuredClone(row.data),
+            updatedAt: new Date(row.updatedAt),
+          }
+          out.set(id, row.deleted ? { ...record, deletedAt: new Date(row.deleted.at) } : record)
         }
         return out
       })
@@ -165,7 +173,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         for (const ref of refs) {
           const t = table(tenant, ref.entity)
           const found = out.get(ref.entity) ?? new Set<string>()
-          for (const id of ref.ids) if (t.has(id)) found.add(id)
+          for (const id of ref.ids) {
+            const row = t.get(id)
+            if (row && !row.deleted) found.add(id)
+          }
           out.set(ref.entity, found)
         }
         return out
@@ -192,12 +203,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         const effects = new Map<string, WriteEffect>()
         for (const write of changes.upserts) {
           const existing = t.get(write.id)
-          if (existing && existing.fingerprint === write.fingerprint) {
+          if (existing && !existing.deleted && existing.fingerprint === write.fingerprint) {
             effects.set(write.id, 'unchanged')
             continue
           }
           t.set(write.id, { fingerprint: write.fingerprint, data: write.data, updatedAt: at })
-          effects.set(write.id, existing ? 'updated' : 'inserted')
+          effects.set(write.id, existing ? (existing.deleted ? 'restored' : 'updated') : 'inserted')
         }
         for (const id of changes.unpark) s.parked.delete(parkedKey(entity, id))
         for (const park of changes.park) {
@@ -218,7 +229,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
 
     countRecords(tenant, entity) {
-      return run(() => table(tenant, entity).size)
+      return run(() => {
+        let live = 0
+        for (const row of table(tenant, entity).values()) if (!row.deleted) live++
+        return live
+      })
     },
 
     parkedWaitingFor(tenant, entity, ids) {
@@ -421,6 +436,158 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       })
     },
 
+    // ---- deletes and tombstones -------------------------------------------------------------------
+
+    applyDeletes(tenant, deletes, opts = {}) {
+      return run(() => {
+        for (const [i, d] of deletes.entries()) {
+          for (const field of ['entity', 'id', 'source', 'reason'] as const) {
+            if (typeof d[field] !== 'string' || d[field] === '') {
+              throw new StoreError(
+                'Invalid',
+                `applyDeletes: deletes[${i}].${field} must be a non-empty string, received ${JSON.stringify(d[field])}`,
+              )
+            }
+          }
+        }
+        const s = state(tenant)
+        const wave =
+          opts.approveQuarantine === undefined ? undefined : s.quarantine.get(opts.approveQuarantine)
+        if (opts.approveQuarantine !== undefined && wave?.status !== 'pending') {
+          throw new StoreError(
+            'Invalid',
+            `quarantined deletion ${opts.approveQuarantine} is ${wave ? wave.status : 'unknown'}, not pending`,
+          )
+        }
+        // Validation is complete: nothing below throws, so the call is atomic.
+        const at = now()
+        if (wave) s.quarantine.set(wave.id, { ...wave, status: 'approved', resolvedAt: at })
+        return deletes.map((d): DeleteEffect => {
+          const t = table(tenant, d.entity)
+          const row = t.get(d.id)
+          const key = parkedKey(d.entity, d.id)
+          const parked = s.parked.get(key)
+          s.parked.delete(key)
+          if (row?.deleted) return 'already_deleted'
+          const last = row ?? parked
+          if (!last) return 'missing'
+          t.set(d.id, {
+            fingerprint: last.fingerprint,
+            data: last.data,
+            updatedAt: row ? row.updatedAt : at,
+            deleted: { at, source: d.source, reason: d.reason },
+          })
+          return 'deleted'
+        })
+      })
+    },
+
+    readTombstones(tenant, entity, ids) {
+      return run(() => {
+        const t = table(tenant, entity)
+        const out = new Map<string, Tombstone>()
+        for (const id of ids) {
+          const row = t.get(id)
+          if (row?.deleted) out.set(id, toTombstone(entity, id, row))
+        }
+        return out
+      })
+    },
+
+    listTombstones(tenant, opts = {}) {
+      return run(() => {
+        const out: Tombstone[] = []
+        for (const [entity, t] of state(tenant).records) {
+          if (opts.entity !== undefined && entity !== opts.entity) continue
+          for (const [id, row] of t) {
+            if (!row.deleted) continue
+            if (opts.since && row.deleted.at.getTime() < opts.since.getTime()) continue
+            out.push(toTombstone(entity, id, row))
+          }
+        }
+        return out
+          .sort(
+            (a, b) =>
+              a.deletedAt.getTime() - b.deletedAt.getTime() ||
+              compare(a.entity, b.entity) ||
+              compare(a.id, b.id),
+          )
+          .slice(0, opts.limit ?? 1000)
+      })
+    },
+
+    listRecordIds(tenant, entity, opts = {}) {
+      return run(() => {
+        const ids: string[] = []
+        for (const [id, row] of table(tenant, entity)) {
+          if (!row.deleted && (opts.afterId === undefined || id > opts.afterId)) ids.push(id)
+        }
+        return ids.sort(compare).slice(0, opts.limit ?? 10_000)
+      })
+    },
+
+    findReferencing(tenant, queries) {
+      return run(() => {
+        const out: { entity: EntityName; id: string; field: string; references: string }[] = []
+        for (const q of queries) {
+          const wanted = new Set(q.ids)
+          for (const [id, row] of table(tenant, q.entity)) {
+            const value = row.data[q.field]
+            if (!row.deleted && typeof value === 'string' && wanted.has(value)) {
+              out.push({ entity: q.entity, id, field: q.field, references: value })
+            }
+          }
+        }
+        return out
+      })
+    },
+
+    quarantineDeletes(tenant, wave) {
+      return run(() => {
+        const held: QuarantinedDeletion = {
+          ...structuredClone(wave),
+          id: randomUUID(),
+          status: 'pending',
+          createdAt: now(),
+          resolvedAt: null,
+        }
+        state(tenant).quarantine.set(held.id, held)
+        return structuredClone(held)
+      })
+    },
+
+    listQuarantine(tenant, opts = {}) {
+      return run(() =>
+        [...state(tenant).quarantine.values()]
+          .filter((q) => opts.status === undefined || q.status === opts.status)
+          .slice(0, opts.limit ?? 100)
+          .map((q) => structuredClone(q)),
+      )
+    },
+
+    getQuarantine(tenant, id) {
+      return run(() => {
+        const found = state(tenant).quarantine.get(id)
+        return found ? structuredClone(found) : null
+      })
+    },
+
+    discardQuarantine(tenant, id) {
+      return run(() => {
+        const s = state(tenant)
+        const wave = s.quarantine.get(id)
+        if (wave?.status !== 'pending') {
+          throw new StoreError(
+            'Invalid',
+            `quarantined deletion ${id} is ${wave ? wave.status : 'unknown'}, not pending`,
+          )
+        }
+        const discarded: QuarantinedDeletion = { ...wave, status: 'discarded', resolvedAt: now() }
+        s.quarantine.set(id, discarded)
+        return structuredClone(discarded)
+      })
+    },
+
     createRun(tenant, input) {
       return run(() => {
         const created: SyncRun = {
@@ -493,3 +660,19 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
   }
 }
+
+function toTombstone(entity: EntityName, id: string, row: StoredRow): Tombstone {
+  const deleted = row.deleted as NonNullable<StoredRow['deleted']>
+  return {
+    entity,
+    id,
+    fingerprint: row.fingerprint,
+    data: structuredClone(row.data),
+    deletedAt: new Date(deleted.at),
+    source: deleted.source,
+    reason: deleted.reason,
+  }
+}
+
+// Code-unit order, the same as the Postgres Store's `COLLATE "C"` listings.
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)

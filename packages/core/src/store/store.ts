@@ -2,6 +2,18 @@ import type { ResultAsync } from 'neverthrow'
 import type { StoreError } from '../errors/store-error.ts'
 import type { Fingerprint } from '../fingerprint/fingerprint.ts'
 import type { EntityName, TenantId } from '../types/primitives.ts'
+import type {
+  ApplyDeletesOptions,
+  DeleteEffect,
+  DeleteWrite,
+  QuarantinedDeletion,
+  QuarantineStatus,
+  QuarantineWrite,
+  ReadRecordsOptions,
+  ReferenceQuery,
+  ReferencingRecord,
+  Tombstone,
+} from './tombstones.ts'
 
 /**
  * A canonical record as stored: its id, the fingerprint of its synced fields, and the canonical data.
@@ -13,6 +25,8 @@ export interface StoredRecord {
   readonly data: Readonly<Record<string, unknown>>
   /** When the Store last wrote this record. */
   readonly updatedAt: Date
+  /** Set only on tombstones, which only `readRecords(..., { includeDeleted: true })` returns. */
+  readonly deletedAt?: Date
 }
 
 /** A record to insert or update. */
@@ -71,8 +85,12 @@ export interface BatchChanges {
   readonly unpark: readonly string[]
 }
 
-/** What {@link Store.applyBatch} actually did to each upserted id. */
-export type WriteEffect = 'inserted' | 'updated' | 'unchanged'
+/**
+ * What {@link Store.applyBatch} actually did to each upserted id. `restored`: the id was a tombstone and
+ * is live again with the written data (whatever its fingerprint), decided by the Store under its row
+ * lock, so a write racing a delete reports what really happened.
+ */
+export type WriteEffect = 'inserted' | 'updated' | 'unchanged' | 'restored'
 
 /** One cross-system identity: the record `entity`/`id` is `externalId` in `system`. */
 export interface Link {
@@ -183,6 +201,10 @@ export interface OutcomeCounts {
   readonly invalid: number
   readonly deferred: number
   readonly error: number
+  /** Records tombstoned (deletes, cascades, orphaned parked records). */
+  readonly deleted: number
+  /** Tombstoned records that came back. */
+  readonly restored: number
 }
 
 /** A recorded execution of one sync step (e.g. `"zoho:registration"`, `"monthly-accruals"`). */
@@ -230,6 +252,8 @@ export interface StoreCapabilities {
  * - **Same data everywhere.** Every Store refuses the same text: a NUL character or a lone surrogate in
  *   a write (what PostgreSQL cannot hold) fails the call with `Invalid` before anything is written
  *   (`unsafeTextInWrite`, `unsafeTextInEvent`). The engine never sends one: parsing makes such a record INVALID first.
+ * - **Never loses data.** Nothing a sync does hard-deletes a record: a delete leaves a {@link Tombstone}
+ *   with the last data. Reads of records leave tombstones out unless asked; see "deletes" below.
  *
  * Implementations: {@link createMemoryStore} (core), `createPgStore` (`@edusync/store-pg`).
  */
@@ -248,16 +272,21 @@ export interface Store {
     ids: readonly string[],
   ): ResultAsync<ReadonlyMap<string, Fingerprint>, StoreError>
 
-  /** Full stored records of the given ids; absent ids are absent from the map. */
+  /**
+   * Full stored records of the given ids; absent ids are absent from the map. Tombstones are absent too
+   * unless `includeDeleted` (then they carry `deletedAt`). Every other record read (fingerprints,
+   * existing ids, counts) sees live records only.
+   */
   readRecords(
     tenant: TenantId,
     entity: EntityName,
     ids: readonly string[],
+    options?: ReadRecordsOptions,
   ): ResultAsync<ReadonlyMap<string, StoredRecord>, StoreError>
 
   /**
-   * Which of the given references exist as stored records, in one call for all entities: returns, per
-   * entity name asked about, the set of ids that exist.
+   * Which of the given references exist as live stored records, in one call for all entities: returns,
+   * per entity name asked about, the set of ids that exist.
    */
   existingIds(
     tenant: TenantId,
@@ -266,9 +295,10 @@ export interface Store {
 
   /**
    * Applies a batch atomically: upserts, parks and unparks all happen, or none do.
-   * Returns the effect on each upserted id. A write with a malformed fingerprint (not 64 lower-case hex),
-   * an empty id, or text no Store can hold (a NUL character or a lone surrogate in its id, data or
-   * references) fails the whole call with reason `Invalid`.
+   * Returns the effect on each upserted id. An upsert of a tombstoned id lifts the tombstone
+   * (`restored`), even when the fingerprint equals the tombstone's. A write with a malformed fingerprint
+   * (not 64 lower-case hex), an empty id, or text no Store can hold (a NUL character or a lone surrogate in
+   * its id, data or references) fails the whole call with reason `Invalid`.
    */
   applyBatch(
     tenant: TenantId,
@@ -276,7 +306,7 @@ export interface Store {
     changes: BatchChanges,
   ): ResultAsync<ReadonlyMap<string, WriteEffect>, StoreError>
 
-  /** Counts stored records of an entity (diagnostics, tests, statements). */
+  /** Counts live stored records of an entity (diagnostics, tests, the mass-deletion guard). */
   countRecords(tenant: TenantId, entity: EntityName): ResultAsync<number, StoreError>
 
   // ---- parked (DEFERRED) records -----------------------------------------------------------------
@@ -399,6 +429,80 @@ export interface Store {
     source: string,
     eventIds: readonly string[],
   ): ResultAsync<number, StoreError>
+
+  // ---- deletes and tombstones (issue 20) ---------------------------------------------------------
+  // Kept as one section so parallel changes to the rest of the port merge cleanly. The engine's
+  // `deleteBatch` plans deletes (reference policies, the mass-deletion guard) and calls these.
+
+  /**
+   * Tombstones records atomically, several entities in one call (a parent and its cascaded children):
+   * all or nothing. Each (entity, id) appears at most once per call. Returns one effect per input, in input order (see {@link DeleteEffect}). A live
+   * record keeps its data and fingerprint in the tombstone; an id that is only parked becomes a tombstone
+   * of its parked data; parked versions of every deleted id are removed (a later replay must not bring
+   * it back). Deleting a tombstone again changes nothing. Concurrent writes of the same record serialise
+   * with it: a delete and an upsert of one id end as either "tombstone of the upserted data" (upsert
+   * first) or "live with the upserted data, reported restored" (delete first), never both or neither.
+   * An empty id, source or reason fails the call with `Invalid`.
+   */
+  applyDeletes(
+    tenant: TenantId,
+    deletes: readonly DeleteWrite[],
+    options?: ApplyDeletesOptions,
+  ): ResultAsync<readonly DeleteEffect[], StoreError>
+
+  /** Tombstones of the given ids (live or absent ids are absent from the map). */
+  readTombstones(
+    tenant: TenantId,
+    entity: EntityName,
+    ids: readonly string[],
+  ): ResultAsync<ReadonlyMap<string, Tombstone>, StoreError>
+
+  /**
+   * Tombstones oldest deletion first (ties by entity, then id), optionally of one entity and deleted at
+   * or after `since`: the deletion feed an outbound pusher reads (keep the last `deletedAt` seen as the
+   * next `since`; a tombstone later restored drops out of the feed).
+   */
+  listTombstones(
+    tenant: TenantId,
+    options?: { readonly entity?: EntityName; readonly since?: Date; readonly limit?: number },
+  ): ResultAsync<readonly Tombstone[], StoreError>
+
+  /**
+   * Ids of live records of an entity in ascending code-unit order, a page at a time (`afterId` is the
+   * last id of the previous page): what a complete pull is compared against to find deletion candidates.
+   */
+  listRecordIds(
+    tenant: TenantId,
+    entity: EntityName,
+    options?: { readonly afterId?: string; readonly limit?: number },
+  ): ResultAsync<readonly string[], StoreError>
+
+  /**
+   * Live records whose `field` holds one of the given ids, for several (entity, field) pairs in one call:
+   * the children a delete of those parents would orphan.
+   */
+  findReferencing(
+    tenant: TenantId,
+    queries: readonly ReferenceQuery[],
+  ): ResultAsync<readonly ReferencingRecord[], StoreError>
+
+  /** Holds a deletion wave for approval; returns it `pending` with its new id. */
+  quarantineDeletes(tenant: TenantId, wave: QuarantineWrite): ResultAsync<QuarantinedDeletion, StoreError>
+
+  /** Quarantined waves, oldest first, optionally of one status. */
+  listQuarantine(
+    tenant: TenantId,
+    options?: { readonly status?: QuarantineStatus; readonly limit?: number },
+  ): ResultAsync<readonly QuarantinedDeletion[], StoreError>
+
+  /** One quarantined wave, or `null` when it does not exist in this tenant. */
+  getQuarantine(tenant: TenantId, id: string): ResultAsync<QuarantinedDeletion | null, StoreError>
+
+  /**
+   * Discards a pending wave (nothing is deleted). Fails with `Invalid` when it is unknown or not pending,
+   * so exactly one of a concurrent approve and discard wins.
+   */
+  discardQuarantine(tenant: TenantId, id: string): ResultAsync<QuarantinedDeletion, StoreError>
 
   // ---- sync runs ---------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ type Plan =
   | { kind: 'update'; record: PreparedRecord; previous: string }
   | { kind: 'same'; record: PreparedRecord }
   | { kind: 'park'; record: PreparedRecord; waitingFor: RecordRef[] }
+  | { kind: 'orphan'; record: PreparedRecord; deleted: RecordRef[] }
 
 /**
  * The I/O half of a batch: at most four Store calls whatever the batch size — fingerprints and referenced
@@ -56,7 +57,7 @@ export function applyPreparedBatch(
   return ResultAsync.combine([store.readFingerprints(tenant, entity.name, ids), existing] as const).andThen(
     ([stored, found]) => {
       const inBatch = new Set(ids)
-      const plans: Plan[] = records.map((record) => {
+      const planned: Plan[] = records.map((record) => {
         const missing = record.refs.filter(
           (ref) =>
             !found.get(ref.entity)?.has(ref.id) && !(ref.entity === entity.name && inBatch.has(ref.id)),
@@ -67,42 +68,47 @@ export function applyPreparedBatch(
         if (previous === record.fingerprint) return { kind: 'same', record }
         return { kind: 'update', record, previous }
       })
-      const updatedIds = plans.filter((p) => p.kind === 'update').map((p) => p.record.id)
-      const previousRecords: ResultAsync<
-        ReadonlyMap<string, StoredRecord>,
-        StoreError
-      > = updatedIds.length === 0 ? okAsync(new Map()) : store.readRecords(tenant, entity.name, updatedIds)
-      return previousRecords.andThen((before) => {
-        const upserts: RecordWrite[] = []
-        const park: ParkWrite[] = []
-        const unpark: string[] = []
-        for (const plan of plans) {
-          const { id, fingerprint, data } = plan.record
-          if (plan.kind === 'park') park.push({ id, fingerprint, data, waitingFor: plan.waitingFor })
-          else if (plan.kind !== 'same') {
-            upserts.push({ id, fingerprint, data })
-            unpark.push(id)
-          } else if (options.fromParked) {
-            // A replayed parked record equal to the stored one is done. An UNCHANGED record from a normal
-            // batch must not unpark: the parked version may be newer (v1 stored, v2 parked, v1 redelivered).
-            unpark.push(id)
-          }
-        }
-        return store.applyBatch(tenant, entity.name, { upserts, park, unpark }).andThen((effects) => {
-          const outcomes = [...batch.decided]
-          const present: string[] = []
+      return refuseOrphans(store, tenant, planned).andThen(write)
+
+      function write(plans: Plan[]) {
+        const updatedIds = plans.filter((p) => p.kind === 'update').map((p) => p.record.id)
+        const previousRecords: ResultAsync<
+          ReadonlyMap<string, StoredRecord>,
+          StoreError
+        > = updatedIds.length === 0 ? okAsync(new Map()) : store.readRecords(tenant, entity.name, updatedIds)
+        return previousRecords.andThen((before) => {
+          const upserts: RecordWrite[] = []
+          const park: ParkWrite[] = []
+          const unpark: string[] = []
           for (const plan of plans) {
-            outcomes.push(decide(plan, effects.get(plan.record.id), before.get(plan.record.id)?.data))
-            if (plan.kind !== 'park') present.push(plan.record.id)
+            const { id, fingerprint, data } = plan.record
+            if (plan.kind === 'park') park.push({ id, fingerprint, data, waitingFor: plan.waitingFor })
+            else if (plan.kind === 'orphan') continue
+            else if (plan.kind !== 'same') {
+              upserts.push({ id, fingerprint, data })
+              unpark.push(id)
+            } else if (options.fromParked) {
+              // A replayed parked record equal to the stored one is done. An UNCHANGED record from a normal
+              // batch must not unpark: the parked version may be newer (v1 stored, v2 parked, v1 redelivered).
+              unpark.push(id)
+            }
           }
-          const result = { outcomes: sortByIndex(outcomes), present, arrivedMeanwhile: [] as RecordRef[] }
-          if (park.length === 0) return okAsync(result)
-          return recheckParents(store, tenant, park).map((arrived) => ({
-            ...result,
-            arrivedMeanwhile: arrived,
-          }))
+          return store.applyBatch(tenant, entity.name, { upserts, park, unpark }).andThen((effects) => {
+            const outcomes = [...batch.decided]
+            const present: string[] = []
+            for (const plan of plans) {
+              outcomes.push(decide(plan, effects.get(plan.record.id), before.get(plan.record.id)?.data))
+              if (plan.kind !== 'park' && plan.kind !== 'orphan') present.push(plan.record.id)
+            }
+            const result = { outcomes: sortByIndex(outcomes), present, arrivedMeanwhile: [] as RecordRef[] }
+            if (park.length === 0) return okAsync(result)
+            return recheckParents(store, tenant, park).map((arrived) => ({
+              ...result,
+              arrivedMeanwhile: arrived,
+            }))
+          })
         })
-      })
+      }
 
       function decide(
         plan: Plan,
@@ -115,11 +121,30 @@ export function applyPreparedBatch(
         switch (plan.kind) {
           case 'park':
             return { entity: name, index, id, status: 'DEFERRED', waitingFor: plan.waitingFor }
+          case 'orphan': {
+            const refs = plan.deleted.map((ref) => `${ref.entity} ${ref.id}`).join(', ')
+            const message = `references deleted ${refs}: restore it first (sync it again), or fix the reference; nothing was written`
+            return {
+              entity: name,
+              index,
+              id,
+              status: 'INVALID',
+              issues: plan.deleted.map((ref) => ({
+                path: fieldOf(plan.record, ref),
+                rule: 'references_deleted',
+                message,
+                received: ref.id,
+              })),
+              message,
+            }
+          }
           case 'same':
             return { entity: name, index, id, status: 'UNCHANGED' }
           case 'new':
           case 'update':
             if (effect === 'inserted') return { entity: name, index, id, status: 'NEW' }
+            // Decided by the Store under its row lock: right even when a delete raced our read.
+            if (effect === 'restored') return { entity: name, index, id, status: 'RESTORED' }
             if (effect === 'unchanged' || effect === undefined)
               return { entity: name, index, id, status: 'UNCHANGED' }
             // A concurrent writer changed the row between our read and write; without its previous
@@ -139,6 +164,33 @@ export function applyPreparedBatch(
       }
     },
   )
+}
+
+// A record whose missing parent is a tombstone would wait forever: it is refused instead (INVALID,
+// rule `references_deleted`). One tombstone read per referenced entity, only when something would park.
+function refuseOrphans(store: Store, tenant: TenantId, plans: Plan[]): ResultAsync<Plan[], StoreError> {
+  const missing = plans.flatMap((p) => (p.kind === 'park' ? p.waitingFor : []))
+  if (missing.length === 0) return okAsync(plans)
+  const groups = [...groupRefs(missing)]
+  return ResultAsync.combine(groups.map(([entity, ids]) => store.readTombstones(tenant, entity, ids))).map(
+    (found) => {
+      const deleted = new Set<string>()
+      for (const [n, [entity]] of groups.entries()) {
+        for (const id of found[n]?.keys() ?? []) deleted.add(`${entity}\u0000${id}`)
+      }
+      if (deleted.size === 0) return plans
+      return plans.map((p): Plan => {
+        if (p.kind !== 'park') return p
+        const gone = p.waitingFor.filter((ref) => deleted.has(`${ref.entity}\u0000${ref.id}`))
+        return gone.length === 0 ? p : { kind: 'orphan', record: p.record, deleted: gone }
+      })
+    },
+  )
+}
+
+function fieldOf(record: PreparedRecord, ref: RecordRef): string {
+  for (const [field, value] of Object.entries(record.data)) if (value === ref.id) return field
+  return 'id'
 }
 
 // A parent may have been inserted by another writer after our existence check and before our park was

@@ -90,6 +90,8 @@ describe.each(names)('syncBatch of %s', (name) => {
       invalid: 1,
       deferred: 0,
       error: 0,
+      deleted: 0,
+      restored: 0,
     })
   })
 
@@ -116,6 +118,8 @@ describe.each(names)('syncBatch of %s', (name) => {
       invalid: 1,
       deferred: refs.length > 0 ? 1 : 0,
       error: 0,
+      deleted: 0,
+      restored: 0,
     })
     expect(addsUp(result.counts)).toBe(true)
     expect(result.outcomes.map((o) => o.index)).toEqual(batch.map((_, i) => i))

@@ -2,8 +2,16 @@ import type { ParseIssue } from '../errors/parse-error.ts'
 import type { OutcomeCounts, RecordRef } from '../store/store.ts'
 import type { EntityName } from '../types/primitives.ts'
 
-/** The six per-record sync outcomes. */
-export type SyncStatus = 'NEW' | 'UNCHANGED' | 'UPDATED' | 'INVALID' | 'ERROR' | 'DEFERRED'
+/** The per-record sync outcomes: the six of a sync, plus DELETED and RESTORED. */
+export type SyncStatus =
+  | 'NEW'
+  | 'UNCHANGED'
+  | 'UPDATED'
+  | 'INVALID'
+  | 'ERROR'
+  | 'DEFERRED'
+  | 'DELETED'
+  | 'RESTORED'
 
 interface OutcomeBase {
   /** Position of the record in the input batch (for replayed parked records: in the replay). */
@@ -39,6 +47,20 @@ export type RecordOutcome =
       readonly id: string
       readonly waitingFor: readonly RecordRef[]
     })
+  /**
+   * Tombstoned now (its last data is kept; see `Store.readTombstones`). Deleting a tombstone again is
+   * UNCHANGED. `cascadedFrom` names the parent whose deletion took it along (policy `cascade`, or a parked
+   * record that waited for it).
+   */
+  | (OutcomeBase & {
+      readonly status: 'DELETED'
+      readonly id: string
+      readonly source: string
+      readonly reason: string
+      readonly cascadedFrom?: RecordRef
+    })
+  /** Was a tombstone and is live again with this record's data (all fields written). */
+  | (OutcomeBase & { readonly status: 'RESTORED'; readonly id: string })
 
 /** Counts with every outcome at zero. */
 export const emptyCounts = (): MutableCounts => ({
@@ -49,6 +71,8 @@ export const emptyCounts = (): MutableCounts => ({
   invalid: 0,
   deferred: 0,
   error: 0,
+  deleted: 0,
+  restored: 0,
 })
 
 const COUNT_KEY = {
@@ -58,6 +82,8 @@ const COUNT_KEY = {
   INVALID: 'invalid',
   DEFERRED: 'deferred',
   ERROR: 'error',
+  DELETED: 'deleted',
+  RESTORED: 'restored',
 } as const satisfies Record<SyncStatus, keyof OutcomeCounts>
 
 /** Tallies outcomes; `total` always equals the sum of the other counts. */

@@ -43,6 +43,8 @@ describe('syncAll', () => {
       invalid: 0,
       deferred: 0,
       error: 0,
+      deleted: 0,
+      restored: 0,
     })
     for (const [entity, batch] of result.results)
       expect(

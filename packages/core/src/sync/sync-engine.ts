@@ -4,11 +4,19 @@ import type { StoreError } from '../errors/store-error.ts'
 import { SyncError } from '../errors/sync-error.ts'
 import { orderEntities } from '../order/dependency-orderer.ts'
 import type { OutcomeCounts, RecordRef, Store } from '../store/store.ts'
+import type { QuarantinedDeletion } from '../store/tombstones.ts'
 import type { EntityDefinition } from '../types/entity.ts'
 import type { EntityName, TenantId } from '../types/primitives.ts'
 import { groupRefs, toRefs } from '../util/group-refs.ts'
 import type { AppliedBatch } from './apply-batch.ts'
 import { applyPreparedBatch } from './apply-batch.ts'
+import type { DeleteBatchInput, DeleteContext, DeleteResult } from './delete-batch.ts'
+import { approveDeletions, deleteRecords } from './delete-batch.ts'
+import type { DeletePolicy } from './delete-policy.ts'
+import { defaultDeletePolicies } from './delete-policy.ts'
+import type { DeletionGuardConfig } from './deletion-guard.ts'
+import type { FullPullInput, FullPullResult } from './full-pull.ts'
+import { syncFullPull } from './full-pull.ts'
 import type { RecordOutcome } from './outcome.ts'
 import { addCounts, countOutcomes, emptyCounts } from './outcome.ts'
 import type { PreparedBatch } from './prepare-batch.ts'
@@ -36,6 +44,16 @@ export interface SyncEngineOptions {
    * a grandchild, ...). @default 16
    */
   readonly maxReplayRounds?: number
+  /**
+   * What deleting a parent with live children does, per parent entity (merged over
+   * {@link defaultDeletePolicies}; entities in neither refuse).
+   */
+  readonly deletePolicies?: Readonly<Record<EntityName, DeletePolicy>>
+  /**
+   * The mass-deletion guard: limits per tenant and entity, or `false` to switch it off (tests, one-off
+   * migrations). @default 5% of live records, at most 100, at least 5 per entity per call
+   */
+  readonly deletionGuard?: DeletionGuardConfig | false
 }
 
 /** Input of {@link SyncEngine.syncBatch}. */
@@ -107,6 +125,33 @@ export interface SyncEngine {
     tenant: TenantId,
     options?: { readonly entity?: EntityName },
   ): ResultAsync<readonly RecordOutcome[], SyncError>
+
+  // ---- deletes (issue 20) ------------------------------------------------------------------------
+
+  /**
+   * Deletes records of one entity: each live one becomes a tombstone (DELETED), a tombstone stays one
+   * (UNCHANGED), an unknown id is UNCHANGED (nothing to delete). Children follow the parent entity's
+   * {@link DeletePolicy}; parked records waiting for a deleted record are tombstoned with it and
+   * reported. A wave over the guard's limit is quarantined (QUARANTINED, nothing deleted) for
+   * {@link SyncEngine.approveDeletions}. One atomic Store write; a bounded number of reads per round of
+   * children, whatever the number of ids.
+   */
+  deleteBatch(input: DeleteBatchInput): ResultAsync<DeleteResult, SyncError>
+  /**
+   * Applies a quarantined wave: re-plans it against the data as it is now (policies, orphans) and
+   * writes it without the guard, marking the wave approved in the same write. Fails with `Quarantine`
+   * when it is unknown or not pending (approved or discarded already): a wave is applied at most once.
+   */
+  approveDeletions(tenant: TenantId, quarantineId: string): ResultAsync<DeleteResult, SyncError>
+  /** Discards a quarantined wave: nothing is deleted. Fails with `Quarantine` when it is not pending. */
+  discardDeletions(tenant: TenantId, quarantineId: string): ResultAsync<QuarantinedDeletion, SyncError>
+  /**
+   * Syncs a complete pull of one entity like {@link SyncEngine.syncStream}, then deletes (through
+   * policies and the guard) the live records it did not contain. Only a pull that completed counts: a
+   * failed page, an abort or a failed batch ends in an error with no deletion candidates at all. Never
+   * use it for incremental ("modified since") pulls.
+   */
+  syncFullPull(input: FullPullInput): ResultAsync<FullPullResult, SyncError>
 }
 
 const silent: SyncLogger = { debug() {}, info() {}, warn() {} }
@@ -229,6 +274,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       })
   }
 
+  const policies = { ...defaultDeletePolicies, ...options.deletePolicies }
+  const deletes: DeleteContext = {
+    store,
+    definitions: entities,
+    policyOf: (entity) => policies[entity] ?? 'refuse',
+    guard: options.deletionGuard,
+  }
+
   const engine: SyncEngine = {
     entities,
     order: order.value,
@@ -301,6 +354,37 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
                 .andThen((found) => replay(tenant, toRefs(found), logger))
         })
         .mapErr((e) => storeFailed(e))
+    },
+
+    deleteBatch(input) {
+      const definition = resolve(input.entity)
+      if (definition instanceof SyncError) return errAsync(definition)
+      for (const field of ['source', 'reason'] as const) {
+        if (typeof input[field] !== 'string' || input[field].trim() === '') {
+          throw new TypeError(
+            `deleteBatch: "${field}" must be a non-empty string (it is kept on every tombstone)`,
+          )
+        }
+      }
+      return deleteRecords(deletes, input)
+    },
+
+    approveDeletions(tenant, quarantineId) {
+      return approveDeletions(deletes, tenant, quarantineId)
+    },
+
+    discardDeletions(tenant, quarantineId) {
+      return store
+        .discardQuarantine(tenant, quarantineId)
+        .mapErr((e) =>
+          e.reason === 'Invalid' ? new SyncError('Quarantine', e.message, { cause: e }) : storeFailed(e),
+        )
+    },
+
+    syncFullPull(input) {
+      const definition = resolve(input.entity)
+      if (definition instanceof SyncError) return errAsync(definition)
+      return syncFullPull(deletes, (streamInput) => engine.syncStream(streamInput), input)
     },
   }
   return engine

@@ -32,6 +32,8 @@ describe('tenants through the engine', () => {
       invalid: 0,
       deferred: 0,
       error: 0,
+      deleted: 0,
+      restored: 0,
     })
     expect(result.outcomes).toEqual([])
   })

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.ts'
 import { createSyncEngine } from '../sync/sync-engine.ts'
 import { conformanceData, fp, T1, T2 } from './conformance-data.ts'
 import { idempotencyConformance } from './idempotency-conformance.ts'
+import { tombstoneConformance } from './tombstone-conformance.ts'
 
 /** Options of {@link describeStoreConformance}. */
 export interface StoreConformanceOptions {
@@ -378,7 +379,17 @@ export function describeStoreConformance(name: string, options: StoreConformance
         finishedAt: null,
         error: null,
         metadata: { from: '2026-01-01' },
-        counts: { total: 0, new: 0, unchanged: 0, updated: 0, invalid: 0, deferred: 0, error: 0 },
+        counts: {
+          total: 0,
+          new: 0,
+          unchanged: 0,
+          updated: 0,
+          invalid: 0,
+          deferred: 0,
+          error: 0,
+          deleted: 0,
+          restored: 0,
+        },
       })
       expect(typeof run.id).toBe('string')
       expect((await store.getRun(T1, run.id))._unsafeUnwrap()).toEqual(run)
@@ -403,6 +414,8 @@ export function describeStoreConformance(name: string, options: StoreConformance
         invalid: 1,
         deferred: 0,
         error: 0,
+        deleted: 0,
+        restored: 0,
       })
       const other = (await store.createRun(T1, { step: 'b' }))._unsafeUnwrap()
       const failed = (
@@ -499,6 +512,10 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect(effects.get(a.id)).toBe('inserted')
       expect((await store.getRun(T1, run.id))._unsafeUnwrap()?.status).toBe('pending')
     })
+
+    // ---- deletes and tombstones (in their own file) -------------------------------------------------
+
+    tombstoneConformance(test, () => store)
 
     // ---- through the engine ----------------------------------------------------------------------
 

@@ -5,8 +5,28 @@ import type { BatchResult } from '../sync/sync-engine.ts'
 import { syncReply } from './responses.ts'
 import { createWebhookHandler } from './webhook-handler.ts'
 
-const counts = { total: 2, new: 1, unchanged: 0, updated: 0, invalid: 0, deferred: 0, error: 1 }
-const zero = { total: 0, new: 0, unchanged: 0, updated: 0, invalid: 0, deferred: 0, error: 0 }
+const counts = {
+  total: 2,
+  new: 1,
+  unchanged: 0,
+  updated: 0,
+  invalid: 0,
+  deferred: 0,
+  error: 1,
+  deleted: 0,
+  restored: 0,
+}
+const zero = {
+  total: 0,
+  new: 0,
+  unchanged: 0,
+  updated: 0,
+  invalid: 0,
+  deferred: 0,
+  error: 0,
+  deleted: 0,
+  restored: 0,
+}
 
 const withError: BatchResult = {
   entity: 'student',

@@ -1,4 +1,4 @@
-import type { EntityName, PushLedger, Store, StoredRecord, TokenStore } from '@edusync/core'
+import type { EntityName, PushLedger, Store, TokenStore } from '@edusync/core'
 import { StoreError } from '@edusync/core'
 import { errAsync, ResultAsync } from 'neverthrow'
 import type { SqlExecutor } from './executor/executor.ts'
@@ -9,6 +9,7 @@ import { unique } from './methods/op.ts'
 import { pgPushLedger } from './methods/push-ledger.ts'
 import { runMethods } from './methods/runs.ts'
 import { pgTokenStore } from './methods/token-store.ts'
+import { tombstoneMethods } from './methods/tombstones.ts'
 import type { MigrateResult } from './migrate-schema.ts'
 import { migrateSchema } from './migrate-schema.ts'
 import { migrations } from './migrations/index.ts'
@@ -24,6 +25,7 @@ import { pushLedgerSql } from './sql/push-ledger-sql.ts'
 import { recordsSql } from './sql/records-sql.ts'
 import { runsSql } from './sql/runs-sql.ts'
 import { tokensSql } from './sql/tokens-sql.ts'
+import { tombstonesSql } from './sql/tombstones-sql.ts'
 import { toStoreError } from './to-store-error.ts'
 import { createBatchWriter } from './write-batch.ts'
 
@@ -74,6 +76,7 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
   const sql = { records: recordsSql(s), parked: parkedSql(s), links: linksSql(s), idem: idempotencySql(s) }
   const runs = runsSql(s)
   const events = eventsSql(s)
+  const tombstones = tombstonesSql(s)
   let closed = false
   let opening: Promise<SqlExecutor> | undefined
   let executor: SqlExecutor | undefined
@@ -126,24 +129,6 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
           unique(ids),
         ])
         return new Map(rows.map((r) => [r.id, r.fingerprint]))
-      })
-    },
-
-    readRecords(tenant, entity, ids) {
-      return op('readRecords', async (x) => {
-        if (ids.length === 0) return new Map()
-        const rows = await x.query<{
-          id: string
-          fingerprint: string
-          data: Record<string, unknown>
-          updated_at: Date
-        }>(sql.records.readRecords, [tenant, entity, unique(ids)])
-        return new Map<string, StoredRecord>(
-          rows.map((r) => [
-            r.id,
-            { id: r.id, fingerprint: r.fingerprint, data: r.data, updatedAt: r.updated_at },
-          ]),
-        )
       })
     },
 
@@ -208,6 +193,7 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
     ...idempotencyMethods(op, sql.idem),
     ...eventMethods(op, events),
     ...runMethods(op, runs),
+    ...tombstoneMethods(op, tombstones, sql.records, resolved.conflictRetries),
 
     pushLedger: pgPushLedger(op, pushLedgerSql(s)),
     tokenStore: pgTokenStore(op, tokensSql(s)),

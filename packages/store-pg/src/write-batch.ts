@@ -70,8 +70,9 @@ export function createBatchWriter(executor: SqlExecutor, sql: RecordsSql, retrie
       unpark,
     ]
     const effects = new Map<string, WriteEffect>(upserts.map((w) => [w.id, 'unchanged']))
-    const record = (rows: { id: string; inserted: boolean }[]) => {
-      for (const row of rows) effects.set(row.id, row.inserted ? 'inserted' : 'updated')
+    const record = (rows: { id: string; inserted: boolean; restored: boolean }[]) => {
+      for (const row of rows)
+        effects.set(row.id, row.inserted ? 'inserted' : row.restored ? 'restored' : 'updated')
     }
     if (park.length === 0) {
       // One statement is one implicit transaction: atomic without BEGIN/COMMIT round trips.

@@ -7,7 +7,18 @@ import type { Op } from './op.ts'
 
 type RunMethods = Pick<Store, 'createRun' | 'updateRun' | 'getRun' | 'listRuns'>
 
-const COUNT_KEYS = ['total', 'new', 'unchanged', 'updated', 'invalid', 'deferred', 'error'] as const
+// In the order of the update statement's parameters $4 to $12.
+const COUNT_KEYS = [
+  'total',
+  'new',
+  'unchanged',
+  'updated',
+  'invalid',
+  'deferred',
+  'error',
+  'deleted',
+  'restored',
+] as const
 
 /** @internal The sync-run methods of the pg Store. */
 export function runMethods(op: Op, runs: ReturnType<typeof runsSql>): RunMethods {

@@ -1,5 +1,6 @@
 import { sql as init } from './0001-init.ts'
 import { sql as inboundEvents } from './0002-inbound-events.ts'
+import { sql as tombstones } from './0004-tombstones.ts'
 import { sql as pushLedgerAndTokens } from './0006-push-ledger-and-tokens.ts'
 import { sql as finance } from './0007-finance.ts'
 
@@ -17,6 +18,7 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: '0001_init', sql: init },
   { version: 2, name: '0002_inbound_events', sql: inboundEvents },
+  { version: 4, name: '0004_tombstones', sql: tombstones },
   { version: 6, name: '0006_push_ledger_and_tokens', sql: pushLedgerAndTokens },
   { version: 7, name: '0007_finance', sql: finance },
 ]

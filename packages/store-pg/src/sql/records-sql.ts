@@ -5,8 +5,8 @@ export function recordsSql(s: string) {
   // One primary-key probe per requested id. `OFFSET 0` keeps the subquery from being flattened into a
   // join, so the plan stays a nested loop of index lookups even when statistics are stale (right after a
   // bulk load the planner believes a tenant has a handful of rows and would scan all of them instead).
-  const probe = (columns: string) =>
-    `SELECT ${columns} FROM ${s}.records WHERE tenant = $1 AND entity = $2 AND id = k.id OFFSET 0`
+  const probe = (columns: string, live = 'AND deleted_at IS NULL') =>
+    `SELECT ${columns} FROM ${s}.records WHERE tenant = $1 AND entity = $2 AND id = k.id ${live} OFFSET 0`
   return {
     readFingerprints: `SELECT r.id, r.fingerprint FROM unnest($3::text[]) AS k(id)
       CROSS JOIN LATERAL (${probe('id, fingerprint')}) r`,
@@ -14,7 +14,13 @@ export function recordsSql(s: string) {
     readRecords: `SELECT r.id, r.fingerprint, r.data, r.updated_at FROM unnest($3::text[]) AS k(id)
       CROSS JOIN LATERAL (${probe('id, fingerprint, data, updated_at')}) r`,
 
-    countRecords: `SELECT count(*)::int AS n FROM ${s}.records WHERE tenant = $1 AND entity = $2`,
+    /** {@link recordsSql} `readRecords` with tombstones (`deleted_at` set on them). */
+    readRecordsWithDeleted: `SELECT r.id, r.fingerprint, r.data, r.updated_at, r.deleted_at
+      FROM unnest($3::text[]) AS k(id)
+      CROSS JOIN LATERAL (${probe('id, fingerprint, data, updated_at, deleted_at', '')}) r`,
+
+    countRecords: `SELECT count(*)::int AS n FROM ${s}.records
+      WHERE tenant = $1 AND entity = $2 AND deleted_at IS NULL`,
 
     isEmpty: `SELECT NOT EXISTS (SELECT 1 FROM ${s}.records WHERE tenant = $1 AND entity = $2) AS empty`,
 
@@ -25,7 +31,8 @@ export function recordsSql(s: string) {
         const e = `$${2 + 2 * i}`
         parts.push(`SELECT ${e}::text AS entity, r.id FROM unnest($${3 + 2 * i}::text[]) AS k(id)
           CROSS JOIN LATERAL (
-            SELECT id FROM ${s}.records WHERE tenant = $1 AND entity = ${e} AND id = k.id OFFSET 0
+            SELECT id FROM ${s}.records
+            WHERE tenant = $1 AND entity = ${e} AND id = k.id AND deleted_at IS NULL OFFSET 0
           ) r`)
       }
       return parts.join('\nUNION ALL\n')
@@ -41,6 +48,9 @@ export function recordsSql(s: string) {
      * The caller sends rows sorted by id so concurrent batches lock rows in one order (no deadlocks
      * between overlapping batches; sorting in SQL would spill the batch to disk at default work_mem). Parked rows of the batch are removed by the same statement, so the whole batch is one
      * atomic statement and one round trip.
+     * A tombstone is always rewritten (restored), whatever its fingerprint; `restored_from` keeps the
+     * lifted `deleted_at` so RETURNING, which sees only new values, can say so. Being the same row a
+     * delete locks, a racing delete and upsert serialise (see the 0004 migration).
      */
     upsert: `WITH unparked AS (
         DELETE FROM ${s}.parked WHERE tenant = $1 AND entity = $2 AND id = ANY($4::text[])
@@ -51,9 +61,10 @@ export function recordsSql(s: string) {
       SELECT $1, $2, e.i, e.f, e.d, ${NOW}
       FROM json_to_recordset($3::json) AS e(i text, f text, d json)
       ON CONFLICT (tenant, entity, id) DO UPDATE
-        SET fingerprint = excluded.fingerprint, data = excluded.data, updated_at = excluded.updated_at
-        WHERE r.fingerprint IS DISTINCT FROM excluded.fingerprint
-      RETURNING r.id, (r.xmax = 0) AS inserted`,
+        SET fingerprint = excluded.fingerprint, data = excluded.data, updated_at = excluded.updated_at,
+          deleted_at = NULL, deleted_source = NULL, deleted_reason = NULL, restored_from = r.deleted_at
+        WHERE r.fingerprint IS DISTINCT FROM excluded.fingerprint OR r.deleted_at IS NOT NULL
+      RETURNING r.id, (r.xmax = 0) AS inserted, (r.restored_from IS NOT NULL) AS restored`,
 
     // Deletes use "= ANY(array)" filters, never joins: PostgreSQL hashes the array, so even a plan that
     // scans the table costs O(rows + ids), whatever the statistics say.

@@ -4,7 +4,7 @@ import { NOW } from './now.ts'
 const COLUMNS = `id, step, status, created_at, started_at, finished_at, error, metadata,
   count_total::float8 AS total, count_new::float8 AS "new", count_unchanged::float8 AS unchanged,
   count_updated::float8 AS updated, count_invalid::float8 AS invalid, count_deferred::float8 AS deferred,
-  count_error::float8 AS error_count`
+  count_error::float8 AS error_count, count_deleted::float8 AS deleted, count_restored::float8 AS restored`
 
 /** Statements over sync runs, for one schema (`s` is its quoted name). */
 export function runsSql(s: string) {
@@ -23,9 +23,10 @@ export function runsSql(s: string) {
         count_total = count_total + $4, count_new = count_new + $5,
         count_unchanged = count_unchanged + $6, count_updated = count_updated + $7,
         count_invalid = count_invalid + $8, count_deferred = count_deferred + $9,
-        count_error = count_error + $10,
-        error = CASE WHEN $11::boolean THEN $12::text ELSE error END,
-        metadata = metadata || coalesce($13::jsonb, '{}'::jsonb)
+        count_error = count_error + $10, count_deleted = count_deleted + $11,
+        count_restored = count_restored + $12,
+        error = CASE WHEN $13::boolean THEN $14::text ELSE error END,
+        metadata = metadata || coalesce($15::jsonb, '{}'::jsonb)
       WHERE tenant = $1 AND id = $2
       RETURNING ${COLUMNS}`,
 
@@ -55,6 +56,8 @@ export interface RunRow {
   invalid: number
   deferred: number
   error_count: number
+  deleted: number
+  restored: number
 }
 
 /** Maps a run row to the port's shape. */
@@ -74,6 +77,8 @@ export function toSyncRun(row: RunRow): SyncRun {
       invalid: row.invalid,
       deferred: row.deferred,
       error: row.error_count,
+      deleted: row.deleted,
+      restored: row.restored,
     },
     error: row.error,
     metadata: row.metadata,

@@ -42,12 +42,19 @@ export async function stored(
 }
 
 /** Statuses of outcomes, in order. */
-export const statuses = (outcomes: readonly RecordOutcome[]) => outcomes.map((o) => o.status)
+export const statuses = (outcomes: readonly { readonly status: string }[]) => outcomes.map((o) => o.status)
 
-/** Whether counts add up: total equals the sum of the six outcome counts. */
+/** Whether counts add up: total equals the sum of the other outcome counts. */
 export function addsUp(counts: OutcomeCounts): boolean {
   return (
     counts.total ===
-    counts.new + counts.unchanged + counts.updated + counts.invalid + counts.deferred + counts.error
+    counts.new +
+      counts.unchanged +
+      counts.updated +
+      counts.invalid +
+      counts.deferred +
+      counts.error +
+      counts.deleted +
+      counts.restored
   )
 }

@@ -13,9 +13,16 @@ import { createMoodleSide } from './moodle/moodle-side.ts'
 import type { QuickBooksHost } from './quickbooks/quickbooks-host.ts'
 import { quickbooksRouter } from './quickbooks/quickbooks-routes.ts'
 import { bulkSyncRoute } from './routes/bulk-sync.ts'
+import { deleteRoute, quarantineRoute } from './routes/deletes.ts'
 import { financeSyncRoute, schoolStatementRoute, studentStatementRoute } from './routes/finance.ts'
 import { healthRoute } from './routes/health.ts'
-import { eventsRoute, parkedRoute, runsRoute } from './routes/listing.ts'
+import {
+  eventsRoute,
+  parkedRoute,
+  quarantineListRoute,
+  runsRoute,
+  tombstonesRoute,
+} from './routes/listing.ts'
 import { moodleEventsRoute } from './routes/moodle-events.ts'
 import { moodleProvisionRoute } from './routes/moodle-provision.ts'
 import { moodleUsersRoute } from './routes/moodle-users.ts'
@@ -107,6 +114,11 @@ export function createApp(deps: AppDeps): App {
   app.get('/api/:tenant/runs', runsRoute(services))
   app.get('/api/:tenant/parked', parkedRoute(services))
   app.get('/api/:tenant/events', eventsRoute(services))
+  app.post('/api/:tenant/deletes/:entity', deleteRoute(services))
+  app.get('/api/:tenant/deletions/quarantine', quarantineListRoute(services))
+  app.post('/api/:tenant/deletions/quarantine/:id/approve', quarantineRoute(services, 'approve'))
+  app.post('/api/:tenant/deletions/quarantine/:id/discard', quarantineRoute(services, 'discard'))
+  app.get('/api/:tenant/tombstones', tombstonesRoute(services))
   if (deps.quickbooks) app.use(quickbooksRouter(services, deps.quickbooks))
   app.post('/api/:tenant/finance/:entity', financeSyncRoute(services))
   app.get('/api/:tenant/students/:id/statement', studentStatementRoute(services))

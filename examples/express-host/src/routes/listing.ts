@@ -57,6 +57,43 @@ export function eventsRoute(services: HostServices) {
   )
 }
 
+const quarantineQuery = z.object({
+  status: z.enum(['pending', 'approved', 'discarded']).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+})
+
+const tombstonesQuery = z.object({
+  entity: z.string().min(1).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+})
+
+/**
+ * `GET /api/:tenant/deletions/quarantine?status=&limit=`: deletion waves the mass-deletion guard held,
+ * oldest first, each with why and everything it would delete.
+ */
+export function quarantineListRoute(services: HostServices) {
+  return guarded(services, quarantineQuery, (tenant, q) =>
+    services.store.listQuarantine(tenant, { status: q.status, limit: q.limit }).map((waves) => ({ waves })),
+  )
+}
+
+/**
+ * `GET /api/:tenant/tombstones?entity=&since=&limit=`: the deletion feed, oldest deletion first, each with
+ * the record's last data, source and reason. An outbound pusher passes the last `deletedAt` it saw as `since`.
+ */
+export function tombstonesRoute(services: HostServices) {
+  return guarded(services, tombstonesQuery, (tenant, q) =>
+    services.store
+      .listTombstones(tenant, {
+        entity: q.entity,
+        since: q.since === undefined ? undefined : new Date(q.since),
+        limit: q.limit,
+      })
+      .map((tombstones) => ({ tombstones })),
+  )
+}
+
 type Query<S extends z.ZodType> = z.output<S>
 
 // Listing endpoints share the bulk API's bearer token; they read, so there is no body and no idempotency.

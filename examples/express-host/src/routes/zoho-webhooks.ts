@@ -7,6 +7,7 @@ import { claimSettings } from '../claim-log.ts'
 import type { HostServices, RequestContext } from '../context.ts'
 import { mount, routeTenant } from '../mount.ts'
 import type { ZohoPayload } from '../zoho/zoho-intake.ts'
+import { deleteLogCounts, deleteReply } from './delete-reply.ts'
 
 /**
  * `POST /webhooks/:tenant/zoho[/:module]`: a Zoho workflow webhook or Deluge call. Authenticated by the
@@ -14,10 +15,11 @@ import type { ZohoPayload } from '../zoho/zoho-intake.ts'
  * adapter knows (`{"data":[...]}`, one record, id-only bodies resolved through the Zoho API), synced, and
  * answered with one outcome per record. De-duplicated by `Idempotency-Key` when sent, else by body plus the
  * records' `Modified_Time` (so an A -> B -> A edit is applied three times, and an id-only body is always
- * re-fetched).
+ * re-fetched). Deletes (a notification with `operation: "delete"`, or an id-only body saying so) are
+ * applied through the engine's `deleteBatch`: tombstones, reference policies and the mass-deletion guard.
  */
 export function zohoWebhookRoute(services: HostServices) {
-  const { config, store, coalescer, zoho } = services
+  const { config, store, coalescer, zoho, engine } = services
   const handler = createWebhookHandler<ZohoPayload, RequestContext>({
     resolveTenant: routeTenant(config),
     authenticate: zohoAuth(config, store),
@@ -31,6 +33,27 @@ export function zohoWebhookRoute(services: HostServices) {
     idempotency: { store, sender: 'zoho', version: (p) => p.version, ...claimSettings(config) },
     process: ({ tenant, payload, context }) =>
       zoho.resolve(tenant, payload, context.log).andThen((delivery) => {
+        if (delivery.deletes.length > 0) {
+          return engine
+            .deleteBatch({
+              tenant,
+              entity: delivery.entity,
+              ids: delivery.deletes,
+              source: 'zoho',
+              reason: delivery.deleteReason,
+            })
+            .map((result) => {
+              context.counts = deleteLogCounts(result)
+              if (result.quarantine) {
+                context.log.warn('zoho deletes quarantined', {
+                  entity: delivery.entity,
+                  quarantineId: result.quarantine.id,
+                  reason: result.quarantine.guardReason,
+                })
+              }
+              return deleteReply(result)
+            })
+        }
         if (delivery.records.length === 0)
           return okAsync(rejectedOnly(delivery.entity, delivery.rejected, context))
         return coalescer.sync(tenant, delivery.entity, delivery.records, context).map((result) => {

@@ -1,5 +1,5 @@
 /** Test set-up shared by the engine tests: an engine over a Store that already holds the parent pool. */
-import type { BatchResult, OutcomeCounts, RecordOutcome, Store, StoredRecord, SyncEngine } from '../index.ts'
+import type { BatchResult, OutcomeCounts, Store, StoredRecord, SyncEngine } from '../index.ts'
 import { createMemoryStore, createSyncEngine } from '../index.ts'
 import { parentBatches } from './samples.ts'
 

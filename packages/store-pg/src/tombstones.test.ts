@@ -142,6 +142,43 @@ describe('a delete racing an update of the same record, on a real PostgreSQL ser
   })
 })
 
+describe('quarantined waves resolved from two processes at once', () => {
+  const stores = storeFactory('pg')
+  afterEach(() => stores.teardown())
+  afterAll(() => stores.dispose())
+
+  it('of concurrent approvals and discards exactly one wins, and the wave is applied at most once', async () => {
+    const schema = freshSchemaName()
+    const one = await stores.create({ schema })
+    const two = await stores.create({ schema })
+    await one.migrate()
+    const a = createSyncEngine({ store: one })
+    const b = createSyncEngine({ store: two })
+    const ids = Array.from({ length: 60 }, (_, i) => `w-${i}`)
+    await a.syncBatch({ tenant: T, entity: 'program', records: ids.map((id) => program(id, 'v1')) })
+    for (let round = 0; round < 5; round++) {
+      const held = (
+        await a.deleteBatch({ tenant: T, entity: 'program', ids, source: 'admin', reason: `round ${round}` })
+      )._unsafeUnwrap().quarantine
+      if (!held) throw new Error('expected the guard to hold 60 of 60')
+      const results = await Promise.all([
+        a.approveDeletions(T, held.id),
+        b.approveDeletions(T, held.id),
+        b.discardDeletions(T, held.id),
+        a.discardDeletions(T, held.id),
+      ])
+      const won = results.filter((r) => r.isOk())
+      expect(won).toHaveLength(1)
+      for (const r of results) if (r.isErr()) expect(r.error.reason).toBe('Quarantine')
+      const status = (await one.getQuarantine(T, held.id))._unsafeUnwrap()?.status
+      const live = (await one.countRecords(T, 'program'))._unsafeUnwrap()
+      expect(live).toBe(status === 'approved' ? 0 : 60)
+      // Back to 60 live records for the next round (a restore of each).
+      await a.syncBatch({ tenant: T, entity: 'program', records: ids.map((id) => program(id, 'v1')) })
+    }
+  })
+})
+
 describe.each([
   ['pg', 'pg'],
   ['pglite', 'pglite-memory'],

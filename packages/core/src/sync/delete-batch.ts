@@ -2,7 +2,7 @@ import type { ResultAsync } from 'neverthrow'
 import { err, ok, okAsync, safeTry } from 'neverthrow'
 import { SyncError } from '../errors/sync-error.ts'
 import type { OutcomeCounts, RecordRef, Store } from '../store/store.ts'
-import type { QuarantinedDeletion } from '../store/tombstones.ts'
+import type { DeleteWrite, QuarantinedDeletion } from '../store/tombstones.ts'
 import type { EntityName, TenantId } from '../types/primitives.ts'
 import { groupRefs } from '../util/group-refs.ts'
 import type { PlanContext, PlannedDelete } from './delete-plan.ts'
@@ -18,9 +18,12 @@ export interface DeleteBatchInput {
   readonly entity: EntityName
   /** Ids of the records to delete (strings; a safe-integer number is accepted as its decimal string). */
   readonly ids: readonly unknown[]
-  /** Who asks, kept on every tombstone, e.g. `"zoho"`, `"moodle"`, `"admin"`, `"full-pull"`. */
+  /**
+   * Who asks, kept on every tombstone, e.g. `"zoho"`, `"moodle"`, `"admin"`. Must be non-empty: an
+   * empty one is a programmer error (`deleteBatch` throws a TypeError).
+   */
   readonly source: string
-  /** Why, kept on every tombstone, e.g. `"Zoho delete notification"`. */
+  /** Why, kept on every tombstone, e.g. `"Zoho delete notification"`. Must be non-empty, like `source`. */
   readonly reason: string
   /** A sync run to add the deletions to. */
   readonly runId?: string
@@ -143,12 +146,7 @@ export function deleteRecords(
             source: input.source,
             reason: input.reason,
             guardReason: over,
-            planned: plan.writes.map(({ entity: e, id, source, reason }) => ({
-              entity: e,
-              id,
-              source,
-              reason,
-            })),
+            planned: plan.writes.map(toWrite),
           })
           .mapErr(storeFailed)
         for (const write of plan.writes) {
@@ -167,7 +165,7 @@ export function deleteRecords(
       }
     }
 
-    const writes = plan.writes.map(({ entity: e, id, source, reason }) => ({ entity: e, id, source, reason }))
+    const writes = plan.writes.map(toWrite)
     const effects =
       writes.length === 0 && approve === undefined
         ? []
@@ -301,6 +299,21 @@ function invalid(
   return { status: 'INVALID', entity, index, id, issues: [{ path: 'id', rule, message, received }], message }
 }
 
+// The Store's part of a planned delete (the plan's bookkeeping stays out of the quarantine and the write).
+const toWrite = ({ entity, id, source, reason }: PlannedDelete): DeleteWrite => ({
+  entity,
+  id,
+  source,
+  reason,
+})
+
+const COUNT_KEY = {
+  DELETED: 'deleted',
+  UNCHANGED: 'unchanged',
+  INVALID: 'invalid',
+  QUARANTINED: 'quarantined',
+} as const satisfies Record<DeleteOutcome['status'], keyof DeleteCounts>
+
 function result(
   entity: EntityName,
   outcomes: readonly (DeleteOutcome | undefined)[],
@@ -308,18 +321,11 @@ function result(
   orphanedParked: OrphanedParked[],
   quarantine: QuarantinedDeletion | null,
 ): DeleteResult {
+  // Every slot is filled by then (INVALID, refused, QUARANTINED or the write's effect); the fallback only
+  // keeps the type total.
   const list = outcomes.map((o, index): DeleteOutcome => o ?? { status: 'UNCHANGED', index, entity, id: '' })
   const counts = { total: list.length, deleted: 0, unchanged: 0, invalid: 0, quarantined: 0 }
-  for (const o of list)
-    counts[
-      o.status === 'DELETED'
-        ? 'deleted'
-        : o.status === 'UNCHANGED'
-          ? 'unchanged'
-          : o.status === 'INVALID'
-            ? 'invalid'
-            : 'quarantined'
-    ]++
+  for (const o of list) counts[COUNT_KEY[o.status]]++
   return { entity, counts, outcomes: list, cascaded, orphanedParked, quarantine }
 }
 

@@ -107,7 +107,17 @@ interface StepsRunMetadata {
   readonly completed: readonly string[]
 }
 
-const ZERO: OutcomeCounts = { total: 0, new: 0, unchanged: 0, updated: 0, invalid: 0, deferred: 0, error: 0 }
+const ZERO: OutcomeCounts = {
+  total: 0,
+  new: 0,
+  unchanged: 0,
+  updated: 0,
+  invalid: 0,
+  deferred: 0,
+  error: 0,
+  deleted: 0,
+  restored: 0,
+}
 
 function addCounts(a: OutcomeCounts, b: Partial<OutcomeCounts>): OutcomeCounts {
   return {
@@ -118,6 +128,8 @@ function addCounts(a: OutcomeCounts, b: Partial<OutcomeCounts>): OutcomeCounts {
     invalid: a.invalid + (b.invalid ?? 0),
     deferred: a.deferred + (b.deferred ?? 0),
     error: a.error + (b.error ?? 0),
+    deleted: a.deleted + (b.deleted ?? 0),
+    restored: a.restored + (b.restored ?? 0),
   }
 }
 

@@ -81,6 +81,61 @@ describe('syncFullPull', () => {
     expect((await store.listTombstones(TENANT))._unsafeUnwrap()).toEqual([])
   })
 
+  // A source that returns quietly when the signal fires (as the Zoho pull steps do between pages) ends
+  // like a complete one: the signal must still keep its absent records alive.
+  it('a source that stops quietly on cancellation deletes nothing', async () => {
+    const { store, engine } = await seeded(40)
+    const controller = new AbortController()
+    async function* quiet() {
+      for (const record of units(range(20))) yield record
+      controller.abort(new Error('Ctrl-C'))
+    }
+    const result = await engine.syncFullPull({
+      tenant: TENANT,
+      entity: 'unit',
+      source: 'zoho',
+      records: quiet(),
+      batchSize: 20,
+      signal: controller.signal,
+    })
+    expect(result._unsafeUnwrapErr().reason).toBe('Aborted')
+    expect((await store.countRecords(TENANT, 'unit'))._unsafeUnwrap()).toBe(40)
+  })
+
+  it('ids refused before the engine (alsoPresent) are present; one without an id stops all deletes', async () => {
+    const { store, engine } = await seeded(20)
+    const refused: (string | undefined)[] = []
+    async function* read() {
+      for (const [n, record] of units(range(20)).entries()) {
+        if (n === 3) refused.push('u-003')
+        else yield record
+      }
+    }
+    const kept = (
+      await engine.syncFullPull({
+        tenant: TENANT,
+        entity: 'unit',
+        source: 'zoho',
+        records: read(),
+        alsoPresent: refused,
+      })
+    )._unsafeUnwrap()
+    expect(kept.candidates).toBe(0)
+    expect((await store.countRecords(TENANT, 'unit'))._unsafeUnwrap()).toBe(20)
+    const blind = (
+      await engine.syncFullPull({
+        tenant: TENANT,
+        entity: 'unit',
+        source: 'zoho',
+        records: units(range(10)),
+        alsoPresent: [undefined],
+      })
+    )._unsafeUnwrap()
+    expect(blind.deletions).toBeNull()
+    expect(blind.skipped).toContain('no readable id')
+    expect((await store.countRecords(TENANT, 'unit'))._unsafeUnwrap()).toBe(20)
+  })
+
   it('a pull holding a record without a readable id proves no absence: nothing is deleted', async () => {
     const { store, engine } = await seeded(20)
     const result = (

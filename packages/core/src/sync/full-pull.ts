@@ -1,5 +1,5 @@
 import type { ResultAsync } from 'neverthrow'
-import { ok, safeTry } from 'neverthrow'
+import { err, ok, safeTry } from 'neverthrow'
 import { SyncError } from '../errors/sync-error.ts'
 import type { DeleteContext, DeleteResult } from './delete-batch.ts'
 import { deleteRecords } from './delete-batch.ts'
@@ -9,6 +9,13 @@ import type { StreamResult, SyncStreamInput } from './sync-stream.ts'
 export interface FullPullInput extends SyncStreamInput {
   /** The source the pull reads, kept on the tombstones of absent records, e.g. `"zoho"`. */
   readonly source: string
+  /**
+   * Ids the source returned that never reached the engine (e.g. records an adapter's reader refused):
+   * they exist, so they are never deletion candidates. Read once the stream has completed, so the caller
+   * may fill it while the stream runs. An `undefined` entry is a returned record without a readable id:
+   * then absence proves nothing and nothing is deleted.
+   */
+  readonly alsoPresent?: Iterable<string | undefined>
 }
 
 /** Result of a full pull: the stream's result plus what happened to the records it did not contain. */
@@ -26,8 +33,9 @@ const PAGE = 10_000
 /**
  * Syncs a complete pull, then treats live records it did not contain as deletion candidates. Candidates
  * exist only when the pull completed: a source that throws (a failed page), an abort, or a failed batch
- * ends the call with an error and deletes nothing; and when any pulled record had no readable id the
- * pull cannot prove absence, so nothing is deleted (`skipped` says why). Memory: the pulled ids only.
+ * ends the call with an error and deletes nothing (so does a signal that fired, even when the source then
+ * ended quietly); and when any pulled record had no readable id the pull cannot prove absence, so nothing
+ * is deleted (`skipped` says why). Memory: the pulled ids only.
  */
 export function syncFullPull(
   ctx: DeleteContext,
@@ -47,6 +55,19 @@ export function syncFullPull(
   const { tenant, entity } = input
   return safeTry(async function* () {
     const streamed = yield* stream({ ...input, records: tap() })
+    // A source that stops early when the signal fires ends like a complete one; the signal says otherwise.
+    if (input.signal?.aborted) {
+      return err(
+        new SyncError('Aborted', `${entity} pull was cancelled: no deletion candidates`, {
+          cause: input.signal.reason,
+          completed: streamed.counts,
+        }),
+      )
+    }
+    for (const id of input.alsoPresent ?? []) {
+      if (id === undefined || id.trim() === '') unidentified++
+      else seen.add(id.trim())
+    }
     if (unidentified > 0) {
       return ok({
         ...streamed,

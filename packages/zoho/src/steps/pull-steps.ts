@@ -1,6 +1,15 @@
-import type { CanonicalEntityName, OutcomeCounts, Store, SyncEngine } from '@edusync/core'
+import type {
+  CanonicalEntityName,
+  FullPullResult,
+  OutcomeCounts,
+  Store,
+  StreamResult,
+  SyncEngine,
+  SyncError,
+} from '@edusync/core'
 import type { Step } from '@edusync/core/steps'
 import { defineStep } from '@edusync/core/steps'
+import type { Result } from 'neverthrow'
 import { ResultAsync } from 'neverthrow'
 import type { ZohoClient } from '../client.ts'
 import { defaultFieldMap } from '../map/default-field-map.ts'
@@ -43,6 +52,12 @@ const KEPT_PROBLEMS = 20
  * the reader refuses are counted as INVALID on the run, with their first messages in its details; one bad
  * record never stops the pull. The step stops between pages when interrupted.
  *
+ * A **full** pull is also a deletion check (the engine's `syncFullPull`, source `zoho`): once every page
+ * has been read, live records Zoho no longer returned are deleted (tombstoned) through the engine's
+ * reference policies and mass-deletion guard; the run's details carry `deletions`. Records the reader
+ * refused still count as present. A failed page or an interruption deletes nothing; an incremental pull
+ * never deletes (Zoho delete notifications do that).
+ *
  * @example
  * ```ts
  * const runner = createStepRunner({ store, steps: [...zohoPullSteps({ client, engine, store }), parkedReplayStep(engine)] })
@@ -74,6 +89,8 @@ export function zohoPullSteps(options: ZohoPullStepsOptions): Step[] {
             const invalid: string[] = []
             let invalidCount = 0
             let fetched = 0
+            // Full pulls only: ids Zoho returned that the reader refused still exist in Zoho.
+            const refused: (string | undefined)[] = []
             async function* records() {
               const pages = options.client.records.list(map!.module, {
                 fields: fieldsToFetch(fieldMap, map!.module),
@@ -89,6 +106,7 @@ export function zohoPullSteps(options: ZohoPullStepsOptions): Step[] {
                   else {
                     invalidCount++
                     if (invalid.length < KEPT_PROBLEMS) invalid.push(canonical.error.message)
+                    if (!since) refused.push(record.id === undefined ? undefined : String(record.id))
                   }
                 }
                 fetched += page.value.records.length
@@ -96,16 +114,24 @@ export function zohoPullSteps(options: ZohoPullStepsOptions): Step[] {
                 if (signal.aborted) return
               }
             }
-            const result = await options.engine.syncStream({
+            const input = {
               tenant,
               entity,
               records: records(),
               batchSize: options.batchSize ?? 500,
               signal,
               runId,
-            })
+            }
+            const result: Result<StreamResult & Partial<FullPullResult>, SyncError> = since
+              ? await options.engine.syncStream(input)
+              : await options.engine.syncFullPull({ ...input, source: 'zoho', alsoPresent: refused })
             if (result.isErr()) throw result.error
             if (signal.aborted) throw new Error(`interrupted after ${fetched} records of ${map!.module}`)
+            const { candidates, deletions, skipped } = result.value
+            const full =
+              candidates === undefined
+                ? undefined
+                : { candidates, deletions: deletions ?? null, skipped: skipped ?? null }
             const counts: Partial<OutcomeCounts> = { total: invalidCount, invalid: invalidCount }
             return {
               counts,
@@ -115,6 +141,7 @@ export function zohoPullSteps(options: ZohoPullStepsOptions): Step[] {
                 ...(since ? { modifiedSince: since.toISOString() } : {}),
                 fetched,
                 ...(invalid.length > 0 ? { invalid } : {}),
+                ...(full ? { deletions: deletionDetails(full) } : {}),
               },
             }
           })(),
@@ -122,6 +149,24 @@ export function zohoPullSteps(options: ZohoPullStepsOptions): Step[] {
         ),
     })
   })
+}
+
+// What a full pull's deletion check did, for the run's details (a person reads them).
+function deletionDetails(full: Pick<FullPullResult, 'candidates' | 'deletions' | 'skipped'>) {
+  const d = full.deletions
+  return {
+    candidates: full.candidates,
+    ...(full.skipped ? { skipped: full.skipped } : {}),
+    ...(d
+      ? {
+          deleted: d.counts.deleted + d.cascaded.length,
+          refused: d.outcomes
+            .flatMap((o) => (o.status === 'INVALID' ? [o.message] : []))
+            .slice(0, KEPT_PROBLEMS),
+          ...(d.quarantine ? { quarantined: d.quarantine.id, guardReason: d.quarantine.guardReason } : {}),
+        }
+      : {}),
+  }
 }
 
 /** The start of the step's last completed run, minus the lookback; undefined when it never completed. */

@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { deleteCommand, deletionsListCommand, deletionsResolveCommand } from './commands/deletions.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { parkedListCommand, parkedReplayCommand } from './commands/parked.ts'
 import { runsListCommand, runsShowCommand } from './commands/runs.ts'
@@ -49,7 +50,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
 
   const program = new Command('edusync')
     .description(
-      'Keep Zoho CRM, Moodle and QuickBooks in agreement: run sync steps, inspect runs and parked records.',
+      'Keep Zoho CRM, Moodle and QuickBooks in agreement: run sync steps, inspect runs and parked records, delete records and resolve quarantined deletions.',
     )
     .option(
       '-c, --config <file>',
@@ -152,6 +153,40 @@ Exit codes: 0 done, 1 failures recorded, 2 bad usage or configuration.`,
     .description('replay parked records whose parents have arrived')
     .option('--entity <entity>', 'only this entity')
     .action(action((ctx, asJson, opts: { entity?: string }) => parkedReplayCommand(ctx, io, opts, asJson)))
+
+  program
+    .command('delete')
+    .description('delete records (tombstones: their last data is kept), through policies and the guard')
+    .argument('<entity>', 'entity, e.g. enrollment')
+    .argument('<ids...>', 'record ids')
+    .requiredOption('--reason <why>', 'why, kept on every tombstone')
+    .option('--source <who>', 'who asks, kept on every tombstone', 'cli')
+    .action(
+      action((ctx, asJson, entity: string, ids: string[], opts: { reason: string; source: string }) =>
+        deleteCommand(ctx, io, entity, ids, opts, asJson),
+      ),
+    )
+
+  const deletions = program
+    .command('deletions')
+    .description('deletion waves the mass-deletion guard held for approval')
+  deletions
+    .command('list')
+    .description('held waves, oldest first, with why and how many records')
+    .option('--status <status>', 'pending, approved or discarded')
+    .addOption(new Option('--limit <n>', 'how many').default(20).argParser(positiveInt('--limit')))
+    .action(
+      action((ctx, asJson, opts: { status?: string; limit: number }) =>
+        deletionsListCommand(ctx, io, opts, asJson),
+      ),
+    )
+  for (const verb of ['approve', 'discard'] as const) {
+    deletions
+      .command(verb)
+      .description(verb === 'approve' ? 'apply a held wave (once)' : 'drop a held wave, deleting nothing')
+      .argument('<id>', 'wave id (from deletions list)')
+      .action(action((ctx, asJson, id: string) => deletionsResolveCommand(ctx, io, verb, id, asJson)))
+  }
 
   try {
     await program.parseAsync([...argv], { from: 'user' })

@@ -114,7 +114,7 @@ export type {
   ReferencingRecord,
   Tombstone,
 } from './store/tombstones.ts'
-export { unsafeTextInEvent, unsafeTextInWrite } from './store/write-text.ts'
+export { unsafeTextInDelete, unsafeTextInEvent, unsafeTextInWrite } from './store/write-text.ts'
 export type {
   DeleteBatchInput,
   DeleteCounts,

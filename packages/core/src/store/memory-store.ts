@@ -19,7 +19,7 @@ import type {
   WriteEffect,
 } from './store.ts'
 import type { DeleteEffect, QuarantinedDeletion, Tombstone } from './tombstones.ts'
-import { unsafeTextInEvent, unsafeTextInWrite } from './write-text.ts'
+import { unsafeTextInDelete, unsafeTextInEvent, unsafeTextInWrite } from './write-text.ts'
 
 interface IdempotencyRow {
   requestFingerprint: string
@@ -441,6 +441,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     applyDeletes(tenant, deletes, opts = {}) {
       return run(() => {
         for (const [i, d] of deletes.entries()) {
+          const unsafe = unsafeTextInDelete(d, `applyDeletes: deletes[${i}]`)
+          if (unsafe) throw unsafe
           for (const field of ['entity', 'id', 'source', 'reason'] as const) {
             if (typeof d[field] !== 'string' || d[field] === '') {
               throw new StoreError(
@@ -544,6 +546,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
 
     quarantineDeletes(tenant, wave) {
       return run(() => {
+        const unsafe = unsafeTextInDelete(wave, 'quarantineDeletes: wave')
+        if (unsafe) throw unsafe
         const held: QuarantinedDeletion = {
           ...structuredClone(wave),
           id: randomUUID(),

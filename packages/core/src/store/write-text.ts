@@ -2,6 +2,7 @@ import { StoreError } from '../errors/store-error.ts'
 import { escapeUnsafeText, findUnsafeText, unsafeTextMessage } from '../parse/text-safety.ts'
 import type { EntityName } from '../types/primitives.ts'
 import type { InboundEventWrite, ParkWrite, RecordWrite } from './store.ts'
+import type { DeleteWrite, QuarantineWrite } from './tombstones.ts'
 
 /**
  * The error a Store answers for a write holding text no Store can keep (a NUL character or a lone
@@ -30,4 +31,17 @@ export function unsafeTextInEvent(event: InboundEventWrite, index: number): Stor
   const [found] = findUnsafeText(event, 1)
   if (!found) return undefined
   return new StoreError('Invalid', `appendEvents: events[${index}].${unsafeTextMessage(found)}`)
+}
+
+/**
+ * The same check for deletes (`Store.applyDeletes`: entity, id, source and reason) and quarantined waves
+ * (`Store.quarantineDeletes`), so every Store refuses the same ones. `where` names the call and position.
+ */
+export function unsafeTextInDelete(
+  value: DeleteWrite | QuarantineWrite,
+  where: string,
+): StoreError | undefined {
+  const [found] = findUnsafeText(value, 1)
+  if (!found) return undefined
+  return new StoreError('Invalid', `${where}.${unsafeTextMessage(found)}`)
 }

@@ -1,6 +1,7 @@
 import type { ResultAsync } from 'neverthrow'
 import { err, ok, okAsync, safeTry } from 'neverthrow'
 import { SyncError } from '../errors/sync-error.ts'
+import { escapeUnsafeText, findUnsafeText, unsafeTextMessage } from '../parse/text-safety.ts'
 import type { OutcomeCounts, RecordRef, Store } from '../store/store.ts'
 import type { DeleteWrite, QuarantinedDeletion } from '../store/tombstones.ts'
 import type { EntityName, TenantId } from '../types/primitives.ts'
@@ -108,6 +109,13 @@ export function deleteRecords(
           'a record id must be a non-empty string',
           raw,
         )
+        continue
+      }
+      const [unsafe] = findUnsafeText(id, 1)
+      if (unsafe) {
+        // No Store can hold such an id, so no record has it; refusing it keeps the rest of the call going.
+        const message = `id: ${unsafeTextMessage(unsafe)}`
+        outcomes[index] = invalid(entity, index, undefined, unsafe.rule, message, escapeUnsafeText(id))
         continue
       }
       const seen = firstIndex.get(id)

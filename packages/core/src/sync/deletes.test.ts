@@ -55,6 +55,18 @@ describe('deleteBatch', () => {
     expect(result.counts).toEqual({ total: 6, deleted: 2, unchanged: 1, invalid: 3, quarantined: 0 })
   })
 
+  it('refuses an id no Store can hold (a NUL character) as INVALID and deletes the others', async () => {
+    const { engine } = await seededEngine()
+    await sync(engine, 'unit', [sample('unit', 'u-1')])
+    const result = (await engine.deleteBatch(del('unit', ['bad\u0000id', 'u-1'])))._unsafeUnwrap()
+    expect(statuses(result.outcomes)).toEqual(['INVALID', 'DELETED'])
+    const refused = result.outcomes[0]
+    expect(refused?.status === 'INVALID' && refused.issues[0]).toMatchObject({
+      rule: 'nul_character',
+      received: 'bad\\u0000id',
+    })
+  })
+
   it('a deleted record synced again is RESTORED, with the data it arrives with', async () => {
     const { store, engine } = await seededEngine()
     await sync(engine, 'unit', [sample('unit', 'u-1')])

@@ -135,6 +135,27 @@ export function tombstoneConformance(test: Test, current: () => Store): void {
     expect((await store.listTombstones(T1))._unsafeUnwrap()).toEqual([])
   })
 
+  test('applyDeletes and quarantineDeletes refuse text no Store can hold, writing nothing', async () => {
+    const store = current()
+    const { a } = conformanceData
+    await store.applyBatch(T1, 'student', { upserts: [a], ...none })
+    const nul = await store.applyDeletes(T1, [del(a.id), { ...del('x'), reason: 'bad \u0000 reason' }])
+    expect(nul._unsafeUnwrapErr().reason).toBe('Invalid')
+    const surrogate = await store.applyDeletes(T1, [del('\ud800')])
+    expect(surrogate._unsafeUnwrapErr().reason).toBe('Invalid')
+    expect((await store.countRecords(T1, 'student'))._unsafeUnwrap()).toBe(1)
+    const wave = await store.quarantineDeletes(T1, {
+      entity: 'student',
+      ids: [a.id],
+      source: 'zoho',
+      reason: 'bad \u0000',
+      guardReason: 'x',
+      planned: [],
+    })
+    expect(wave._unsafeUnwrapErr().reason).toBe('Invalid')
+    expect((await store.listQuarantine(T1))._unsafeUnwrap()).toEqual([])
+  })
+
   test('listTombstones is the deletion feed: oldest first, by entity and since; a restored record leaves it', async () => {
     const store = current()
     const { a, b, program } = conformanceData

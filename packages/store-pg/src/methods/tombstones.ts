@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { DeleteEffect, DeleteWrite, EntityName, Store, StoredRecord } from '@edusync/core'
-import { StoreError } from '@edusync/core'
+import { StoreError, unsafeTextInDelete } from '@edusync/core'
 import type { SqlSession } from '../executor/executor.ts'
 import type { RecordsSql } from '../sql/records-sql.ts'
 import type { QuarantineRow, TombstoneRow, tombstonesSql } from '../sql/tombstones-sql.ts'
@@ -127,6 +127,8 @@ export function tombstoneMethods(
 
     quarantineDeletes(tenant, wave) {
       return op('quarantineDeletes', async (x) => {
+        const unsafe = unsafeTextInDelete(wave, 'quarantineDeletes: wave')
+        if (unsafe) throw unsafe
         const [row] = await x.query<QuarantineRow>(sql.quarantine, [
           tenant,
           randomUUID(),
@@ -203,6 +205,8 @@ export function tombstoneMethods(
 }
 
 function validate(d: DeleteWrite, index: number): void {
+  const unsafe = unsafeTextInDelete(d, `applyDeletes: deletes[${index}]`)
+  if (unsafe) throw unsafe
   for (const field of ['entity', 'id', 'source', 'reason'] as const) {
     const value: unknown = d[field]
     if (typeof value !== 'string' || value === '') {

@@ -45,6 +45,7 @@ describe('migrate on a PostgreSQL server', () => {
       [schema],
     )
     expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'deletion_quarantine',
       'finance_accruals',
       'finance_invoices',
       'finance_parked',
@@ -137,7 +138,13 @@ describe('migrate on a PostgreSQL server', () => {
       schema,
       migrations.slice(0, 1),
     )
-    await upgradesFromVersionOne(createPgStore({ connectionString: databaseUrl(), schema, migrate: false }))
+    await upgradesFromVersionOne(
+      createPgStore({ connectionString: databaseUrl(), schema, migrate: false }),
+      async (sql) => {
+        await admin.query(sql)
+      },
+      quoteIdent(schema),
+    )
     expect(await applied(schema)).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })))
   })
 
@@ -186,25 +193,41 @@ describe('migrate on PGlite', () => {
     try {
       const pglite = db as unknown as PgliteLike
       await migrateSchema(pgliteExecutor(pglite, { owned: false }), 'edusync', migrations.slice(0, 1))
-      await upgradesFromVersionOne(createPgStore({ pglite, schema: 'edusync', migrate: false }))
+      await upgradesFromVersionOne(
+        createPgStore({ pglite, schema: 'edusync', migrate: false }),
+        async (sql) => {
+          await db.query(sql)
+        },
+        'edusync',
+      )
     } finally {
       await db.close()
     }
   })
 })
 
-// A store on a version-1 schema: it has records, no inbox yet; migrate() applies exactly what is missing,
-// after which the records are still there and the inbox works.
-async function upgradesFromVersionOne(store: PgStore): Promise<void> {
+// A store on a version-1 schema: it has records (written by the version-1 code, so inserted here as
+// that code wrote them: this code needs the tombstone columns), no inbox yet; migrate() applies exactly
+// what is missing, after which the records are still there and live, and the inbox and deletes work.
+async function upgradesFromVersionOne(
+  store: PgStore,
+  exec: (sql: string) => Promise<void>,
+  schema: string,
+): Promise<void> {
   try {
-    const write = { id: 'kept', fingerprint: 'a'.repeat(64), data: { name: 'Ada' } }
-    ;(await store.applyBatch('t', 'student', { upserts: [write], park: [], unpark: [] }))._unsafeUnwrap()
+    await exec(`INSERT INTO ${schema}.records (tenant, entity, id, fingerprint, data, updated_at)
+      VALUES ('t', 'student', 'kept', repeat('a', 64), '{"name": "Ada"}', now())`)
     expect((await store.listEvents('t'))._unsafeUnwrapErr().reason).toBe('Corrupt')
     expect((await store.migrate())._unsafeUnwrap()).toMatchObject({
       applied: migrations.slice(1).map((m) => m.name),
       version: latest,
     })
     expect((await store.countRecords('t', 'student'))._unsafeUnwrap()).toBe(1)
+    expect((await store.readRecords('t', 'student', ['kept']))._unsafeUnwrap().get('kept')?.data).toEqual({
+      name: 'Ada',
+    })
+    const del = { entity: 'student', id: 'kept', source: 'test', reason: 'upgrade' }
+    expect((await store.applyDeletes('t', [del]))._unsafeUnwrap()).toEqual(['deleted'])
     const event = { source: 'moodle', eventId: 'e-1', type: 'user_created', payload: { userid: 1 } }
     expect((await store.appendEvents('t', [event]))._unsafeUnwrap()).toEqual({
       appended: ['e-1'],

@@ -33,26 +33,25 @@ describe('a delete racing an update of the same record, on a real PostgreSQL ser
     return { schema, one, engine, other, locker }
   }
 
-  // Waits until `n` statements of this schema are blocked on a lock, so queue order is known.
+  // Waits until `n` statements of this schema are blocked on a lock, so queue order is known. Generous
+  // budget: on a loaded machine the engine's reads before its write can take a while.
   async function blocked(schema: string, n: number) {
-    for (let i = 0; i < 500; i++) {
-      const { rows } = await new Promise<pg.QueryResult<{ n: number }>>((resolve, reject) => {
-        const probe = new pg.Client({ connectionString: databaseUrl() })
-        probe
-          .connect()
-          .then(() =>
-            probe.query<{ n: number }>(
-              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
-              [`%${schema}%`],
-            ),
-          )
-          .then(resolve, reject)
-          .finally(() => probe.end())
-      })
-      if ((rows[0]?.n ?? 0) >= n) return
-      await new Promise((resolve) => setTimeout(resolve, 10))
+    const probe = new pg.Client({ connectionString: databaseUrl() })
+    await probe.connect()
+    try {
+      const deadline = Date.now() + 60_000
+      while (Date.now() < deadline) {
+        const { rows } = await probe.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+          [`%${schema}%`],
+        )
+        if ((rows[0]?.n ?? 0) >= n) return
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      throw new Error(`fewer than ${n} statements blocked after 60 s`)
+    } finally {
+      await probe.end()
     }
-    throw new Error(`fewer than ${n} statements blocked`)
   }
 
   it('delete first: the delete is DELETED, the update after it RESTORED, and the record is live with the update', async () => {

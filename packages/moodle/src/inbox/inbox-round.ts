@@ -30,6 +30,8 @@ export const zero = (): { -readonly [K in keyof OutcomeCounts]: number } => ({
   invalid: 0,
   deferred: 0,
   error: 0,
+  deleted: 0,
+  restored: 0,
 })
 
 type Batch = Map<string, Record<string, unknown>>
@@ -271,7 +273,7 @@ export async function writeRound(
   }
 
   if (deletions.length > 0) {
-    const applied = await applyEnrollmentDeletions(store, tenant, deletions)
+    const applied = await applyEnrollmentDeletions(engine, store, tenant, deletions)
     if (applied.isErr()) return err(applied.error)
     for (const d of deletions) {
       const r = applied.value.get(d.eventId)

@@ -214,8 +214,19 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
       })
     })
 
-    it('keeps enrollment_deleted pending with a clear error (deletes not supported yet)', async () => {
+    it('applies enrollment_deleted: the linked enrollment becomes a tombstone, and the event is handled', async () => {
       const store = await create()
+      await append(
+        store,
+        pluginEvent('user_created', userData(3)),
+        pluginEvent('course_created', courseData(12)),
+        pluginEvent('enrollment_created', { enrollment_id: 44, userid: 3, courseid: 12, status: 0 }),
+      )
+      await drain(store)
+      const enrollment = (await store.findByExternalIds(T, 'moodle', 'enrollment', ['44']))
+        ._unsafeUnwrap()
+        .get('44')
+      expect(enrollment).toBeDefined()
       await append(
         store,
         pluginEvent(
@@ -223,15 +234,30 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
           { enrolment_id: 44, user_id: 3, course_id: 12, action: 'deleted', timestamp: 1 },
           'del-1',
         ),
+        // Moodle retried the same deletion under another event id: deleting twice is harmless.
+        pluginEvent('enrollment_deleted', { enrolment_id: 44, user_id: 3, course_id: 12 }, 'del-2'),
       )
       const report = await drain(store)
-      expect(report.failures).toEqual([
-        expect.objectContaining({
-          eventId: 'del-1',
-          error: expect.stringContaining('deletes not supported yet'),
-        }),
-      ])
-      expect(await pending(store)).toEqual(['del-1'])
+      expect(report.failures).toEqual([])
+      expect(await pending(store)).toEqual([])
+      expect(await record(store, 'enrollment', enrollment as string)).toBeUndefined()
+      const tombstone = (await store.readTombstones(T, 'enrollment', [enrollment as string]))._unsafeUnwrap()
+      expect(tombstone.get(enrollment as string)).toMatchObject({
+        source: 'moodle',
+        reason: 'Moodle enrollment_deleted',
+      })
+      expect(tombstone.get(enrollment as string)?.data).toMatchObject({ studentId: 'moodle-user-3' })
+    })
+
+    it('handles enrollment_deleted of an enrolment never seen (nothing to delete)', async () => {
+      const store = await create()
+      await append(
+        store,
+        pluginEvent('enrollment_deleted', { enrolment_id: 99, user_id: 3, course_id: 12 }, 'd'),
+      )
+      const report = await drain(store)
+      expect(report.failures).toEqual([])
+      expect(await pending(store)).toEqual([])
     })
 
     it('parks a grade of an unknown student and replays it when the student arrives', async () => {

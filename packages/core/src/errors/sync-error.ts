@@ -13,8 +13,10 @@ import type { StoreError } from './store-error.ts'
  * - `Cycle`: the entity references form a cycle, so no order exists.
  * - `Quarantine`: a quarantined deletion wave to approve or discard is unknown, or not pending any more
  *   (it was approved or discarded already). Nothing was written.
+ * - `Invalid`: the call's input was refused as a whole before any work: `records` is not an array, or
+ *   holds more than the engine's `limits.maxRecords` (split it, or use `syncStream`). Retrying cannot help.
  */
-export type SyncErrorReason = 'Store' | 'Aborted' | 'UnknownEntity' | 'Cycle' | 'Quarantine'
+export type SyncErrorReason = 'Store' | 'Aborted' | 'UnknownEntity' | 'Cycle' | 'Quarantine' | 'Invalid'
 
 /** The error of every sync call. `completed` holds what was fully written before it failed. */
 export class SyncError extends Error {

@@ -15,11 +15,17 @@ export function toParseIssues(issues: readonly z.core.$ZodIssue[], input: unknow
   })
 }
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+/** @internal The value at a path of the input; `undefined` when absent or unreadable. */
+export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current = input
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined
-    current = (current as Record<PropertyKey, unknown>)[key]
+  try {
+    for (const key of path) {
+      if (current === null || typeof current !== 'object') return undefined
+      current = (current as Record<PropertyKey, unknown>)[key]
+    }
+  } catch {
+    // A getter that throws: the issue still names the path, with nothing received.
+    return undefined
   }
   return current
 }

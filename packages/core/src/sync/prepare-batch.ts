@@ -1,7 +1,10 @@
 import { fingerprintParsed } from '../fingerprint/fingerprint.ts'
+import type { InputLimits } from '../limits/input-limits.ts'
+import { DEFAULT_INPUT_LIMITS } from '../limits/input-limits.ts'
 import { parseRecord } from '../parse/parse-record.ts'
 import type { RecordRef } from '../store/store.ts'
 import type { EntityDefinition } from '../types/entity.ts'
+import { yieldToEventLoop } from '../util/yield-to-event-loop.ts'
 import type { RecordOutcome } from './outcome.ts'
 
 /** A parsed, fingerprinted record that is the last occurrence of its id in the batch. */
@@ -32,51 +35,86 @@ export function prepareBatch(
   entity: EntityDefinition,
   inputs: readonly unknown[],
   indexOffset = 0,
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
 ): PreparedBatch {
+  const preparer = startBatch(entity, limits)
+  preparer.add(inputs, 0, inputs.length, indexOffset)
+  return preparer.finish(inputs.length)
+}
+
+/** Records parsed between two yields to the event loop (a few milliseconds of work). */
+export const PREPARE_SLICE = 500
+
+/**
+ * {@link prepareBatch} for large batches: the same result, but the event loop runs between slices of
+ * {@link PREPARE_SLICE} records, so other requests are served while a large batch is parsed.
+ */
+export async function prepareBatchYielding(
+  entity: EntityDefinition,
+  inputs: readonly unknown[],
+  indexOffset = 0,
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
+): Promise<PreparedBatch> {
+  const preparer = startBatch(entity, limits)
+  for (let start = 0; start < inputs.length; start += PREPARE_SLICE) {
+    if (start > 0) await yieldToEventLoop()
+    preparer.add(inputs, start, Math.min(inputs.length, start + PREPARE_SLICE), indexOffset)
+  }
+  return preparer.finish(inputs.length)
+}
+
+function startBatch(entity: EntityDefinition, limits: InputLimits) {
   const decided: RecordOutcome[] = []
   const byId = new Map<string, PreparedRecord>()
   const refFields = Object.entries(entity.references)
-  for (let i = 0; i < inputs.length; i++) {
-    const index = indexOffset + i
-    const parsed = parseRecord(entity, inputs[i])
-    if (parsed.isErr()) {
-      const e = parsed.error
-      decided.push({
-        status: 'INVALID',
-        entity: entity.name,
-        index,
-        id: e.recordId,
-        issues: e.issues,
-        message: e.message,
-      })
-      continue
-    }
-    const data = parsed.value as Record<string, unknown>
-    const id = data.id as string
-    try {
-      const refs: RecordRef[] = []
-      for (const [field, target] of refFields) {
-        const value = data[field]
-        if (typeof value === 'string') refs.push({ entity: target, id: value })
+  const options = { limits }
+  return {
+    add(inputs: readonly unknown[], from: number, to: number, indexOffset: number) {
+      for (let i = from; i < to; i++) {
+        const index = indexOffset + i
+        const parsed = parseRecord(entity, inputs[i], options)
+        if (parsed.isErr()) {
+          const e = parsed.error
+          decided.push({
+            status: 'INVALID',
+            entity: entity.name,
+            index,
+            id: e.recordId,
+            issues: e.issues,
+            message: e.message,
+          })
+          continue
+        }
+        const data = parsed.value as Record<string, unknown>
+        const id = data.id as string
+        try {
+          const refs: RecordRef[] = []
+          for (const [field, target] of refFields) {
+            const value = data[field]
+            if (typeof value === 'string') refs.push({ entity: target, id: value })
+          }
+          const previous = byId.get(id)
+          if (previous) {
+            // Re-insert so the surviving record keeps the position of its last occurrence.
+            byId.delete(id)
+            decided.push(superseded(entity.name, previous.index, id, index))
+          }
+          byId.set(id, { index, id, data, fingerprint: fingerprintParsed(entity, data), refs })
+        } catch (error) {
+          decided.push({
+            status: 'ERROR',
+            entity: entity.name,
+            index,
+            id,
+            reason: `could not fingerprint: ${String(error)}`,
+          })
+        }
       }
-      const previous = byId.get(id)
-      if (previous) {
-        // Re-insert so the surviving record keeps the position of its last occurrence.
-        byId.delete(id)
-        decided.push(superseded(entity.name, previous.index, id, index))
-      }
-      byId.set(id, { index, id, data, fingerprint: fingerprintParsed(entity, data), refs })
-    } catch (error) {
-      decided.push({
-        status: 'ERROR',
-        entity: entity.name,
-        index,
-        id,
-        reason: `could not fingerprint: ${String(error)}`,
-      })
-    }
+    },
+    finish(size: number): PreparedBatch {
+      return { entity, size, decided, records: [...byId.values()] }
+    },
   }
-  return { entity, size: inputs.length, decided, records: [...byId.values()] }
 }
 
 function superseded(entity: string, index: number, id: string, by: number): RecordOutcome {

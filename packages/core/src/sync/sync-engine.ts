@@ -2,6 +2,8 @@ import { errAsync, okAsync, ResultAsync } from 'neverthrow'
 import { allEntities } from '../entities/index.ts'
 import type { StoreError } from '../errors/store-error.ts'
 import { SyncError } from '../errors/sync-error.ts'
+import type { InputLimits } from '../limits/input-limits.ts'
+import { resolveLimits } from '../limits/input-limits.ts'
 import { orderEntities } from '../order/dependency-orderer.ts'
 import type { OutcomeCounts, RecordRef, Store } from '../store/store.ts'
 import type { QuarantinedDeletion } from '../store/tombstones.ts'
@@ -20,7 +22,7 @@ import { syncFullPull } from './full-pull.ts'
 import type { RecordOutcome } from './outcome.ts'
 import { addCounts, countOutcomes, emptyCounts } from './outcome.ts'
 import type { PreparedBatch } from './prepare-batch.ts'
-import { prepareBatch } from './prepare-batch.ts'
+import { PREPARE_SLICE, prepareBatch, prepareBatchYielding } from './prepare-batch.ts'
 import type { StreamResult, SyncStreamInput } from './sync-stream.ts'
 import { syncStreamWith } from './sync-stream.ts'
 
@@ -54,6 +56,12 @@ export interface SyncEngineOptions {
    * migrations). @default 5% of live records, at most 100, at least 5 per entity per call
    */
   readonly deletionGuard?: DeletionGuardConfig | false
+   * Bounds on input, checked before any work: `maxDepth` and `maxStringLength` per record (an offending
+   * record is INVALID with rule `max_depth` / `max_length`), `maxRecords` per `syncBatch` call (a larger
+   * call is refused whole with reason `Invalid`; `syncStream` has no total, it works in batches).
+   * @default DEFAULT_INPUT_LIMITS
+   */
+  readonly limits?: Partial<InputLimits>
 }
 
 /** Input of {@link SyncEngine.syncBatch}. */
@@ -156,6 +164,11 @@ export interface SyncEngine {
 
 const silent: SyncLogger = { debug() {}, info() {}, warn() {} }
 
+// The engine answers every input with a Result; a throw on the way in (a hostile input object whose
+// getters throw) is the caller's input, refused whole.
+const unexpected = (cause: unknown) =>
+  new SyncError('Invalid', 'the input could not be read', { cause })
+
 /**
  * Creates a sync engine over a Store.
  *
@@ -173,6 +186,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const order = orderEntities(definitions)
   if (order.isErr()) throw order.error
   const maxRounds = options.maxReplayRounds ?? 16
+  const limits = resolveLimits(options.limits)
 
   const storeFailed = (error: StoreError, completed?: OutcomeCounts) =>
     new SyncError('Store', `store failed: ${error.message}`, { cause: error, completed })
@@ -220,7 +234,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           const definition = entities.get(name)
           if (!definition) continue
           chain = chain.andThen(() =>
-            applyPreparedBatch(store, tenant, prepareBatch(definition, children.get(name) ?? []), {
+            applyPreparedBatch(store, tenant, prepareBatch(definition, children.get(name) ?? [], 0, limits), {
               fromParked: true,
             }).map((applied) => {
               outcomes.push(...applied.outcomes)
@@ -287,22 +301,51 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     order: order.value,
 
     syncBatch(input) {
-      const definition = resolve(input.entity)
-      if (definition instanceof SyncError) return errAsync(definition)
-      const logger = input.logger ?? options.logger ?? silent
-      return runPrepared(input.tenant, prepareBatch(definition, input.records), input.runId, logger)
+      try {
+        const definition = resolve(input.entity)
+        if (definition instanceof SyncError) return errAsync(definition)
+        const { records } = input
+        if (!Array.isArray(records)) {
+          return errAsync(new SyncError('Invalid', 'records must be an array of records'))
+        }
+        if (records.length > limits.maxRecords) {
+          return errAsync(
+            new SyncError(
+              'Invalid',
+              `${records.length} records exceed the limit of ${limits.maxRecords} per batch (split them, or use syncStream)`,
+            ),
+          )
+        }
+        const logger = input.logger ?? options.logger ?? silent
+        // Small batches are prepared synchronously (no extra turn); large ones yield between slices.
+        if (records.length <= PREPARE_SLICE) {
+          return runPrepared(input.tenant, prepareBatch(definition, records, 0, limits), input.runId, logger)
+        }
+        return ResultAsync.fromSafePromise(prepareBatchYielding(definition, records, 0, limits)).andThen(
+          (prepared) => runPrepared(input.tenant, prepared, input.runId, logger),
+        )
+      } catch (cause) {
+        return errAsync(unexpected(cause))
+      }
     },
 
     syncStream(input) {
-      const definition = resolve(input.entity)
-      if (definition instanceof SyncError) return errAsync(definition)
-      const logger = input.logger ?? options.logger ?? silent
-      return syncStreamWith(input, definition, (prepared) =>
-        runPrepared(input.tenant, prepared, input.runId, logger),
-      )
+      try {
+        const definition = resolve(input.entity)
+        if (definition instanceof SyncError) return errAsync(definition)
+        const logger = input.logger ?? options.logger ?? silent
+        return syncStreamWith(input, definition, limits, (prepared) =>
+          runPrepared(input.tenant, prepared, input.runId, logger),
+        )
+      } catch (cause) {
+        return errAsync(unexpected(cause))
+      }
     },
 
     syncAll(input) {
+      if (input.batches === null || typeof input.batches !== 'object') {
+        return errAsync(new SyncError('Invalid', 'batches must be an object of entity name -> records'))
+      }
       const names = Object.keys(input.batches)
       for (const name of names) {
         const definition = resolve(name)

@@ -7,6 +7,8 @@ import type { EntityName, TenantId } from '../types/primitives.ts'
 import type { RecordOutcome } from './outcome.ts'
 import { addCounts, emptyCounts } from './outcome.ts'
 import type { PreparedBatch } from './prepare-batch.ts'
+import type { InputLimits } from '../limits/input-limits.ts'
+import { yieldToEventLoop } from '../util/yield-to-event-loop.ts'
 import { prepareBatch } from './prepare-batch.ts'
 import type { BatchResult, SyncLogger } from './sync-engine.ts'
 
@@ -53,6 +55,7 @@ export interface StreamResult {
 export function syncStreamWith(
   input: SyncStreamInput,
   entity: EntityDefinition,
+  limits: InputLimits,
   runBatch: (prepared: PreparedBatch) => ResultAsync<BatchResult, SyncError>,
 ): ResultAsync<StreamResult, SyncError> {
   const batchSize = Math.max(1, input.batchSize ?? 1000)
@@ -102,8 +105,11 @@ export function syncStreamWith(
       return undefined
     }
     const launch = async (chunk: unknown[], offset: number): Promise<SyncError | undefined> => {
+      // Let other requests run between batches: an all-INVALID batch never touches the Store, so without
+      // this a stream of them would hold the event loop from the first record to the last.
+      await yieldToEventLoop()
       // Parse and fingerprint this chunk while the previous batch's Store work is still in flight.
-      const prepared = prepareBatch(entity, chunk, offset)
+      const prepared = prepareBatch(entity, chunk, offset, limits)
       const failure = await settle()
       if (failure) return failure
       if (input.signal?.aborted) return aborted()

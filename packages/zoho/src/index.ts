@@ -54,7 +54,12 @@ export type { FieldMapOverrides, FieldOverride, ModuleOverride } from './map/wit
 export { findModuleMap, withFieldMap } from './map/with-field-map.ts'
 export type { WithFieldMetadataOptions } from './map/with-field-metadata.ts'
 export { withFieldMetadata } from './map/with-field-metadata.ts'
-export type { CanonicalRecord, CanonicalRecords, ZohoReader } from './readers/read-record.ts'
+export type {
+  CanonicalRecord,
+  CanonicalRecords,
+  ZohoReader,
+  ZohoReaderOptions,
+} from './readers/read-record.ts'
 export { createZohoReader, readZohoRecord } from './readers/read-record.ts'
 export { noneAsNull, ZOHO_NONE } from './readers/zoho-none.ts'
 export type { CoqlResult } from './resources/coql.ts'

@@ -50,7 +50,12 @@ export interface LimitViolation {
 }
 
 /** @internal Builds the violation for a rule at a path. */
-export function violation(rule: LimitRule, path: string, limits: InputLimits, actual?: number): LimitViolation {
+export function violation(
+  rule: LimitRule,
+  path: string,
+  limits: InputLimits,
+  actual?: number,
+): LimitViolation {
   switch (rule) {
     case 'max_depth':
       return { path, rule, message: `nested deeper than the limit of ${limits.maxDepth} levels` }

@@ -52,7 +52,12 @@ export function scanJsonText(text: string, limits: InputLimits): LimitViolation 
       const top = stack[stack.length - 1]
       const isKey = top !== undefined && !top.array && top.expectKey
       if (decoded > limits.maxStringLength) {
-        return violation('max_length', pathOf(isKey ? `${text.slice(i + 1, i + 41)}…` : undefined), limits, decoded)
+        return violation(
+          'max_length',
+          pathOf(isKey ? `${text.slice(i + 1, i + 41)}…` : undefined),
+          limits,
+          decoded,
+        )
       }
       if (isKey) top.key = text.slice(i + 1, Math.min(end, i + 101))
       else valueStarts()

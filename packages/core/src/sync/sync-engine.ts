@@ -166,8 +166,7 @@ const silent: SyncLogger = { debug() {}, info() {}, warn() {} }
 
 // The engine answers every input with a Result; a throw on the way in (a hostile input object whose
 // getters throw) is the caller's input, refused whole.
-const unexpected = (cause: unknown) =>
-  new SyncError('Invalid', 'the input could not be read', { cause })
+const unexpected = (cause: unknown) => new SyncError('Invalid', 'the input could not be read', { cause })
 
 /**
  * Creates a sync engine over a Store.

@@ -26,6 +26,7 @@ export type { OutcomeBody, WebhookReply } from './responses.ts'
 export { errorResponse, jsonResponse, replayResponse, syncReply } from './responses.ts'
 export type { SharedSecretAuthOptions } from './shared-secret-auth.ts'
 export { sharedSecretAuth } from './shared-secret-auth.ts'
+export { DEFAULT_MAX_STORED_REPLY_BYTES, encodeStoredReply } from './stored-reply.ts'
 export type { WebhookErrorReason } from './webhook-error.ts'
 export { WebhookError } from './webhook-error.ts'
 export type {

@@ -14,6 +14,7 @@ import { deriveIdempotencyKey } from './idempotency.ts'
 import { DEFAULT_MAX_BODY_BYTES, readRawBody } from './raw-body.ts'
 import type { WebhookReply } from './responses.ts'
 import { errorResponse, jsonResponse, replayResponse } from './responses.ts'
+import { encodeStoredReply } from './stored-reply.ts'
 import { WebhookError } from './webhook-error.ts'
 
 /** What {@link WebhookHandlerOptions.process} receives. */
@@ -58,6 +59,11 @@ export interface WebhookIdempotencyOptions<P, C = unknown> {
   readonly leaseMs?: number
   /** Told what happened to a claim after it was taken (lost, a retried settlement...): log it. */
   readonly onClaimEvent?: (event: ClaimEvent, context: C) => void
+  /**
+   * Largest reply (JSON bytes) remembered for replays; a larger one is remembered as a preview marked
+   * `replayTruncated` (see {@link encodeStoredReply}). @default 256 KiB
+   */
+  readonly maxStoredReplyBytes?: number
 }
 
 /** The default lease of a delivery's idempotency claim, in milliseconds. */
@@ -115,7 +121,7 @@ export function createWebhookHandler<P, C = undefined>(
   const leaseMs = idem?.leaseMs ?? DEFAULT_IDEMPOTENCY_LEASE_MS
   const settler = idem && createClaimSettler({ store: idem.store, leaseMs })
 
-  return async (request, context) => {
+  const handle: WebhookHandler<C> = async (request, context) => {
     const tenant = await options.resolveTenant(request, context)
     if (tenant === undefined) return errorResponse(new WebhookError('NotFound', 'unknown tenant'))
     const body = await readRawBody(request, maxBytes)
@@ -205,10 +211,28 @@ export function createWebhookHandler<P, C = undefined>(
     // every case. A 5xx reply (some record failed) is never remembered: its retry must be processed.
     const settlement: ClaimSettlement =
       key.remember && status < 500
-        ? { step: 'complete', response: { status, body: reply.body, headers: reply.headers } }
+        ? {
+            step: 'complete',
+            // Capped and made storable: what a sender posts never decides how much the Store writes.
+            response: encodeStoredReply(
+              { status, body: reply.body, headers: reply.headers },
+              idem.maxStoredReplyBytes,
+            ),
+          }
         : { step: 'release' }
     await settler.settle(tenant, holder, settlement, onEvent)
     return jsonResponse(status, reply.body, reply.headers)
+  }
+  // A handler answers every request; a throw anywhere above (a reader or host hook with a bug, a reply
+  // JSON cannot encode) is a 500, never an exception for the framework to turn into a dropped socket.
+  return async (request, context) => {
+    try {
+      return await handle(request, context)
+    } catch (cause) {
+      return errorResponse(
+        new WebhookError('Internal', 'internal error; the delivery was not recorded', { cause }),
+      )
+    }
   }
 }
 
@@ -236,9 +260,18 @@ async function run<P, C>(
   return jsonResponse(outcome.value.status ?? 200, outcome.value.body, outcome.value.headers)
 }
 
+function neverSucceeds(error: unknown): boolean {
+  if (error instanceof StoreError) return error.reason === 'Invalid'
+  if (error instanceof SyncError) {
+    return error.reason === 'Invalid' || (error.reason === 'Store' && neverSucceeds(error.cause))
+  }
+  return false
+}
+
 /**
  * Maps any failure to the {@link WebhookError} answered: retryable Store and sync failures become 503 with
- * `Retry-After` (the sender retries and nothing is lost), anything else unknown a 500.
+ * `Retry-After` (the sender retries and nothing is lost), content the Store refuses as invalid 422 (a
+ * retry cannot help), anything else unknown a 500.
  */
 export function toWebhookError(error: unknown): WebhookError {
   if (error instanceof WebhookError) return error
@@ -247,6 +280,15 @@ export function toWebhookError(error: unknown): WebhookError {
       cause: error,
       retryAfter: 5,
     })
+  }
+  // Content the Store refuses as invalid (or input the engine refuses whole) fails the same way on every
+  // retry: a 4xx, so a sender that retries 5xx does not retry it forever.
+  if (neverSucceeds(error)) {
+    return new WebhookError(
+      'Unprocessable',
+      `the delivery cannot be stored as sent: ${(error as Error).message}`,
+      { cause: error },
+    )
   }
   return new WebhookError('Internal', 'internal error; the delivery was not recorded and may be retried', {
     cause: error,

@@ -3,6 +3,7 @@ import type {
   Enrollment,
   EntityDefinition,
   Grade,
+  InputLimits,
   ParseIssue,
   Payment,
   Program,
@@ -12,7 +13,7 @@ import type {
   Teacher,
   Unit,
 } from '@edusync/core'
-import { entities, ParseError, parseRecord } from '@edusync/core'
+import { DEFAULT_INPUT_LIMITS, entities, findLimitViolation, ParseError, parseRecord } from '@edusync/core'
 import type { Result } from 'neverthrow'
 import { err, ok } from 'neverthrow'
 import { defaultFieldMap } from '../map/default-field-map.ts'
@@ -45,16 +46,32 @@ export type ZohoReader<T = CanonicalRecord> = (record: unknown) => Result<T, Par
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
+/** Options of {@link createZohoReader}. */
+export interface ZohoReaderOptions {
+  /**
+   * Depth and text-length bounds checked on the raw Zoho record before it is read (a breach is an issue
+   * with rule `max_depth` / `max_length` at the Zoho path). @default DEFAULT_INPUT_LIMITS
+   */
+  readonly limits?: InputLimits
+}
+
 /**
  * Compiles the reader of one module (do it once, use it for every record). `target` is a canonical entity
  * name (`"registration"`) or a Zoho module api_name (`"BTEC_Registrations"`); an unknown one throws.
+ * The reader itself never throws: any input (hostile objects included) is `ok` or `err(ParseError)`.
  */
 export function createZohoReader<K extends CanonicalEntityName>(
   target: K,
   fieldMap?: FieldMap,
+  options?: ZohoReaderOptions,
 ): ZohoReader<CanonicalRecords[K]>
-export function createZohoReader(target: string, fieldMap?: FieldMap): ZohoReader
-export function createZohoReader(target: string, fieldMap: FieldMap = defaultFieldMap): ZohoReader {
+export function createZohoReader(target: string, fieldMap?: FieldMap, options?: ZohoReaderOptions): ZohoReader
+export function createZohoReader(
+  target: string,
+  fieldMap: FieldMap = defaultFieldMap,
+  options: ZohoReaderOptions = {},
+): ZohoReader {
+  const limits = options.limits ?? DEFAULT_INPUT_LIMITS
   const map = findModuleMap(fieldMap, target)
   if (!map)
     throw new TypeError(
@@ -83,7 +100,7 @@ export function createZohoReader(target: string, fieldMap: FieldMap = defaultFie
   }
   const issues: ParseIssue[] = []
   let lastCurrency: unknown
-  return (record) => {
+  const read: ZohoReader = (record) => {
     if (!isRecord(record)) {
       return err(
         new ParseError(map.entity, [
@@ -94,6 +111,13 @@ export function createZohoReader(target: string, fieldMap: FieldMap = defaultFie
             received: record,
           },
         ]),
+      )
+    }
+    const broken = findLimitViolation(record, limits)
+    if (broken) {
+      const top = broken.path.split('.')[0] ?? ''
+      return err(
+        new ParseError(map.entity, [{ ...broken, received: broken.path === '' ? record : record[top] }]),
       )
     }
     // A reader runs synchronously, so one context and one issue list serve every record (no garbage per
@@ -130,6 +154,15 @@ export function createZohoReader(target: string, fieldMap: FieldMap = defaultFie
     const rawId = record.id
     const recordId = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined
     return err(new ParseError(map.entity, issues.slice(), recordId))
+  }
+  return (record) => {
+    try {
+      return read(record)
+    } catch (cause) {
+      // A getter or Proxy of the input threw: an answer about this record, not an exception.
+      const message = `the record could not be read: ${cause instanceof Error ? cause.message.slice(0, 200) : 'unreadable value'}`
+      return err(new ParseError(map.entity, [{ path: '', rule: 'unreadable', message, received: undefined }]))
+    }
   }
 }
 

@@ -1,3 +1,5 @@
+import type { InputLimits } from '@edusync/core'
+import { DEFAULT_INPUT_LIMITS, findLimitViolation, previewValue, scanJsonText } from '@edusync/core'
 import type { Result } from 'neverthrow'
 import { err, ok } from 'neverthrow'
 import { ZohoError } from '../errors.ts'
@@ -42,6 +44,11 @@ export interface ZohoNotification {
 export interface ReadWebhookOptions {
   /** The module when the body does not name it (e.g. taken from the route `/webhooks/zoho/:module`). */
   readonly module?: string
+  /**
+   * Depth, text-length and records-per-body bounds, checked before the body is parsed or searched (a
+   * breach is a `Decode` error naming the path and rule). @default DEFAULT_INPUT_LIMITS
+   */
+  readonly limits?: InputLimits
 }
 
 const TEMPLATE = /\$\{![^}]*\}?/
@@ -63,6 +70,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
  * notification-channel callback. A body still holding a literal `${!...}` merge field (Zoho failed to
  * substitute it) is rejected with a `Decode` error saying so.
  *
+ * Never throws, whatever `body` is: a body beyond `options.limits`, values JSON cannot represent or an
+ * object whose getters throw come back as a `Decode` error.
+ *
  * @param body the raw body (string, URLSearchParams or bytes), or an already parsed JSON value
  * @param contentType the request's Content-Type; without it, JSON is recognised by its first character
  *
@@ -77,8 +87,25 @@ export function readZohoWebhook(
   contentType?: string | null,
   options: ReadWebhookOptions = {},
 ): Result<ZohoWebhook, ZohoError> {
-  const parsed = parseBody(body, contentType ?? undefined)
+  try {
+    return readChecked(body, contentType, options, options.limits ?? DEFAULT_INPUT_LIMITS)
+  } catch (cause) {
+    return err(decodeError('the webhook body could not be read', cause))
+  }
+}
+
+function readChecked(
+  body: unknown,
+  contentType: string | null | undefined,
+  options: ReadWebhookOptions,
+  limits: InputLimits,
+): Result<ZohoWebhook, ZohoError> {
+  const parsed = parseBody(body, contentType ?? undefined, limits)
   if (parsed.isErr()) return err(parsed.error)
+  // Text was scanned before JSON.parse; a value handed in already parsed is walked here. Either way the
+  // template search and classification below only ever see bounded values.
+  const broken = findLimitViolation(parsed.value, limits)
+  if (broken) return err(limitError(broken))
   const template = findTemplate(parsed.value, '')
   if (template) {
     return err(
@@ -90,7 +117,17 @@ export function readZohoWebhook(
   return classify(parsed.value, options)
 }
 
-function parseBody(body: unknown, contentType: string | undefined): Result<unknown, ZohoError> {
+function limitError(found: { path: string; rule: string; message: string }): ZohoError {
+  return decodeError(
+    `the webhook body ${found.path ? `at ${found.path} ` : ''}is ${found.message} (${found.rule})`,
+  )
+}
+
+function parseBody(
+  body: unknown,
+  contentType: string | undefined,
+  limits: InputLimits,
+): Result<unknown, ZohoError> {
   if (body instanceof URLSearchParams) return ok(formToObject(body))
   let text: string | undefined
   if (typeof body === 'string') text = body
@@ -103,6 +140,8 @@ function parseBody(body: unknown, contentType: string | undefined): Result<unkno
   const json =
     type.includes('json') || (!type.includes('form') && (trimmed.startsWith('{') || trimmed.startsWith('[')))
   if (!json) return ok(formToObject(new URLSearchParams(trimmed)))
+  const broken = scanJsonText(trimmed, limits)
+  if (broken) return err(limitError(broken))
   try {
     return ok(JSON.parse(trimmed))
   } catch (cause) {
@@ -176,7 +215,11 @@ function readId(value: unknown, where: string): Result<string, ZohoError> {
       ),
     )
   }
-  return err(decodeError(`${where} is not a record id (received ${JSON.stringify(value)})`))
+  return err(
+    decodeError(
+      `${where} is not a record id (received ${JSON.stringify(previewValue(value, { maxStringLength: 80, maxDepth: 1 })) ?? 'nothing'})`,
+    ),
+  )
 }
 
 function readIds(value: unknown, where: string): Result<string[], ZohoError> {
@@ -206,8 +249,8 @@ function classify(value: unknown, options: ReadWebhookOptions): Result<ZohoWebho
         )
   const operation = typeof value.operation === 'string' ? { operation: value.operation } : {}
   if (value.channel_id !== undefined && value.ids !== undefined) {
-    return readIds(value.ids, 'ids').andThen((ids) =>
-      needModule(ids, { ...operation, notification: notificationOf(value) }),
+    return notificationOf(value).andThen((notification) =>
+      readIds(value.ids, 'ids').andThen((ids) => needModule(ids, { ...operation, notification })),
     )
   }
   if (value.ids !== undefined) return readIds(value.ids, 'ids').andThen((ids) => needModule(ids, operation))
@@ -231,7 +274,11 @@ function recordsOf(
   return ok({ kind: 'records', module, records: list as ZohoRecord[] })
 }
 
-function notificationOf(value: Record<string, unknown>): ZohoNotification {
+function notificationOf(value: Record<string, unknown>): Result<ZohoNotification, ZohoError> {
+  const channel = value.channel_id
+  if (!(typeof channel === 'string' || (typeof channel === 'number' && Number.isFinite(channel)))) {
+    return err(decodeError('channel_id of a notification callback must be a string or number'))
+  }
   const affected: Record<string, string[]> = {}
   if (Array.isArray(value.affected_fields)) {
     for (const entry of value.affected_fields) {
@@ -241,10 +288,10 @@ function notificationOf(value: Record<string, unknown>): ZohoNotification {
       }
     }
   }
-  return {
-    channelId: String(value.channel_id),
+  return ok({
+    channelId: String(channel),
     token: typeof value.token === 'string' ? value.token : undefined,
     serverTime: typeof value.server_time === 'number' ? value.server_time : undefined,
     affectedFields: affected,
-  }
+  })
 }

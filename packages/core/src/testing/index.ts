@@ -1,12 +1,23 @@
 /**
- * @module Test helpers for edusync Stores: the shared conformance suite every Store must pass.
- * Import from `@edusync/core/testing` inside vitest test files (vitest is an optional peer).
+ * @module Test helpers: the shared conformance suite every Store must pass, and hostile-input
+ * generators with run sizing for property tests of readers. Import from `@edusync/core/testing` inside
+ * vitest test files (vitest and fast-check are optional peers).
  */
 
 export { conformanceData, fp, T1, T2 } from './conformance-data.ts'
 export type { FinanceStoreConformanceOptions } from './finance-conformance.ts'
 export { describeFinanceStoreConformance } from './finance-conformance.ts'
 export { invoiceRecord, paymentRecord, schoolRecord, seededRandom, studentRecord } from './finance-data.ts'
+export {
+  deepValue,
+  hostileJsonText,
+  hostileRecord,
+  hostileText,
+  hostileValue,
+  hugeText,
+  PROTOTYPE_KEYS,
+} from './hostile-values.ts'
+export { propertyRuns, propertyTimeout } from './property-runs.ts'
 export type { PushLedgerConformanceOptions } from './push-ledger-conformance.ts'
 export { describePushLedgerConformance } from './push-ledger-conformance.ts'
 export type { StatementCacheConformanceOptions } from './statement-cache-conformance.ts'

@@ -44,10 +44,10 @@ function storable(value: unknown): { value: unknown; json: string } | undefined 
 }
 
 // NUL cannot be stored in PostgreSQL text or jsonb; an unpaired surrogate is not valid Unicode.
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
-
+// (toWellFormed replaces the surrogates; NUL is replaced by hand.)
 function cleanText(text: string): string {
-  return text.replace(UNSTORABLE, '\uFFFD')
+  const wellFormed = text.isWellFormed() ? text : text.toWellFormed()
+  return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '\uFFFD') : wellFormed
 }
 
 const byteLength = (json: string) => Buffer.byteLength(json, 'utf8')

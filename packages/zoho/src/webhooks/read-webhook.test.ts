@@ -210,3 +210,33 @@ describe('fetchWebhookRecords', () => {
     ])
   })
 })
+
+describe('readZohoWebhook on hostile bodies (issue 18)', () => {
+  // Regression: String({toString: 1}) threw a TypeError out of the reader (a 500 over HTTP).
+  it('answers a channel_id that cannot be stringified with a Decode error', () => {
+    const result = readZohoWebhook('{"channel_id":{"toString":1},"ids":["1"]}', 'application/json', {
+      module: 'BTEC_Students',
+    })
+    expect(result._unsafeUnwrapErr().reason).toBe('Decode')
+    expect(result._unsafeUnwrapErr().message).toMatch(/channel_id/)
+  })
+
+  // Regression: the template search recursed without bound and overflowed the stack.
+  it('refuses a body nested 5,000 deep before parsing or searching it, text or value', () => {
+    const deep = `${'['.repeat(5_000)}"\${!Leads.Id}"${']'.repeat(5_000)}`
+    const asText = readZohoWebhook(`{"data":${deep}}`, 'application/json')
+    expect(asText._unsafeUnwrapErr().message).toMatch(
+      /nested deeper than the limit of 64 levels \(max_depth\)/,
+    )
+    const asValue = readZohoWebhook({ data: JSON.parse(deep) }, null)
+    expect(asValue._unsafeUnwrapErr().message).toMatch(/max_depth/)
+  })
+
+  it('refuses more records than the limit', () => {
+    const body = { data: Array.from({ length: 11 }, (_, i) => ({ id: String(i) })), module: 'BTEC_Students' }
+    const result = readZohoWebhook(body, null, {
+      limits: { maxDepth: 64, maxStringLength: 1000, maxRecords: 10 },
+    })
+    expect(result._unsafeUnwrapErr().message).toMatch(/max_records/)
+  })
+})

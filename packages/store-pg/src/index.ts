@@ -16,4 +16,5 @@ export type {
   PgPoolConfig,
   PgStoreCommonOptions,
   PgStoreConfig,
+  PgStoreFatalEvent,
 } from './pg-store-config.ts'

@@ -16,6 +16,26 @@ export interface PgStoreCommonOptions {
    * `Conflict` StoreError. @default 3
    */
   readonly conflictRetries?: number
+  /**
+   * Deepest JSON written to a `jsonb` column (stored idempotency replies, run metadata); deeper values are
+   * refused as `Invalid` before they reach the database (see README, "Hostile input"). @default 256
+   */
+  readonly maxJsonbDepth?: number
+  /**
+   * Called once each time the embedded PGlite fails fatally (its WebAssembly instance crashed; every
+   * later statement on it would fail). `recoverable` says what the Store does next: `true` for a PGlite it
+   * created on a `dataDir` (the next call reopens it from disk, committed data intact), `false` otherwise
+   * (in memory, or an instance the host passed in): every call then fails `Unavailable` and the host
+   * should exit so its supervisor restarts it. Never called for a PostgreSQL server.
+   */
+  readonly onFatal?: (event: PgStoreFatalEvent) => void
+}
+
+/** What {@link PgStoreCommonOptions.onFatal} receives. */
+export interface PgStoreFatalEvent {
+  readonly error: unknown
+  /** Whether the Store reopens the database by itself on the next call. */
+  readonly recoverable: boolean
 }
 
 /** A real server reached through a node-postgres pool the Store creates (and closes). */
@@ -55,6 +75,10 @@ export interface ResolvedConfig {
   readonly conflictRetries: number
   readonly engine: 'pg' | 'pglite'
   readonly open: () => Promise<SqlExecutor>
+  readonly maxJsonbDepth: number
+  /** Whether a fatally failed engine can be reopened without losing committed data. */
+  readonly recoverable: boolean
+  readonly onFatal: ((event: PgStoreFatalEvent) => void) | undefined
 }
 
 /** @internal Validates a config (throws on bad configuration, as construction errors do). */
@@ -67,7 +91,22 @@ export function resolveConfig(config: PgStoreConfig): ResolvedConfig {
       `edusync store-pg: conflictRetries must be an integer >= 0 (received ${conflictRetries})`,
     )
   }
-  const common = { schema, migrate: config.migrate ?? true, conflictRetries }
+  const maxJsonbDepth = config.maxJsonbDepth ?? 256
+  if (
+    !(maxJsonbDepth === Number.POSITIVE_INFINITY || (Number.isInteger(maxJsonbDepth) && maxJsonbDepth > 0))
+  ) {
+    throw new TypeError(
+      `edusync store-pg: maxJsonbDepth must be a positive integer (received ${maxJsonbDepth})`,
+    )
+  }
+  const common = {
+    schema,
+    migrate: config.migrate ?? true,
+    conflictRetries,
+    maxJsonbDepth,
+    recoverable: false,
+    onFatal: config.onFatal,
+  }
   if ('pool' in config) {
     return {
       ...common,
@@ -101,6 +140,8 @@ export function resolveConfig(config: PgStoreConfig): ResolvedConfig {
   const dataDir = (config as PgliteEmbeddedConfig).dataDir
   return {
     ...common,
+    // Reopening an in-memory database would silently start empty; only one on disk is recoverable.
+    recoverable: dataDir !== undefined,
     engine: 'pglite',
     open: async () => {
       const { PGlite } = await importPeer(() => import('@electric-sql/pglite'), '@electric-sql/pglite')

@@ -26,7 +26,7 @@ import { recordsSql } from './sql/records-sql.ts'
 import { runsSql } from './sql/runs-sql.ts'
 import { tokensSql } from './sql/tokens-sql.ts'
 import { tombstonesSql } from './sql/tombstones-sql.ts'
-import { toStoreError } from './to-store-error.ts'
+import { isEngineCrash, toStoreError } from './to-store-error.ts'
 import { createBatchWriter } from './write-batch.ts'
 
 /** The Postgres Store: the core {@link Store} plus its schema management. */
@@ -81,6 +81,8 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
   let opening: Promise<SqlExecutor> | undefined
   let executor: SqlExecutor | undefined
   let writer: ReturnType<typeof createBatchWriter> | undefined
+  // Set when the embedded PGlite crashed; every later statement on that instance would fail.
+  let fatal: unknown
 
   // Opens the executor and migrates once; a failure is not cached, so the next call tries again.
   function ready(): Promise<SqlExecutor> {
@@ -98,9 +100,42 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
 
   function op<T>(operation: string, fn: (x: SqlExecutor) => Promise<T>): ResultAsync<T, StoreError> {
     if (closed) return errAsync(new StoreError('Unavailable', `${operation}: the pg store is closed`))
+    if (fatal !== undefined && !resolved.recoverable) {
+      return errAsync(
+        new StoreError(
+          'Unavailable',
+          `${operation}: the embedded database failed fatally and cannot be reopened in this process; restart it`,
+          { cause: fatal },
+        ),
+      )
+    }
     return ResultAsync.fromPromise(
       ready().then((x) => fn(x)),
-      (error) => toStoreError(operation, error),
+      (error) => {
+        if (resolved.engine === 'pglite' && isEngineCrash(error)) return crashed(operation, error)
+        return toStoreError(operation, error)
+      },
+    )
+  }
+
+  // The WASM instance is gone: drop it, so the next call reopens from disk (when that keeps committed
+  // data) instead of feeding statements to a dead engine; tell the host either way.
+  function crashed(operation: string, error: unknown): StoreError {
+    const first = fatal === undefined || resolved.recoverable
+    fatal = error
+    if (resolved.recoverable) {
+      const dead = executor
+      executor = undefined
+      opening = undefined
+      writer = undefined
+      fatal = undefined
+      dead?.close().catch(() => {})
+    }
+    if (first) resolved.onFatal?.({ error, recoverable: resolved.recoverable })
+    return new StoreError(
+      'Unavailable',
+      `${operation}: the embedded database failed fatally (${error instanceof Error ? error.message : String(error)})${resolved.recoverable ? '; it is reopened on the next call' : ''}`,
+      { cause: error },
     )
   }
 
@@ -190,9 +225,9 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
     },
 
     ...linkMethods(op, sql.links, resolved.conflictRetries),
-    ...idempotencyMethods(op, sql.idem),
+    ...idempotencyMethods(op, sql.idem, resolved.maxJsonbDepth),
     ...eventMethods(op, events),
-    ...runMethods(op, runs),
+    ...runMethods(op, runs, resolved.maxJsonbDepth),
     ...tombstoneMethods(op, tombstones, sql.records, resolved.conflictRetries),
 
     pushLedger: pgPushLedger(op, pushLedgerSql(s)),
@@ -204,7 +239,9 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
       const current = executor ?? (opening ? await opening.catch(() => undefined) : undefined)
       executor = undefined
       opening = undefined
-      await current?.close()
+      // A crashed PGlite cannot even close; there is nothing left to release.
+      if (fatal === undefined) await current?.close()
+      else await current?.close().catch(() => {})
     },
   }
 }

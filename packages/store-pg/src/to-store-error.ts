@@ -27,8 +27,11 @@ export function reasonOf(error: unknown): StoreErrorReason {
   if (code.startsWith('08') || UNAVAILABLE_CODES.has(code)) return 'Unavailable'
   if (CONFLICT_CODES.has(code)) return 'Conflict'
   if (code === '57014') return 'Timeout'
-  // Integrity (23), data (22) and cardinality (21: the same id twice in one upsert) are the caller's input.
-  if (code.startsWith('23') || code.startsWith('22') || code.startsWith('21')) return 'Invalid'
+  // Integrity (23), data (22), cardinality (21: the same id twice in one upsert) and program limits (54:
+  // a value nested past the server's stack depth, a statement too complex) are the caller's input.
+  if (code.startsWith('23') || code.startsWith('22') || code.startsWith('21') || code.startsWith('54')) {
+    return 'Invalid'
+  }
   // Anything else (a missing table, an internal error) needs a person: the schema is not what we expect.
   return 'Corrupt'
 }
@@ -50,4 +53,15 @@ export function toStoreError(operation: string, error: unknown): StoreError {
 // A driver message can echo a connection string (e.g. a DNS failure); drop any password in it.
 function redact(message: string): string {
   return message.replace(/(postgres(?:ql)?:\/\/[^:/@\s]+:)[^@\s]+@/gi, '$1[REDACTED]@')
+}
+
+/**
+ * Whether an error means the embedded PGlite's WebAssembly instance crashed (a trap such as "memory access
+ * out of bounds" or "unreachable"): that instance can run no further statement.
+ */
+export function isEngineCrash(error: unknown): boolean {
+  return (
+    (typeof WebAssembly !== 'undefined' && error instanceof WebAssembly.RuntimeError) ||
+    (error instanceof Error && error.name === 'RuntimeError')
+  )
 }

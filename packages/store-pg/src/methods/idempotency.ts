@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { IdempotencyClaim, Store, StoredResponse } from '@edusync/core'
 import { StoreError } from '@edusync/core'
+import { jsonbText } from '../jsonb-guard.ts'
 import type { idempotencySql } from '../sql/idempotency-sql.ts'
 import type { Op } from './op.ts'
 
@@ -10,7 +11,11 @@ type IdempotencyMethods = Pick<
 >
 
 /** @internal The idempotency-key methods of the pg Store. */
-export function idempotencyMethods(op: Op, sql: ReturnType<typeof idempotencySql>): IdempotencyMethods {
+export function idempotencyMethods(
+  op: Op,
+  sql: ReturnType<typeof idempotencySql>,
+  maxJsonbDepth: number,
+): IdempotencyMethods {
   return {
     claimIdempotencyKey(tenant, request) {
       return op('claimIdempotencyKey', async (x): Promise<IdempotencyClaim> => {
@@ -54,13 +59,8 @@ export function idempotencyMethods(op: Op, sql: ReturnType<typeof idempotencySql
 
     completeIdempotencyKey(tenant, holder, response, options = {}) {
       return op('completeIdempotencyKey', async (x) => {
-        const rows = await x.query(sql.complete, [
-          tenant,
-          holder.key,
-          holder.token,
-          JSON.stringify(response),
-          options.now ?? null,
-        ])
+        const json = jsonbText(response, 'completeIdempotencyKey: the response', maxJsonbDepth)
+        const rows = await x.query(sql.complete, [tenant, holder.key, holder.token, json, options.now ?? null])
         return rows.length > 0 ? ('completed' as const) : ('lost' as const)
       })
     },

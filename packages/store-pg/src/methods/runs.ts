@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { OutcomeCounts, Store } from '@edusync/core'
 import { StoreError } from '@edusync/core'
+import { jsonbText } from '../jsonb-guard.ts'
 import type { RunRow, runsSql } from '../sql/runs-sql.ts'
 import { toSyncRun } from '../sql/runs-sql.ts'
 import type { Op } from './op.ts'
@@ -21,7 +22,7 @@ const COUNT_KEYS = [
 ] as const
 
 /** @internal The sync-run methods of the pg Store. */
-export function runMethods(op: Op, runs: ReturnType<typeof runsSql>): RunMethods {
+export function runMethods(op: Op, runs: ReturnType<typeof runsSql>, maxJsonbDepth: number): RunMethods {
   return {
     createRun(tenant, run) {
       return op('createRun', async (x) => {
@@ -29,7 +30,7 @@ export function runMethods(op: Op, runs: ReturnType<typeof runsSql>): RunMethods
           tenant,
           randomUUID(),
           run.step,
-          JSON.stringify(run.metadata ?? {}),
+          jsonbText(run.metadata ?? {}, 'createRun: metadata', maxJsonbDepth),
         ])
         if (!row) throw new StoreError('Corrupt', 'createRun: the insert returned no row')
         return toSyncRun(row)
@@ -46,7 +47,7 @@ export function runMethods(op: Op, runs: ReturnType<typeof runsSql>): RunMethods
           ...COUNT_KEYS.map((k) => add[k] ?? 0),
           update.error !== undefined,
           update.error ?? null,
-          update.metadata ? JSON.stringify(update.metadata) : null,
+          update.metadata ? jsonbText(update.metadata, 'updateRun: metadata', maxJsonbDepth) : null,
         ])
         if (!row) throw new StoreError('Invalid', `no sync run ${runId} in this tenant`)
         return toSyncRun(row)

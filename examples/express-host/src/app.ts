@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express'
 import express from 'express'
 import type { HostConfig } from './config.ts'
 import type { HostServices, RequestContext } from './context.ts'
+import { webhookLimits } from './limits.ts'
 import type { Logger } from './logger.ts'
 import type { MoodleSide } from './moodle/moodle-side.ts'
 import { createMoodleSide } from './moodle/moodle-side.ts'
@@ -64,7 +65,9 @@ const REQUEST_ID = /^[\w.:-]{1,100}$/
  */
 export function createApp(deps: AppDeps): App {
   const { config, store, logger } = deps
-  const engine = createSyncEngine({ store, logger })
+  // Webhook batches go through syncBatch (at most MAX_RECORDS_PER_WEBHOOK records); the bulk route
+  // streams, so the engine's per-call record bound is the webhook one.
+  const engine = createSyncEngine({ store, logger, limits: webhookLimits(config) })
   const services: HostServices = {
     config,
     store,
@@ -129,8 +132,30 @@ export function createApp(deps: AppDeps): App {
   })
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const ctx = res.locals.ctx as RequestContext | undefined
+    const status = clientErrorStatus(error)
+    if (status !== undefined) {
+      // The client's mistake (a malformed percent-encoding in the path, a body it stopped sending): a 4xx,
+      // logged without the request's content.
+      ctx?.log.info('malformed request', { status, error: (error as Error).message })
+      if (!res.headersSent) {
+        const reason = status === 413 ? 'PayloadTooLarge' : 'BadRequest'
+        res.status(status).json({ error: { reason, message: 'malformed request' } })
+      }
+      return
+    }
     ctx?.log.error('unhandled error', { error })
     if (!res.headersSent) res.status(500).json({ error: { reason: 'Internal', message: 'internal error' } })
   })
   return { app, state, moodle: services.moodle }
+}
+
+// Express (and body streams) mark errors caused by the request with a 4xx `status`; a request aborted
+// mid-body surfaces as ECONNRESET / "aborted" with none.
+function clientErrorStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const { status, statusCode, code } = error as { status?: unknown; statusCode?: unknown; code?: unknown }
+  const marked = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined
+  if (marked !== undefined && marked >= 400 && marked < 500) return marked
+  if (code === 'ECONNRESET' || code === 'ECONNABORTED' || (error as Error).message === 'aborted') return 400
+  return undefined
 }

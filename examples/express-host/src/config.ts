@@ -126,6 +126,14 @@ const envSchema = z
       .int()
       .min(1024)
       .default(32 * 1024 * 1024),
+    /** Deepest nesting of any body or record (see README, "Limits"). */
+    MAX_DEPTH: z.coerce.number().int().min(2).max(1_000).default(64),
+    /** Longest text of any one field, in characters. */
+    MAX_STRING_LENGTH: z.coerce.number().int().min(1).default(100_000),
+    /** Most records in one bulk request (`POST /api/:tenant/sync/:entity`); synced 1,000 at a time. */
+    MAX_RECORDS_PER_REQUEST: z.coerce.number().int().min(1).default(50_000),
+    /** Most records in one webhook delivery (Zoho sends at most 100 per notification). */
+    MAX_RECORDS_PER_WEBHOOK: z.coerce.number().int().min(1).default(1_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     /**

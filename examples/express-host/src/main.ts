@@ -19,7 +19,17 @@ async function main(): Promise<void> {
       'EDUSYNC_TENANTS is not set: serving the demo tenant "demo" with the demo secrets from the README',
     )
   }
-  const { store, kind, migrated } = await openStore(config)
+  let fatal: (() => void) | undefined
+  const { store, kind, migrated } = await openStore(config, ({ error, recoverable }) => {
+    // A PGlite on disk is reopened by the Store on the next call (health recovers by itself); anything
+    // else cannot serve again in this process: stop, exit non-zero, and let the supervisor restart us.
+    if (recoverable) {
+      logger.warn('embedded database crashed; reopening it from disk', { error })
+      return
+    }
+    logger.error('embedded database crashed and cannot be reopened; exiting for a restart', { error })
+    fatal?.()
+  })
   const quickbooks = quickbooksFromEnv(process.env, store)
   const money = await openFinance(config, store, logger)
   const { app, state, moodle } = createApp({
@@ -55,6 +65,7 @@ async function main(): Promise<void> {
   for (const tenant of Object.keys(config.tenants)) void money.finance.replayParked(tenant)
 
   let stopping = false
+  let exitCode = 0
   const shutdown = (signal: string) => {
     if (stopping) return
     stopping = true
@@ -72,12 +83,16 @@ async function main(): Promise<void> {
     server.close(() => {
       clearTimeout(timer)
       clearInterval(idle)
-      void Promise.all([store.close(), money.close()]).then(() => {
+      void Promise.allSettled([store.close(), money.close()]).then(() => {
         logger.info('stopped')
-        process.exit(0)
+        process.exit(exitCode)
       })
     })
     server.closeIdleConnections()
+  }
+  fatal = () => {
+    exitCode = 1
+    shutdown('fatal store error')
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))

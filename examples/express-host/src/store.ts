@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { PgStore } from '@edusync/store-pg'
+import type { PgStore, PgStoreFatalEvent } from '@edusync/store-pg'
 import { createPgStore } from '@edusync/store-pg'
 import type { HostConfig } from './config.ts'
 
@@ -10,10 +10,11 @@ export type StoreKind = 'postgres' | 'pglite'
 /**
  * Opens the Store: PostgreSQL when `DATABASE_URL` is set, else embedded PGlite persisted in `DATA_DIR`
  * (created if absent). Migrations are applied before the first request, so a bad database fails the
- * start, not a webhook.
+ * start, not a webhook. `onFatal` hears of an embedded PGlite crash (see `PgStoreCommonOptions.onFatal`).
  */
 export async function openStore(
   config: HostConfig,
+  onFatal?: (event: PgStoreFatalEvent) => void,
 ): Promise<{ store: PgStore; kind: StoreKind; migrated: readonly string[] }> {
   let store: PgStore
   let kind: StoreKind
@@ -23,7 +24,7 @@ export async function openStore(
   } else {
     const dataDir = resolve(config.DATA_DIR)
     mkdirSync(dataDir, { recursive: true })
-    store = createPgStore({ dataDir })
+    store = createPgStore({ dataDir, ...(onFatal ? { onFatal } : {}) })
     kind = 'pglite'
   }
   const migrated = await store.migrate()

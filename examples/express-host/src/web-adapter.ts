@@ -16,7 +16,7 @@ export async function toWebRequest(
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string)
   }
-  const url = `http://${req.headers.host ?? 'localhost'}${req.originalUrl}`
+  const url = requestUrl(req.originalUrl)
   if (req.method === 'GET' || req.method === 'HEAD') return new Request(url, { method: req.method, headers })
   const declared = Number(req.headers['content-length'])
   let body: Uint8Array
@@ -33,6 +33,15 @@ export async function toWebRequest(
     body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)
   }
   return new Request(url, { method: req.method, headers, body })
+}
+
+/**
+ * The request's URL on a fixed origin. Never built from the `Host` header: it is whatever the client
+ * sent, and a Host holding `/`, `?` or `#` would move part of it into the path or query the handlers
+ * read (the module segment, `?secret=`). Leading slashes are collapsed so `//evil/x` stays a path.
+ */
+export function requestUrl(originalUrl: string): string {
+  return `http://localhost/${originalUrl.replace(/^\/+/, '')}`
 }
 
 /** Sends a web-standard `Response` through Express. */

@@ -6,6 +6,7 @@ import { errAsync } from 'neverthrow'
 import { apiAuth } from '../auth.ts'
 import { claimSettings } from '../claim-log.ts'
 import type { HostServices, RequestContext } from '../context.ts'
+import { bulkLimits } from '../limits.ts'
 import { mount, routeTenant } from '../mount.ts'
 import { readRecords } from './read-records.ts'
 
@@ -20,11 +21,14 @@ import { readRecords } from './read-records.ts'
  */
 export function bulkSyncRoute(services: HostServices) {
   const { config, store, engine } = services
+  const limits = bulkLimits(config)
   const handler = createWebhookHandler<readonly unknown[], RequestContext>({
     resolveTenant: routeTenant(config),
     authenticate: apiAuth(config),
     maxBodyBytes: config.MAX_BULK_BODY_BYTES,
-    read: (body, request) => parseBody(body, request.headers.get('content-type')).andThen(readRecords),
+    // Depth, text length and the record count are checked on the text, before it is parsed.
+    read: (body, request) =>
+      parseBody(body, request.headers.get('content-type'), limits).andThen(readRecords),
     idempotency: { store, sender: 'api', ...claimSettings(config) },
     process: ({ tenant, payload, context, request }) => {
       const entity = context.params.entity ?? ''

@@ -5,6 +5,7 @@ import * as z from 'zod'
 import { moodleAuth } from '../auth.ts'
 import type { HostServices, RequestContext } from '../context.ts'
 import { zodIssues } from '../issues.ts'
+import { webhookLimits } from '../limits.ts'
 import { mount, routeTenant } from '../mount.ts'
 
 /** The event envelope the edusync Moodle plugin posts. */
@@ -37,7 +38,8 @@ export function moodleEventsRoute(services: HostServices) {
     resolveTenant: routeTenant(config),
     authenticate: moodleAuth(config),
     maxBodyBytes: config.MAX_BODY_BYTES,
-    read: (body, request) => parseBody(body, request.headers.get('content-type')).andThen(readEvent),
+    read: (body, request) =>
+      parseBody(body, request.headers.get('content-type'), webhookLimits(config)).andThen(readEvent),
     process: ({ tenant, payload }) =>
       store
         .appendEvents(tenant, [

@@ -5,6 +5,7 @@ import { okAsync } from 'neverthrow'
 import { zohoAuth } from '../auth.ts'
 import { claimSettings } from '../claim-log.ts'
 import type { HostServices, RequestContext } from '../context.ts'
+import { webhookLimits } from '../limits.ts'
 import { mount, routeTenant } from '../mount.ts'
 import type { ZohoPayload } from '../zoho/zoho-intake.ts'
 import { deleteLogCounts, deleteReply } from './delete-reply.ts'
@@ -20,13 +21,14 @@ import { deleteLogCounts, deleteReply } from './delete-reply.ts'
  */
 export function zohoWebhookRoute(services: HostServices) {
   const { config, store, coalescer, zoho, engine } = services
+  const limits = webhookLimits(config)
   const handler = createWebhookHandler<ZohoPayload, RequestContext>({
     resolveTenant: routeTenant(config),
     authenticate: zohoAuth(config, store),
     maxBodyBytes: config.MAX_BODY_BYTES,
     read: (body, request) => {
       const contentType = request.headers.get('content-type')
-      return parseBody(body, contentType).andThen((parsed) =>
+      return parseBody(body, contentType, limits).andThen((parsed) =>
         zoho.read(body, parsed, contentType, moduleFromPath(request.url)),
       )
     },
@@ -68,9 +70,15 @@ export function zohoWebhookRoute(services: HostServices) {
 }
 
 // The route's optional `:module` segment (Express params are not visible to the web-standard `read`).
+// Express already refused a malformed escape in a matched segment (400); decode defensively anyway.
 function moduleFromPath(url: string): string | undefined {
   const parts = new URL(url).pathname.split('/').filter(Boolean)
-  return parts.length >= 4 ? decodeURIComponent(parts[3] as string) : undefined
+  if (parts.length < 4) return undefined
+  try {
+    return decodeURIComponent(parts[3] as string)
+  } catch {
+    return parts[3]
+  }
 }
 
 function rejectedOnly(entity: string, rejected: readonly RecordOutcome[], context: RequestContext) {

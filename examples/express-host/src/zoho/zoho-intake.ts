@@ -15,6 +15,7 @@ import type { Result, ResultAsync } from 'neverthrow'
 import { err, errAsync, ok, okAsync } from 'neverthrow'
 import type { HostConfig } from '../config.ts'
 import { tenantOf } from '../context.ts'
+import { webhookLimits } from '../limits.ts'
 import type { Logger } from '../logger.ts'
 
 /** A read Zoho webhook body: what the Zoho adapter read, the module it is for, a version for idempotency. */
@@ -69,6 +70,7 @@ export interface ZohoIntakeOptions {
 /** Creates the intake the Zoho webhook route uses. */
 export function createZohoIntake(options: ZohoIntakeOptions): ZohoIntake {
   const { config } = options
+  const limits = webhookLimits(config)
   const clients = new Map<string, ZohoClient | undefined>()
   const clientFor =
     options.clientFor ??
@@ -94,7 +96,7 @@ export function createZohoIntake(options: ZohoIntakeOptions): ZohoIntake {
     const key = `${tenant}\u0000${entity}`
     let reader = readers.get(key)
     if (!reader) {
-      reader = createZohoReader(entity, fieldMapFor(tenant))
+      reader = createZohoReader(entity, fieldMapFor(tenant), { limits })
       readers.set(key, reader)
     }
     return reader
@@ -104,7 +106,10 @@ export function createZohoIntake(options: ZohoIntakeOptions): ZohoIntake {
     read(body, parsed, contentType, moduleFromRoute) {
       // JSON already parsed by core keeps unquoted 19-digit ids exact; form bodies go to the adapter raw.
       const input = parsed.kind === 'json' ? parsed.value : body
-      const hook = readZohoWebhook(input, contentType, moduleFromRoute ? { module: moduleFromRoute } : {})
+      const hook = readZohoWebhook(input, contentType, {
+        limits,
+        ...(moduleFromRoute ? { module: moduleFromRoute } : {}),
+      })
       if (hook.isErr()) return err(badBody(hook.error))
       const named = hook.value.module ?? moduleFromRoute
       if (named === undefined) {

@@ -43,7 +43,7 @@ export function prepareBatch(
 }
 
 /** Records parsed between two yields to the event loop (a few milliseconds of work). */
-export const PREPARE_SLICE = 500
+export const PREPARE_SLICE = 250
 
 /**
  * {@link prepareBatch} for large batches: the same result, but the event loop runs between slices of

@@ -9,7 +9,7 @@ import { yieldToEventLoop } from '../util/yield-to-event-loop.ts'
 import type { RecordOutcome } from './outcome.ts'
 import { addCounts, emptyCounts } from './outcome.ts'
 import type { PreparedBatch } from './prepare-batch.ts'
-import { prepareBatch } from './prepare-batch.ts'
+import { prepareBatchYielding } from './prepare-batch.ts'
 import type { BatchResult, SyncLogger } from './sync-engine.ts'
 
 /** Progress of a stream, reported after each batch is written. */
@@ -109,7 +109,7 @@ export function syncStreamWith(
       // this a stream of them would hold the event loop from the first record to the last.
       await yieldToEventLoop()
       // Parse and fingerprint this chunk while the previous batch's Store work is still in flight.
-      const prepared = prepareBatch(entity, chunk, offset, limits)
+      const prepared = await prepareBatchYielding(entity, chunk, offset, limits)
       const failure = await settle()
       if (failure) return failure
       if (input.signal?.aborted) return aborted()

@@ -14,7 +14,11 @@ export async function toWebRequest(
 ): Promise<Request> {
   const headers = new Headers()
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string)
+    try {
+      headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string)
+    } catch {
+      // A header the fetch standard refuses (Node's parser is more lenient) is dropped, not a 500.
+    }
   }
   const url = requestUrl(req.originalUrl)
   if (req.method === 'GET' || req.method === 'HEAD') return new Request(url, { method: req.method, headers })

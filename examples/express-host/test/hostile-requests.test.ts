@@ -157,6 +157,30 @@ describe("malformed requests are the client's mistake: 4xx, and the process stay
     },
   )
 
+  it('answers a request with a header the fetch standard refuses as Node would, never 500', async () => {
+    const { status } = await rawRequest(
+      host.url,
+      ['GET /health HTTP/1.1', 'Host: localhost', 'X-\u00ff-Odd: 1', 'Connection: close', '', ''].join(
+        '\r\n',
+      ),
+    )
+    expect(status === 200 || status === 400).toBe(true)
+    const listing = await rawRequest(
+      host.url,
+      [
+        'GET /api/t/runs HTTP/1.1',
+        'Host: localhost',
+        `Authorization: Bearer ${SECRETS.apiToken}`,
+        'X-Odd: a\u007fb',
+        'Connection: close',
+        '',
+        '',
+      ].join('\r\n'),
+    )
+    expect(listing.status === 200 || listing.status === 400).toBe(true)
+    await expectStillServing()
+  })
+
   it('survives a body cut short, broken chunked encoding and invalid UTF-8', async () => {
     const head = (extra: string) =>
       [

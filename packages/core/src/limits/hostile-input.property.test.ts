@@ -4,7 +4,7 @@ import { allEntities } from '../entities/index.ts'
 import { formatIssues, ParseError } from '../errors/parse-error.ts'
 import { parseRecord } from '../parse/parse-record.ts'
 import { hostileJsonText, hostileRecord, hostileText, hostileValue } from '../testing/hostile-values.ts'
-import { propertyRuns, propertyTimeout } from '../testing/property-runs.ts'
+import { checkProperty, propertyTimeout } from '../testing/property-runs.ts'
 import { parseBody } from '../webhooks/body.ts'
 import { WebhookError } from '../webhooks/webhook-error.ts'
 import { DEFAULT_INPUT_LIMITS } from './input-limits.ts'
@@ -26,11 +26,11 @@ const entityArb = fc.constantFrom(...allEntities)
 describe('hostile input (property, >= 100,000 inputs per reader in CI)', () => {
   it(
     'parseRecord answers every input of every entity with a Result and a bounded echo',
-    () => {
+    async () => {
       const arb = entityArb.chain((entity) =>
         fc.tuple(fc.constant(entity), hostileRecord(Object.keys(entity.schema.shape))),
       )
-      fc.assert(
+      await checkProperty(
         fc.property(arb, ([entity, input]) => {
           const result = parseRecord(entity, input)
           expect(result.isOk() || result.isErr()).toBe(true)
@@ -39,7 +39,6 @@ describe('hostile input (property, >= 100,000 inputs per reader in CI)', () => {
             expectBoundedEcho(result.error)
           }
         }),
-        propertyRuns(),
       )
     },
     propertyTimeout(),
@@ -47,7 +46,7 @@ describe('hostile input (property, >= 100,000 inputs per reader in CI)', () => {
 
   it(
     'parseBody answers any bytes and content type with a Result; limits hold before parsing',
-    () => {
+    async () => {
       const bytes = fc.oneof(
         hostileJsonText().map((t) => new TextEncoder().encode(t)),
         hostileText(200).map((t) => new TextEncoder().encode(t)),
@@ -61,7 +60,7 @@ describe('hostile input (property, >= 100,000 inputs per reader in CI)', () => {
         'application/vnd.api+json; charset=utf-8',
         'image/png',
       )
-      fc.assert(
+      await checkProperty(
         fc.property(bytes, type, (body, contentType) => {
           const result = parseBody(body, contentType)
           if (result.isErr()) {
@@ -74,7 +73,6 @@ describe('hostile input (property, >= 100,000 inputs per reader in CI)', () => {
             expect(findLimitViolation(result.value.value, DEFAULT_INPUT_LIMITS)).toBeUndefined()
           }
         }),
-        propertyRuns(),
       )
     },
     propertyTimeout(),
@@ -82,8 +80,8 @@ describe('hostile input (property, >= 100,000 inputs per reader in CI)', () => {
 
   it(
     'previews are JSON, bounded, and equal to ordinary small values',
-    () => {
-      fc.assert(
+    async () => {
+      await checkProperty(
         fc.property(hostileValue(), (value) => {
           const preview = previewValue(value)
           const json = JSON.stringify(preview) ?? ''
@@ -92,7 +90,6 @@ describe('hostile input (property, >= 100,000 inputs per reader in CI)', () => {
             formatIssues('student', [{ path: 'x', rule: 'r', message: 'm', received: value }]),
           ).not.toThrow()
         }),
-        propertyRuns(),
       )
       fc.assert(
         fc.property(fc.jsonValue({ maxDepth: 3 }), (value) => {

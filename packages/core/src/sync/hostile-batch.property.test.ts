@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { allEntities } from '../entities/index.ts'
 import { createMemoryStore } from '../store/memory-store.ts'
 import { hostileRecord, hostileValue } from '../testing/hostile-values.ts'
-import { propertyRuns, propertyTimeout } from '../testing/property-runs.ts'
+import { checkProperty, propertyTimeout } from '../testing/property-runs.ts'
 import { createSyncEngine } from './sync-engine.ts'
 
 const PER_BATCH = 20
@@ -26,10 +26,8 @@ describe('syncBatch on hostile input (property, >= 100,000 records in CI)', () =
           ),
         ),
       )
-      const base = propertyRuns<[string, unknown]>()
-      const runs =
-        base.numRuns === undefined ? undefined : Math.max(1, Math.ceil(base.numRuns / (PER_BATCH / 2)))
-      await fc.assert(
+      // A batch holds PER_BATCH / 2 records on average: that many inputs per run.
+      await checkProperty(
         fc.asyncProperty(batch, async ([name, records]) => {
           const result = await engine.syncBatch({ tenant: 't', entity: name, records: records as unknown[] })
           if (result.isOk()) {
@@ -40,7 +38,7 @@ describe('syncBatch on hostile input (property, >= 100,000 records in CI)', () =
             expect(result.error.reason).toBe('Invalid')
           }
         }),
-        { ...base, numRuns: runs },
+        { inputsPerRun: PER_BATCH / 2 },
       )
     },
     propertyTimeout(),

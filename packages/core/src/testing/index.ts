@@ -17,7 +17,8 @@ export {
   hugeText,
   PROTOTYPE_KEYS,
 } from './hostile-values.ts'
-export { propertyRuns, propertyTimeout } from './property-runs.ts'
+export type { CheckPropertyOptions } from './property-runs.ts'
+export { checkProperty, propertyTimeout } from './property-runs.ts'
 export type { PushLedgerConformanceOptions } from './push-ledger-conformance.ts'
 export { describePushLedgerConformance } from './push-ledger-conformance.ts'
 export type { StatementCacheConformanceOptions } from './statement-cache-conformance.ts'

@@ -1,10 +1,10 @@
 import { ParseError } from '@edusync/core'
 import {
+  checkProperty,
   hostileJsonText,
   hostileRecord,
   hostileText,
   hostileValue,
-  propertyRuns,
   propertyTimeout,
 } from '@edusync/core/testing'
 import * as fc from 'fast-check'
@@ -20,13 +20,13 @@ const modules = Object.values(defaultFieldMap.modules)
 describe('Zoho readers on hostile input (property, >= 100,000 inputs per reader in CI)', () => {
   it(
     'readZohoRecord answers every record of every module with a Result and a bounded echo',
-    () => {
+    async () => {
       const arb = fc
         .constantFrom(...modules)
         .chain((m) =>
           fc.tuple(fc.constant(m.module), hostileRecord(Object.values(m.fields).map((f) => f.zoho))),
         )
-      fc.assert(
+      await checkProperty(
         fc.property(arb, ([module, record]) => {
           const result = readZohoRecord(module, record)
           if (result.isErr()) {
@@ -35,7 +35,6 @@ describe('Zoho readers on hostile input (property, >= 100,000 inputs per reader 
             expect(result.error.message.length).toBeLessThan(MAX_ECHO)
           }
         }),
-        propertyRuns(),
       )
     },
     propertyTimeout(),
@@ -43,7 +42,7 @@ describe('Zoho readers on hostile input (property, >= 100,000 inputs per reader 
 
   it(
     'readZohoWebhook answers any body (text, bytes, form, parsed value) with a Result',
-    () => {
+    async () => {
       const body = fc.oneof(
         hostileJsonText(),
         hostileText(200),
@@ -61,7 +60,7 @@ describe('Zoho readers on hostile input (property, >= 100,000 inputs per reader 
         'application/x-www-form-urlencoded',
         'text/plain',
       )
-      fc.assert(
+      await checkProperty(
         fc.property(
           body,
           type,
@@ -75,7 +74,6 @@ describe('Zoho readers on hostile input (property, >= 100,000 inputs per reader 
             }
           },
         ),
-        propertyRuns(),
       )
     },
     propertyTimeout(),

@@ -11,6 +11,7 @@ import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ZohoError } from '../errors.ts'
 import { defaultFieldMap } from '../map/default-field-map.ts'
+import { parseMoney } from '../map/money.ts'
 import { readZohoWebhook } from '../webhooks/read-webhook.ts'
 import { readZohoRecord } from './read-record.ts'
 
@@ -74,6 +75,19 @@ describe('Zoho readers on hostile input (property, >= 100,000 inputs per reader 
             }
           },
         ),
+      )
+    },
+    propertyTimeout(),
+  )
+
+  it(
+    'parseMoney answers any value with a MoneyParse',
+    async () => {
+      await checkProperty(
+        fc.property(hostileValue(), fc.constantFrom(undefined, 'USD', 'JPY', 'xx', ''), (value, currency) => {
+          const parsed = parseMoney(value, currency)
+          expect(typeof parsed.ok).toBe('boolean')
+        }),
       )
     },
     propertyTimeout(),

@@ -28,7 +28,7 @@ function find(dir, out = []) {
 }
 
 const files = [...find(join(root, 'packages')), ...find(join(root, 'examples'))]
-// Each fc.assert driven by propertyRuns() gets an equal share of the time.
+// Each property checked with checkProperty() gets an equal share of the time.
 const properties = files.reduce(
   (n, f) => n + (readFileSync(f, 'utf8').match(/checkProperty\(/g)?.length ?? 0),
   0,

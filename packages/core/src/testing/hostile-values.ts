@@ -96,7 +96,7 @@ function trickyObject(): fc.Arbitrary<unknown> {
  *
  * @example
  * ```ts
- * fc.assert(fc.property(hostileValue(), (v) => { parseRecord(entities.student, v) }), propertyRuns())
+ * await checkProperty(fc.property(hostileValue(), (v) => { parseRecord(entities.student, v) }))
  * ```
  */
 export function hostileValue(): fc.Arbitrary<unknown> {

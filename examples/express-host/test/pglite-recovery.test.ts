@@ -35,13 +35,14 @@ describe('the embedded database recovers (issue 18)', () => {
     expect(before.body.counts).toMatchObject({ total: 1, new: 1 })
     let deep: unknown = 'x'
     for (let i = 0; i < 1_500; i++) deep = [deep]
-    await pg.claimIdempotencyKey('t', {
+    const claimed = await pg.claimIdempotencyKey('t', {
       key: 'crash',
       requestFingerprint: 'f',
       leaseMs: 60_000,
       ttlMs: 60_000,
     })
-    const crash = await pg.completeIdempotencyKey('t', 'crash', { status: 200, body: deep })
+    const token = claimed.isOk() && claimed.value.status === 'claimed' ? claimed.value.token : ''
+    const crash = await pg.completeIdempotencyKey('t', { key: 'crash', token }, { status: 200, body: deep })
     expect(crash._unsafeUnwrapErr().reason).toBe('Unavailable')
     expect(fatal).toHaveLength(1)
     expect(fatal[0]?.recoverable).toBe(true)

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Store } from '@edusync/core'
 import { createSyncEngine } from '@edusync/core'
+import { ok } from 'neverthrow'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import type { EngineName } from '../test/fixtures.ts'
 import { storeFactory } from '../test/fixtures.ts'
@@ -16,11 +17,18 @@ const nested = (depth: number): unknown => {
 }
 const claim = { requestFingerprint: 'f', leaseMs: 60_000, ttlMs: 3_600_000 }
 
+// Claims a key and returns its holder (key + fencing token) for complete/release.
+async function hold(store: Store, key: string) {
+  const claimed = (await store.claimIdempotencyKey('t', { key, ...claim }))._unsafeUnwrap()
+  if (claimed.status !== 'claimed') throw new Error(`expected to claim ${key}, got ${claimed.status}`)
+  return { key, token: claimed.token }
+}
+
 // Still answers: a claim round trip and a record write on the same store.
 async function expectHealthy(store: Store, key: string) {
-  expect((await store.claimIdempotencyKey('t', { key, ...claim }))._unsafeUnwrap().status).toBe('claimed')
-  expect((await store.completeIdempotencyKey('t', key, { status: 200, body: { ok: true } })).isOk()).toBe(
-    true,
+  const holder = await hold(store, key)
+  expect(await store.completeIdempotencyKey('t', holder, { status: 200, body: { ok: true } })).toEqual(
+    ok('completed'),
   )
   const written = await createSyncEngine({ store }).syncBatch({
     tenant: 't',
@@ -38,8 +46,8 @@ describe.each<EngineName>(['pg', 'pglite-memory'])('deep values on %s (issue 18)
   // Regression: a stored reply holding a ~1,500-deep value crashed PGlite for every tenant until restart.
   it('completeIdempotencyKey refuses a reply nested 1,500 deep as Invalid and the store stays healthy', async () => {
     const store = await stores.create()
-    await store.claimIdempotencyKey('t', { key: 'deep', ...claim })
-    const result = await store.completeIdempotencyKey('t', 'deep', { status: 200, body: nested(1_500) })
+    const holder = await hold(store, 'deep')
+    const result = await store.completeIdempotencyKey('t', holder, { status: 200, body: nested(1_500) })
     expect(result._unsafeUnwrapErr().reason).toBe('Invalid')
     expect(result._unsafeUnwrapErr().message).toMatch(/nested deeper than 256 levels/)
     await expectHealthy(store, 'after')
@@ -70,8 +78,8 @@ describe('deep values without the guard', () => {
     const store = await stores.create({ maxJsonbDepth: Number.POSITIVE_INFINITY })
     try {
       for (const depth of [1_500, 9_000]) {
-        await store.claimIdempotencyKey('t', { key: `k${depth}`, ...claim })
-        const result = await store.completeIdempotencyKey('t', `k${depth}`, {
+        const holder = await hold(store, `k${depth}`)
+        const result = await store.completeIdempotencyKey('t', holder, {
           status: 200,
           body: nested(depth),
         })
@@ -97,8 +105,8 @@ describe('deep values without the guard', () => {
         entity: 'program',
         records: [{ id: 'kept', name: 'HND' }],
       })
-      await store.claimIdempotencyKey('t', { key: 'crash', ...claim })
-      const crash = await store.completeIdempotencyKey('t', 'crash', { status: 200, body: nested(1_500) })
+      const holder = await hold(store, 'crash')
+      const crash = await store.completeIdempotencyKey('t', holder, { status: 200, body: nested(1_500) })
       expect(crash._unsafeUnwrapErr()).toMatchObject({ reason: 'Unavailable' })
       expect(crash._unsafeUnwrapErr().message).toMatch(/failed fatally .*reopened on the next call/)
       expect(events).toEqual([{ error: expect.any(Error), recoverable: true }])
@@ -115,8 +123,8 @@ describe('deep values without the guard', () => {
     const events: PgStoreFatalEvent[] = []
     const store = createPgStore({ maxJsonbDepth: Number.POSITIVE_INFINITY, onFatal: (e) => events.push(e) })
     try {
-      await store.claimIdempotencyKey('t', { key: 'crash', ...claim })
-      await store.completeIdempotencyKey('t', 'crash', { status: 200, body: nested(1_500) })
+      const holder = await hold(store, 'crash')
+      await store.completeIdempotencyKey('t', holder, { status: 200, body: nested(1_500) })
       expect(events).toEqual([{ error: expect.any(Error), recoverable: false }])
       const later = await store.listRuns('t', { limit: 1 })
       expect(later._unsafeUnwrapErr()).toMatchObject({ reason: 'Unavailable' })

@@ -60,7 +60,13 @@ export function idempotencyMethods(
     completeIdempotencyKey(tenant, holder, response, options = {}) {
       return op('completeIdempotencyKey', async (x) => {
         const json = jsonbText(response, 'completeIdempotencyKey: the response', maxJsonbDepth)
-        const rows = await x.query(sql.complete, [tenant, holder.key, holder.token, json, options.now ?? null])
+        const rows = await x.query(sql.complete, [
+          tenant,
+          holder.key,
+          holder.token,
+          json,
+          options.now ?? null,
+        ])
         return rows.length > 0 ? ('completed' as const) : ('lost' as const)
       })
     },

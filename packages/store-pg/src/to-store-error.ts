@@ -60,8 +60,11 @@ function redact(message: string): string {
  * out of bounds" or "unreachable"): that instance can run no further statement.
  */
 export function isEngineCrash(error: unknown): boolean {
+  // WebAssembly's types are not in our lib target; the global is there on every Node we support.
+  const wasm = (globalThis as { WebAssembly?: { RuntimeError: abstract new (...args: never[]) => Error } })
+    .WebAssembly
   return (
-    (typeof WebAssembly !== 'undefined' && error instanceof WebAssembly.RuntimeError) ||
+    (wasm !== undefined && error instanceof wasm.RuntimeError) ||
     (error instanceof Error && error.name === 'RuntimeError')
   )
 }

@@ -56,6 +56,7 @@ export interface SyncEngineOptions {
    * migrations). @default 5% of live records, at most 100, at least 5 per entity per call
    */
   readonly deletionGuard?: DeletionGuardConfig | false
+  /**
    * Bounds on input, checked before any work: `maxDepth` and `maxStringLength` per record (an offending
    * record is INVALID with rule `max_depth` / `max_length`), `maxRecords` per `syncBatch` call (a larger
    * call is refused whole with reason `Invalid`; `syncStream` has no total, it works in batches).

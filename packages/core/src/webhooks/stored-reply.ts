@@ -1,4 +1,5 @@
 import { previewValue } from '../limits/preview.ts'
+import { isSafeText } from '../parse/text-safety.ts'
 import type { StoredResponse } from '../store/store.ts'
 
 /** Default cap of a reply remembered for idempotent replays: 256 KiB of JSON. */
@@ -44,10 +45,11 @@ function storable(value: unknown): { value: unknown; json: string } | undefined 
 }
 
 // NUL cannot be stored in PostgreSQL text or jsonb; an unpaired surrogate is not valid Unicode.
-// (toWellFormed replaces the surrogates; NUL is replaced by hand.)
+// Both become U+FFFD, as String.prototype.toWellFormed does for surrogates (ES2024, beyond our lib target).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point
+const UNSAFE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 function cleanText(text: string): string {
-  const wellFormed = text.isWellFormed() ? text : text.toWellFormed()
-  return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '\uFFFD') : wellFormed
+  return isSafeText(text) ? text : text.replace(UNSAFE, '\uFFFD')
 }
 
 const byteLength = (json: string) => Buffer.byteLength(json, 'utf8')

@@ -178,7 +178,9 @@ describe('syncFullPull', () => {
   it('pages through more live ids than one listing page', async () => {
     const { store, engine } = await seeded(0)
     const many = range(12_000)
-    await sync(engine, 'unit', units(many))
+    // Seeded in two calls: one syncBatch call takes at most the engine's 10,000-record limit.
+    await sync(engine, 'unit', units(many.slice(0, 6_000)))
+    await sync(engine, 'unit', units(many.slice(6_000)))
     const keep = many.filter((_, i) => i % 1000 !== 0)
     const result = (
       await engine.syncFullPull({

@@ -83,6 +83,29 @@ export type {
   TrackResult,
 } from './push/push-ledger.ts'
 export { pushStatuses } from './push/push-ledger.ts'
+export type {
+  AuditContext,
+  AuditEntry,
+  ConfigItem,
+  ConfigKind,
+  ExpectedVersion,
+  MemoryRegistryOptions,
+  TenantRecord,
+  TenantRegistry,
+  TenantStatus,
+  WriteResult,
+} from './registry/index.ts'
+export {
+  checkRegistryInput,
+  configKinds,
+  containsSealed,
+  createMemoryRegistry,
+  isSealed,
+  redactSecrets,
+  SEALED_MARKER,
+  TENANT_SLUG,
+  versionMatches,
+} from './registry/index.ts'
 export { trackRun } from './runs/track-run.ts'
 export type { MemoryStoreOptions } from './store/memory-store.ts'
 export { createMemoryStore } from './store/memory-store.ts'

@@ -18,3 +18,5 @@ export type {
   PgStoreConfig,
   PgStoreFatalEvent,
 } from './pg-store-config.ts'
+export type { PgRegistry } from './registry/pg-registry.ts'
+export { createPgRegistry } from './registry/pg-registry.ts'

@@ -6,8 +6,8 @@ import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { inject } from 'vitest'
 import type { PgliteLike } from '../src/executor/pglite-executor.ts'
-import type { PgStore, PgStoreCommonOptions } from '../src/index.ts'
-import { createPgStore } from '../src/index.ts'
+import type { PgRegistry, PgStore, PgStoreCommonOptions } from '../src/index.ts'
+import { createPgRegistry, createPgStore } from '../src/index.ts'
 import { quoteIdent } from '../src/sql/identifiers.ts'
 
 /** The real server's connection string (from DATABASE_URL or the global setup's own cluster). */
@@ -71,5 +71,52 @@ export function storeFactory(engine: EngineName) {
       admin ??= new pg.Pool({ connectionString: databaseUrl(), max: 1 })
       await admin.query(statement)
     } else await (await pglite()).exec(statement)
+  }
+}
+
+/**
+ * A factory of fresh, empty registries on one engine, like {@link storeFactory}: each `create()` gets its
+ * own schema; `teardown()` closes them and drops their schemas; `dispose()` releases the engine.
+ */
+export function registryFactory(engine: EngineName) {
+  let db: PGlite | undefined
+  let dir: string | undefined
+  let admin: pg.Pool | undefined
+  const made: { registry: PgRegistry; schema: string }[] = []
+
+  async function pglite(): Promise<PGlite> {
+    if (!db) {
+      if (engine === 'pglite-disk') dir = mkdtempSync(join(tmpdir(), 'edusync-pglite-'))
+      db = await PGlite.create(dir)
+    }
+    return db
+  }
+
+  return {
+    async create(schema = freshSchemaName()): Promise<PgRegistry> {
+      const registry =
+        engine === 'pg'
+          ? createPgRegistry({ connectionString: databaseUrl(), schema, poolSize: 4 })
+          : createPgRegistry({ pglite: (await pglite()) as unknown as PgliteLike, schema })
+      made.push({ registry, schema })
+      return registry
+    },
+    async teardown() {
+      const list = made.splice(0)
+      for (const { registry } of list) await registry.close()
+      for (const { schema } of list) {
+        const statement = `DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`
+        if (engine === 'pg') {
+          admin ??= new pg.Pool({ connectionString: databaseUrl(), max: 1 })
+          await admin.query(statement)
+        } else await (await pglite()).exec(statement)
+      }
+    },
+    async dispose() {
+      await this.teardown()
+      await admin?.end()
+      await db?.close()
+      if (dir) rmSync(dir, { recursive: true, force: true })
+    },
   }
 }

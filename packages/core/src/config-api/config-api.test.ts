@@ -239,13 +239,13 @@ describe('config API: connections and secrets', () => {
   it('never returns a secret: responses, errors and the audit log are scanned', async () => {
     const zoho = await h.api(
       admin('PUT', '/config/tenants/acme/connections/zoho', {
-        settings: { dataCenter: 'eu', clientId: '1000.CLIENT' },
+        settings: { dataCenter: 'EU', clientId: '1000.CLIENT' },
         secrets: { clientSecret: SECRETS[0], refreshToken: SECRETS[1] },
       }),
     )
     expect(zoho.status).toBe(201)
     expect(await json(zoho)).toMatchObject({
-      settings: { dataCenter: 'eu', clientId: '1000.CLIENT' },
+      settings: { dataCenter: 'EU', clientId: '1000.CLIENT' },
       secrets: { clientSecret: { set: true, kid: 'k1' }, refreshToken: { set: true, kid: 'k1' } },
     })
     await h.api(

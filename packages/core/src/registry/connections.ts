@@ -17,7 +17,7 @@ const url = z.url({ protocol: /^https?$/ })
 export const connectionSchemas = {
   zoho: {
     settings: z.strictObject({
-      dataCenter: z.enum(['com', 'eu', 'in', 'com.au', 'jp', 'ca', 'com.cn', 'sa']),
+      dataCenter: z.enum(['US', 'EU', 'IN', 'AU', 'JP', 'CA', 'SA', 'CN']),
       clientId: z.string().min(1),
       environment: z.enum(['production', 'sandbox', 'developer']).optional(),
     }),

@@ -65,13 +65,13 @@ describe('connections', () => {
   it('validates settings, seals secrets write-only and masks them on read', () => {
     const box = createSecretBox(ring(`k1:${key()}`))
     const stored = sealConnection(box, 'acme', 'zoho', {
-      settings: { dataCenter: 'eu', clientId: '1000.ABC' },
+      settings: { dataCenter: 'EU', clientId: '1000.ABC' },
       secrets: { clientSecret: 's3cr3t-value', refreshToken: TOKEN },
     })._unsafeUnwrap()
     expect(JSON.stringify(stored)).not.toContain(TOKEN)
     const masked = maskConnection(stored)
     expect(masked).toEqual({
-      settings: { dataCenter: 'eu', clientId: '1000.ABC' },
+      settings: { dataCenter: 'EU', clientId: '1000.ABC' },
       secrets: { clientSecret: { set: true, kid: 'k1' }, refreshToken: { set: true, kid: 'k1' } },
     })
     expect(openConnection(box, 'acme', 'zoho', stored)._unsafeUnwrap().secrets.refreshToken).toBe(TOKEN)

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Store } from '@edusync/core'
 import { createSyncEngine } from '@edusync/core'
+import type { ConfigApi } from '@edusync/core/config-api'
 import type { Finance } from '@edusync/core/finance'
 import { createFinance, createMemoryFinanceStore } from '@edusync/core/finance'
 import type { NextFunction, Request, Response } from 'express'
@@ -15,6 +16,7 @@ import type { QuickBooksHost } from './quickbooks/quickbooks-host.ts'
 import { quickbooksRouter } from './quickbooks/quickbooks-routes.ts'
 import { bulkSyncRoute } from './routes/bulk-sync.ts'
 import { deleteRoute, quarantineRoute } from './routes/deletes.ts'
+import { configApiRoute } from './routes/config-api.ts'
 import { financeSyncRoute, schoolStatementRoute, studentStatementRoute } from './routes/finance.ts'
 import { healthRoute } from './routes/health.ts'
 import {
@@ -45,6 +47,8 @@ export interface AppDeps {
   readonly quickbooks?: QuickBooksHost
   /** The finance API (see openFinance); an in-memory one when absent (tests, demos). */
   readonly finance?: Finance
+  /** The configuration API (tenant registry), mounted under `/config` when given. */
+  readonly configApi?: ConfigApi
 }
 
 /** The Express app plus the switch graceful shutdown flips (health then answers 503). */
@@ -126,6 +130,7 @@ export function createApp(deps: AppDeps): App {
   app.post('/api/:tenant/finance/:entity', financeSyncRoute(services))
   app.get('/api/:tenant/students/:id/statement', studentStatementRoute(services))
   app.get('/api/:tenant/statement', schoolStatementRoute(services))
+  if (deps.configApi) app.all('/config{/*path}', configApiRoute(deps.configApi, config.MAX_BODY_BYTES))
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: { reason: 'NotFound', message: 'no such route' } })

@@ -4,6 +4,7 @@ import { loadConfig } from './config.ts'
 import { openFinance } from './finance.ts'
 import { createLogger } from './logger.ts'
 import { quickbooksFromEnv } from './quickbooks/quickbooks-env.ts'
+import { loadSecretBox, openHostRegistry, openRegistry } from './registry.ts'
 import { replayParkedOnStart } from './replay-on-start.ts'
 import { openStore } from './store.ts'
 
@@ -32,12 +33,20 @@ async function main(): Promise<void> {
   })
   const quickbooks = quickbooksFromEnv(process.env, store)
   const money = await openFinance(config, store, logger)
+  // The tenant registry and its config API, when a key ring is configured (else: env tenants only).
+  const secrets = loadSecretBox(process.env)
+  const registry = secrets ? await openRegistry(config) : undefined
+  const hosted =
+    secrets && registry
+      ? await openHostRegistry({ config, env: process.env, registry, secrets, store, logger })
+      : undefined
   const { app, state, moodle } = createApp({
     config,
     store,
     logger,
     finance: money.finance,
     ...(quickbooks ? { quickbooks } : {}),
+    ...(hosted ? { configApi: hosted.api } : {}),
   })
   const server: Server = app.listen(config.PORT, config.HOST)
   await new Promise<void>((resolve, reject) => {
@@ -83,7 +92,8 @@ async function main(): Promise<void> {
     server.close(() => {
       clearTimeout(timer)
       clearInterval(idle)
-      void Promise.allSettled([store.close(), money.close()]).then(() => {
+      hosted?.stop()
+      void Promise.allSettled([store.close(), money.close(), registry?.close()]).then(() => {
         logger.info('stopped')
         process.exit(exitCode)
       })

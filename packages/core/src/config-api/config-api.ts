@@ -64,8 +64,8 @@ export interface ConfigApiOptions {
   readonly basePath?: string
   /** Largest accepted body. @default 256 KiB */
   readonly maxBodyBytes?: number
-  /** Called after every successful write (hosts drop cached configuration of the tenant). */
-  readonly onChange?: (tenant: TenantId) => void
+  /** Awaited after every successful write, before the answer (hosts reload the tenant's configuration). */
+  readonly onChange?: (tenant: TenantId) => void | Promise<void>
   /** Clock (timestamps of signed requests, audit times). @default () => new Date() */
   readonly now?: () => Date
 }

@@ -63,7 +63,7 @@ export const tenantRoutes: RouteGroup = async (ctx) => {
     if (written.isErr()) return storeProblem(written.error)
     if (written.value.status === 'stale')
       return problem(409, 'Conflict', `tenant ${JSON.stringify(tenant)} exists`)
-    options.onChange?.(tenant as string)
+    await options.onChange?.(tenant as string)
     return jsonResponse(201, tenantBody(written.value.value), { etag: etag(written.value.value.version) })
   }
 
@@ -97,6 +97,6 @@ export const tenantRoutes: RouteGroup = async (ctx) => {
   )
   if (written.isErr()) return storeProblem(written.error)
   if (written.value.status === 'stale') return staleProblem(written.value.current)
-  options.onChange?.(slug)
+  await options.onChange?.(slug)
   return jsonResponse(200, tenantBody(written.value.value), { etag: etag(written.value.value.version) })
 }

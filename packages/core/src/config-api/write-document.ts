@@ -33,7 +33,7 @@ export async function writeDocument(
   })
   if (written.isErr()) return storeProblem(written.error)
   if (written.value.status === 'stale') return staleProblem(written.value.current)
-  ctx.options.onChange?.(tenant)
+  await ctx.options.onChange?.(tenant)
   const item = written.value.value
   return jsonResponse(expected === 0 ? 201 : 200, show(item), { etag: etag(item.version) })
 }
@@ -50,6 +50,6 @@ export async function deleteDocument(ctx: RouteContext, tenant: string, kind: Co
   })
   if (deleted.isErr()) return storeProblem(deleted.error)
   if (deleted.value.status === 'stale') return staleProblem(deleted.value.current)
-  ctx.options.onChange?.(tenant)
+  await ctx.options.onChange?.(tenant)
   return new Response(null, { status: 204 })
 }

@@ -46,9 +46,12 @@ export function compareAndSetSecret(
       return errAsync(new SecretError('UnknownKey', `${context}: no ${input.system} connection is stored`))
     const connection = asStoredConnection(item.value)
     const sealed = connection.secrets[input.name]
-    const opened = sealed ? box.open(sealed, context) : undefined
-    if (opened?.isErr()) return errAsync(opened.error)
-    const current = opened?.value
+    let current: string | undefined
+    if (sealed) {
+      const opened = box.open(sealed, context)
+      if (opened.isErr()) return errAsync(opened.error)
+      current = opened.value
+    }
     if (current !== input.expected) return okAsync<CompareAndSetOutcome>({ status: 'stale', current })
     const value = {
       ...item.value,

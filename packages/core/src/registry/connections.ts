@@ -5,7 +5,11 @@ import { isSealed } from './redact.ts'
 import type { SealedSecret, SecretBox } from './secret-box.ts'
 import type { SecretError } from './secret-error.ts'
 
-/** The systems a tenant connects. `webhook` holds the secrets inbound senders sign or authenticate with. */
+/**
+ * The systems a tenant connects. `webhook` holds the secrets inbound senders use: `zohoSecret` (Zoho
+ * workflow shared secret), `signingSecret` (HMAC of signed senders such as Deluge), `zohoNotificationToken`,
+ * `moodleToken` (the Moodle plugin's bearer token) and `apiToken` (bulk sync and listing API).
+ */
 export type ConnectionSystem = 'zoho' | 'moodle' | 'quickbooks' | 'webhook'
 
 const url = z.url({ protocol: /^https?$/ })
@@ -42,7 +46,7 @@ export const connectionSchemas = {
   },
   webhook: {
     settings: z.strictObject({}),
-    secrets: ['zohoSigningSecret', 'zohoNotificationToken', 'moodleToken', 'configSigningSecret'],
+    secrets: ['zohoSecret', 'signingSecret', 'zohoNotificationToken', 'moodleToken', 'apiToken'],
   },
 } as const satisfies Record<ConnectionSystem, { settings: z.ZodType; secrets: readonly string[] }>
 

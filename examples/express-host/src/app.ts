@@ -10,6 +10,7 @@ import type { HostConfig } from './config.ts'
 import type { HostServices, RequestContext } from './context.ts'
 import { webhookLimits } from './limits.ts'
 import type { Logger } from './logger.ts'
+import { withModuleSwitches } from './module-switches.ts'
 import type { MoodleSide } from './moodle/moodle-side.ts'
 import { createMoodleSide } from './moodle/moodle-side.ts'
 import type { QuickBooksHost } from './quickbooks/quickbooks-host.ts'
@@ -49,6 +50,8 @@ export interface AppDeps {
   readonly finance?: Finance
   /** The configuration API (tenant registry), mounted under `/config` when given. */
   readonly configApi?: ConfigApi
+  /** The tenants' module switches; a delivery for a switched-off module is acknowledged and skipped. */
+  readonly moduleEnabled?: (tenant: string, entity: string) => boolean
 }
 
 /** The Express app plus the switch graceful shutdown flips (health then answers 503). */
@@ -78,7 +81,9 @@ export function createApp(deps: AppDeps): App {
     engine,
     logger,
     zoho: deps.zoho ?? createZohoIntake({ config, logger }),
-    coalescer: createSyncCoalescer({ engine, logger }),
+    coalescer: deps.moduleEnabled
+      ? withModuleSwitches(createSyncCoalescer({ engine, logger }), { enabled: deps.moduleEnabled, store })
+      : createSyncCoalescer({ engine, logger }),
     moodle: deps.moodle ?? createMoodleSide({ config, store, engine, logger }),
     finance: deps.finance ?? createFinance({ store, finance: createMemoryFinanceStore(), logger }),
   }

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     logger,
     finance: money.finance,
     ...(quickbooks ? { quickbooks } : {}),
-    ...(hosted ? { configApi: hosted.api } : {}),
+    ...(hosted ? { configApi: hosted.api, moduleEnabled: hosted.directory.moduleEnabled } : {}),
   })
   const server: Server = app.listen(config.PORT, config.HOST)
   await new Promise<void>((resolve, reject) => {

@@ -20,6 +20,8 @@ export interface TenantDirectoryOptions {
 export interface TenantDirectory {
   /** Reloads one tenant (after a config API write); a suspended or deleted tenant is removed. */
   refresh(tenant: string): Promise<void>
+  /** Whether a tenant syncs a module (entity); modules without a switch do. */
+  moduleEnabled(tenant: string, entity: string): boolean
   /** Reloads every tenant (at start, and periodically so other processes' writes arrive too). */
   refreshAll(): Promise<void>
   /**
@@ -44,12 +46,17 @@ const WEBHOOK_SECRETS = ['zohoSecret', 'signingSecret', 'moodleToken', 'apiToken
  */
 export function createTenantDirectory(options: TenantDirectoryOptions): TenantDirectory {
   const { registry, secrets, tenants, logger } = options
+  const disabled = new Map<string, ReadonlySet<string>>()
 
   async function load(tenant: string): Promise<TenantConfig | undefined> {
     const record = must(await registry.getTenant(tenant))
     if (!record || record.status !== 'active') return undefined
     const items = must(await registry.listConfig(tenant))
     const config: Record<string, unknown> = {}
+    disabled.set(
+      tenant,
+      new Set(items.filter((i) => i.kind === 'module' && i.value.enabled === false).map((i) => i.key)),
+    )
     for (const item of items) {
       if (item.kind === 'connection' && (item.key === 'webhook' || item.key === 'zoho')) {
         const opened = openConnection(secrets, tenant, item.key, asStoredConnection(item.value))
@@ -73,6 +80,8 @@ export function createTenantDirectory(options: TenantDirectoryOptions): TenantDi
   }
 
   const directory: TenantDirectory = {
+    moduleEnabled: (tenant, entity) => !disabled.get(tenant)?.has(entity),
+
     async refresh(tenant) {
       let next: TenantConfig | undefined
       try {

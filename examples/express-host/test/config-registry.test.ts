@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
+import type { Store } from '@edusync/core'
 import { createMemoryStore } from '@edusync/core'
 import { signConfigRequest } from '@edusync/core/config-api'
 import type { PgliteLike } from '@edusync/store-pg'
@@ -11,7 +12,8 @@ import { loadConfig } from '../src/config.ts'
 import { createLogger } from '../src/logger.ts'
 import type { HostRegistry } from '../src/registry.ts'
 import { loadSecretBox, openHostRegistry } from '../src/registry.ts'
-import { post, tenant } from './host.ts'
+import { post, SECRETS, tenant } from './host.ts'
+import { zohoProgram } from './zoho-fixtures.ts'
 
 const ADMIN = 'config-admin-token-0123456789'
 const SIGNING = 'config-widget-signing-secret-01'
@@ -27,6 +29,7 @@ let db: PGlite
 let url: string
 let close: () => Promise<void>
 let hosted: HostRegistry
+let store: Store
 const logs: string[] = []
 const answers: string[] = []
 
@@ -34,7 +37,7 @@ const answers: string[] = []
 beforeAll(async () => {
   db = await PGlite.create()
   const registry = createPgRegistry({ pglite: db as unknown as PgliteLike })
-  const store = createMemoryStore()
+  store = createMemoryStore()
   const config = loadConfig({
     NODE_ENV: 'test',
     EDUSYNC_TENANTS: JSON.stringify({ acme: tenant() }),
@@ -43,7 +46,13 @@ beforeAll(async () => {
   const logger = createLogger('debug', (line) => logs.push(line))
   const secrets = loadSecretBox(env)!
   hosted = await openHostRegistry({ config, env, registry, secrets, store, logger })
-  const { app } = createApp({ config, store, logger, configApi: hosted.api })
+  const { app } = createApp({
+    config,
+    store,
+    logger,
+    configApi: hosted.api,
+    moduleEnabled: hosted.directory.moduleEnabled,
+  })
   const server = app.listen(0, '127.0.0.1')
   await new Promise<void>((resolve) => server.once('listening', resolve))
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -127,6 +136,32 @@ describe('express host reading the tenant registry', () => {
     expect(ok.status).toBe(201)
     const replay = await fetch(`${url}/config/tenants`, { method: 'POST', headers, body })
     expect(replay.status).toBe(401)
+  })
+
+  it('acknowledges a webhook of a switched-off module, records it as skipped and stores nothing', async () => {
+    const off = await config('PUT', '/tenants/acme/modules/program', { enabled: false })
+    expect(off.status).toBe(201)
+    const hook = `${url}/webhooks/acme/zoho/Products`
+    const skipped = await post(hook, { data: [zohoProgram()] }, { 'x-edusync-secret': SECRETS.zohoSecret })
+    expect(skipped.status).toBe(200)
+    expect(skipped.body.counts).toMatchObject({ total: 0 })
+    expect((await store.countRecords('acme', 'program'))._unsafeUnwrap()).toBe(0)
+    const runs = (await store.listRuns('acme', { step: 'skipped:program' }))._unsafeUnwrap()
+    expect(runs.map((r) => [r.status, r.metadata.skipped])).toEqual([['completed', 1]])
+    // Switched back on (with the ETag read), the same delivery is synced.
+    await config(
+      'PUT',
+      '/tenants/acme/modules/program',
+      { enabled: true },
+      { 'if-match': off.etag as string },
+    )
+    const synced = await post(
+      hook,
+      { data: [zohoProgram({ Modified_Time: '2026-11-30T10:00:00+00:00' })] },
+      { 'x-edusync-secret': SECRETS.zohoSecret },
+    )
+    expect(synced.status).toBe(200)
+    expect((await store.countRecords('acme', 'program'))._unsafeUnwrap()).toBe(1)
   })
 
   it('never writes a secret to a response or a log line', async () => {

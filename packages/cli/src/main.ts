@@ -1,16 +1,28 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { deleteCommand, deletionsListCommand, deletionsResolveCommand } from './commands/deletions.ts'
+import type { ConnectionsSetOptions } from './commands/connections.ts'
+import { connectionsSetCommand, connectionsTestCommand } from './commands/connections.ts'
+import { keysRotateCommand } from './commands/keys.ts'
+import { mappingsSetCommand, mappingsValidateCommand } from './commands/mappings.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { parkedListCommand, parkedReplayCommand } from './commands/parked.ts'
 import { runsListCommand, runsShowCommand } from './commands/runs.ts'
 import { stepsListCommand } from './commands/steps.ts'
 import type { SyncOptions } from './commands/sync.ts'
 import { syncCommand } from './commands/sync.ts'
+import {
+  tenantsAddCommand,
+  tenantsListCommand,
+  tenantsShowCommand,
+  tenantsSuspendCommand,
+} from './commands/tenants.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import type { CliContext } from './context.ts'
 import { openContext } from './context.ts'
 import type { Io } from './output.ts'
 import { EXIT } from './output.ts'
+import type { RegistryApi } from './registry-api.ts'
+import { openRegistryApi } from './registry-api.ts'
 
 /** How {@link run} is wired to the outside world (tests pass their own). */
 export interface RunOptions {
@@ -47,6 +59,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   const signal = options.signal ?? interruptSignal(io)
   let code: number = EXIT.ok
   let context: CliContext | undefined
+  let registryApi: RegistryApi | undefined
 
   const program = new Command('edusync')
     .description(
@@ -187,6 +200,112 @@ Exit codes: 0 done, 1 failures recorded, 2 bad usage or configuration.`,
       .argument('<id>', 'wave id (from deletions list)')
       .action(action((ctx, asJson, id: string) => deletionsResolveCommand(ctx, io, verb, id, asJson)))
   }
+  // Registry commands: the config API in-process over the configured database. `slug` (when the command
+  // names a tenant) is the tenant; tenant-wide commands (list, rotate) need none, so any valid slug does.
+  const registryAction =
+    <A extends unknown[]>(
+      fn: (api: RegistryApi, tenant: string, asJson: boolean, ...args: A) => Promise<number>,
+      options: { slugArgument?: boolean } = {},
+    ) =>
+    async (...args: A) => {
+      const g = globals()
+      const slug = options.slugArgument ? (args[0] as string) : undefined
+      const tenant = slug ?? g.tenant ?? env.EDUSYNC_TENANT ?? 'all'
+      const config = loadConfig({ file: g.config, env: { ...env, EDUSYNC_TENANT: tenant }, cwd })
+      registryApi = openRegistryApi(config, env)
+      code = await fn(registryApi, config.tenant, g.json === true, ...args)
+    }
+
+  const tenants = program.command('tenants').description('the tenant registry (needs EDUSYNC_CONFIG_KEYS)')
+  tenants
+    .command('list')
+    .description('registered tenants')
+    .action(registryAction((api, _t, asJson) => tenantsListCommand(api, io, asJson)))
+  tenants
+    .command('add')
+    .description('register a tenant')
+    .argument('<slug>', 'tenant id (lower-case letters, digits, dashes)')
+    .requiredOption('--name <name>', 'display name')
+    .option('--suspended', 'register it suspended (serves nothing until resumed)')
+    .action(
+      registryAction(
+        (api, _t, asJson, slug: string, opts: { name: string; suspended?: boolean }) =>
+          tenantsAddCommand(api, io, slug, opts, asJson),
+        { slugArgument: true },
+      ),
+    )
+  tenants
+    .command('show')
+    .description('a tenant with its connections (secrets masked), module switches and schedules')
+    .argument('<slug>', 'tenant id')
+    .action(
+      registryAction((api, _t, asJson, slug: string) => tenantsShowCommand(api, io, slug, asJson), {
+        slugArgument: true,
+      }),
+    )
+  tenants
+    .command('suspend')
+    .description('stop serving a tenant (its configuration is kept); --resume serves it again')
+    .argument('<slug>', 'tenant id')
+    .option('--resume', 'set it active again')
+    .action(
+      registryAction(
+        (api, _t, asJson, slug: string, opts: { resume?: boolean }) =>
+          tenantsSuspendCommand(api, io, slug, opts, asJson),
+        { slugArgument: true },
+      ),
+    )
+
+  const connections = program.command('connections').description("a tenant's system connections (-t TENANT)")
+  connections
+    .command('set')
+    .description(
+      'create or update a connection: settings by --set, secrets by --secret-env (never as arguments)',
+    )
+    .argument('<system>', 'zoho, moodle, quickbooks or webhook')
+    .option('--set <key=value...>', 'settings (JSON values accepted: numbers, objects)')
+    .option('--secret-env <name=ENV_VAR...>', 'a secret read from an environment variable')
+    .action(
+      registryAction((api, tenant, asJson, system: string, opts: ConnectionsSetOptions) =>
+        connectionsSetCommand(api, io, env, tenant, system, opts, asJson),
+      ),
+    )
+  connections
+    .command('test')
+    .description("call the system's cheapest authenticated endpoint with the stored connection")
+    .argument('<system>', 'zoho, moodle, quickbooks or webhook')
+    .action(
+      registryAction((api, tenant, asJson, system: string) =>
+        connectionsTestCommand(api, io, tenant, system, asJson),
+      ),
+    )
+
+  const mappings = program.command('mappings').description("a tenant's Zoho field-map overrides (-t TENANT)")
+  mappings
+    .command('validate')
+    .description('check overrides (JSON file) against the live Zoho field metadata; saves nothing')
+    .argument('<file>', 'JSON file of field-map overrides')
+    .action(
+      registryAction((api, tenant, asJson, file: string) =>
+        mappingsValidateCommand(api, io, tenant, file, asJson),
+      ),
+    )
+  mappings
+    .command('set')
+    .description('validate and save overrides (JSON file)')
+    .argument('<file>', 'JSON file of field-map overrides')
+    .action(
+      registryAction((api, tenant, asJson, file: string) =>
+        mappingsSetCommand(api, io, tenant, file, asJson),
+      ),
+    )
+
+  program
+    .command('keys')
+    .description('the key ring sealing secrets at rest (EDUSYNC_CONFIG_KEYS: new key first, old after)')
+    .command('rotate')
+    .description('re-wrap every stored secret under the current (first) key')
+    .action(registryAction((api, _t, asJson) => keysRotateCommand(api, io, asJson)))
 
   try {
     await program.parseAsync([...argv], { from: 'user' })
@@ -203,6 +322,7 @@ Exit codes: 0 done, 1 failures recorded, 2 bad usage or configuration.`,
     return EXIT.failures
   } finally {
     await context?.close()
+    await registryApi?.close()
   }
   return code
 }

@@ -14,6 +14,8 @@ export const CONFIG_HEADERS = {
 export interface ConfigAuthOptions {
   /** Admin bearer tokens (`Authorization: Bearer <token>`); several during a rotation. */
   readonly adminTokens?: readonly string[]
+  /** The actor audited for admin-token requests (e.g. `cli:<user>`). @default "admin" */
+  readonly adminActor?: string
   /**
    * HMAC-SHA256 signing secrets of the embedded widget / CLI (several during a rotation). A request signs
    * `"<timestamp>.<nonce>." + METHOD + " " + path?query + "\n" + body` (see {@link signConfigRequest}).
@@ -83,7 +85,7 @@ export async function authenticateConfigRequest(
   if (authorization !== null) {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1]
     if (token && (options.adminTokens?.length ?? 0) > 0 && matchesAny(token, options.adminTokens ?? [])) {
-      return { ok: true, actor: 'admin' }
+      return { ok: true, actor: options.adminActor ?? 'admin' }
     }
     return refuse('wrong or malformed bearer token')
   }

@@ -4,6 +4,7 @@ import type { SecretBox, Store, TenantRegistry } from '@edusync/core'
 import { createSecretBox, parseKeyRing } from '@edusync/core'
 import type { ConfigApi } from '@edusync/core/config-api'
 import { createConfigApi } from '@edusync/core/config-api'
+import { moodleConnectionTester } from '@edusync/moodle'
 import type { PgRegistry } from '@edusync/store-pg'
 import { createPgRegistry } from '@edusync/store-pg'
 import { zohoConnectionTester, zohoFieldMapValidator } from '@edusync/zoho'
@@ -87,7 +88,7 @@ export async function openHostRegistry(input: {
       toleranceSeconds: input.config.SIGNATURE_TOLERANCE_SECONDS,
     },
     validateFieldMap: zohoFieldMapValidator(),
-    testConnection: { zoho: zohoConnectionTester() },
+    testConnection: { zoho: zohoConnectionTester(), moodle: moodleConnectionTester() },
     onChange: (tenant) => directory.refresh(tenant),
   })
   const timer = setInterval(

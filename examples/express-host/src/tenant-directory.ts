@@ -58,7 +58,10 @@ export function createTenantDirectory(options: TenantDirectoryOptions): TenantDi
       new Set(items.filter((i) => i.kind === 'module' && i.value.enabled === false).map((i) => i.key)),
     )
     for (const item of items) {
-      if (item.kind === 'connection' && (item.key === 'webhook' || item.key === 'zoho')) {
+      if (
+        item.kind === 'connection' &&
+        (item.key === 'webhook' || item.key === 'zoho' || item.key === 'moodle')
+      ) {
         const opened = openConnection(secrets, tenant, item.key, asStoredConnection(item.value))
         if (opened.isErr()) {
           // The tenant stays out (refused 404) rather than half-configured; the message names no secret.
@@ -68,8 +71,16 @@ export function createTenantDirectory(options: TenantDirectoryOptions): TenantDi
         if (item.key === 'webhook') {
           for (const name of WEBHOOK_SECRETS)
             if (opened.value.secrets[name]) config[name] = opened.value.secrets[name]
-        } else {
+        } else if (item.key === 'zoho') {
           config.zoho = { ...opened.value.settings, ...opened.value.secrets }
+        } else if (opened.value.secrets.token) {
+          // The host's Moodle site config: the connection's settings plus its token.
+          config.moodle = {
+            categories: {},
+            defaultUsers: [],
+            ...opened.value.settings,
+            token: opened.value.secrets.token,
+          }
         }
       }
       if (item.kind === 'field-map' && typeof item.value.defaultCurrency === 'string') {
@@ -136,6 +147,17 @@ export function createTenantDirectory(options: TenantDirectoryOptions): TenantDi
                 refreshToken: seal('zoho', 'refreshToken', refreshToken),
               },
             },
+            0,
+            audit,
+          )
+        }
+        if (config.moodle) {
+          const { token, ...settings } = config.moodle
+          await registry.putConfig(
+            tenant,
+            'connection',
+            'moodle',
+            { settings, secrets: { token: seal('moodle', 'token', token) } },
             0,
             audit,
           )

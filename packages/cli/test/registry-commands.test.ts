@@ -46,21 +46,21 @@ describe('edusync tenants / connections / mappings / keys', () => {
       'set',
       'moodle',
       '--set',
-      'siteUrl=https://lms.acme.example',
+      'url=https://lms.acme.example',
       '--set',
-      'roleIds={"student":5,"teacher":3}',
+      'roles={"student":5,"editingTeacher":3}',
       '--secret-env',
       'token=MOODLE_TOKEN',
     ])
     expect(set.code).toBe(0)
-    const bad = await cli(['-t', 'acme', 'connections', 'set', 'moodle', '--set', 'siteUrl=not-a-url'])
+    const bad = await cli(['-t', 'acme', 'connections', 'set', 'moodle', '--set', 'url=not-a-url'])
     expect(bad.code).toBe(2)
-    expect(bad.err).toContain('settings.siteUrl')
+    expect(bad.err).toContain('settings.url')
 
     const shown = JSON.parse((await cli(['tenants', 'show', 'acme', '--json'])).out)
     expect(shown.connections[0]).toMatchObject({
       system: 'moodle',
-      settings: { siteUrl: 'https://lms.acme.example', roleIds: { student: 5, teacher: 3 } },
+      settings: { url: 'https://lms.acme.example', roles: { student: 5, editingTeacher: 3 } },
       secrets: { token: { set: true, kid: 'k1' } },
     })
     const suspended = await cli(['tenants', 'suspend', 'acme', '--json'])

@@ -4,6 +4,7 @@
  */
 export type { MoodleClient } from './client.ts'
 export { createMoodleClient } from './client.ts'
+export { moodleConnectionTester } from './config/moodle-connection-tester.ts'
 export type { MoodleConfig, MoodleRetryOptions, MoodleRoles, ResolvedMoodleConfig } from './config.ts'
 export { DEFAULT_ROLES, resolveConfig } from './config.ts'
 export type { MoodleErrorOptions, MoodleErrorReason } from './errors.ts'

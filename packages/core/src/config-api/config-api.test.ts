@@ -250,7 +250,7 @@ describe('config API: connections and secrets', () => {
     })
     await h.api(
       admin('PUT', '/config/tenants/acme/connections/moodle', {
-        settings: { siteUrl: 'https://lms.acme.example' },
+        settings: { url: 'https://lms.acme.example' },
         secrets: { token: SECRETS[2] },
       }),
     )
@@ -259,7 +259,7 @@ describe('config API: connections and secrets', () => {
       admin(
         'PUT',
         '/config/tenants/acme/connections/moodle',
-        { settings: { siteUrl: 'nope' }, secrets: { token: SECRETS[2], pin: SECRETS[0] } },
+        { settings: { url: 'nope' }, secrets: { token: SECRETS[2], pin: SECRETS[0] } },
         { 'if-match': '"1"' },
       ),
     )
@@ -284,7 +284,7 @@ describe('config API: connections and secrets', () => {
   it('tests a connection with its opened secrets and reports a refusal as 502', async () => {
     await h.api(
       admin('PUT', '/config/tenants/acme/connections/moodle', {
-        settings: { siteUrl: 'https://lms.acme.example' },
+        settings: { url: 'https://lms.acme.example' },
         secrets: { token: SECRETS[2] },
       }),
     )
@@ -300,7 +300,7 @@ describe('config API: connections and secrets', () => {
       admin(
         'PUT',
         '/config/tenants/acme/connections/moodle',
-        { settings: { siteUrl: 'https://lms.acme.example' }, secrets: { token: 'revoked' } },
+        { settings: { url: 'https://lms.acme.example' }, secrets: { token: 'revoked' } },
         { 'if-match': '"1"' },
       ),
     )

@@ -28,11 +28,21 @@ export const connectionSchemas = {
     secrets: ['clientSecret', 'refreshToken'],
   },
   moodle: {
+    // The names the hosts' Moodle configuration uses (see @edusync/moodle's provisioning flows).
     settings: z.strictObject({
-      siteUrl: url,
-      roleIds: z.strictObject({ student: z.int().positive(), teacher: z.int().positive() }).optional(),
-      defaultUsers: z.array(z.string().min(1)).optional(),
-      programCategories: z.record(z.string().min(1), z.int().positive()).optional(),
+      url,
+      roles: z
+        .strictObject({
+          student: z.int().positive().optional(),
+          editingTeacher: z.int().positive().optional(),
+        })
+        .optional(),
+      /** Canonical program id -> Moodle category id. */
+      categories: z.record(z.string().min(1), z.int().positive()).optional(),
+      defaultCategoryId: z.int().positive().optional(),
+      defaultUsers: z
+        .array(z.strictObject({ userid: z.int().positive(), roleid: z.int().positive().optional() }))
+        .optional(),
     }),
     secrets: ['token'],
   },

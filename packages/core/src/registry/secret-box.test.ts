@@ -89,17 +89,12 @@ describe('connections', () => {
   it('names every bad field and never echoes a secret value', () => {
     const box = createSecretBox(ring(`k1:${key()}`))
     const issues = sealConnection(box, 'acme', 'moodle', {
-      settings: { siteUrl: 'not a url', roleIds: { student: 0, teacher: 3 } },
+      settings: { url: 'not a url', roles: { student: 0, editingTeacher: 3 } },
       secrets: { token: '', password: 'hunter2-secret' },
     })._unsafeUnwrapErr()
     const paths = issues.map((i) => i.path)
     expect(paths).toEqual(
-      expect.arrayContaining([
-        'settings.siteUrl',
-        'settings.roleIds.student',
-        'secrets.token',
-        'secrets.password',
-      ]),
+      expect.arrayContaining(['settings.url', 'settings.roles.student', 'secrets.token', 'secrets.password']),
     )
     expect(JSON.stringify(issues)).not.toContain('hunter2-secret')
   })
@@ -113,7 +108,7 @@ describe('rotation', () => {
     for (const tenant of ['acme', 'beta']) {
       await registry.putTenant(tenant, { name: tenant, status: 'active' }, 0, admin)
       const moodle = sealConnection(oldBox, tenant, 'moodle', {
-        settings: { siteUrl: 'https://lms.example.org' },
+        settings: { url: 'https://lms.example.org' },
         secrets: { token: `${tenant}-moodle-token` },
       })._unsafeUnwrap()
       await registry.putConfig(tenant, 'connection', 'moodle', { ...moodle }, 0, admin)
@@ -140,7 +135,7 @@ describe('rotation', () => {
     const registry = createMemoryRegistry()
     await registry.putTenant('acme', { name: 'Acme', status: 'active' }, 0, admin)
     const lost = sealConnection(createSecretBox(ring(`gone:${key()}`)), 'acme', 'moodle', {
-      settings: { siteUrl: 'https://lms.example.org' },
+      settings: { url: 'https://lms.example.org' },
       secrets: { token: 'tok' },
     })._unsafeUnwrap()
     await registry.putConfig('acme', 'connection', 'moodle', { ...lost }, 0, admin)

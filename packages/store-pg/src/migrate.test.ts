@@ -62,6 +62,9 @@ describe('migrate on a PostgreSQL server', () => {
       'parked_waiting',
       'push_ledger',
       'records',
+      'registry_audit',
+      'registry_items',
+      'registry_tenants',
       'schema_migrations',
       'sync_runs',
     ])

@@ -2,7 +2,17 @@ import type { OutcomeCounts, Store } from '@edusync/core'
 import { okAsync } from 'neverthrow'
 import type { SyncCoalescer } from './sync-coalescer.ts'
 
-const ZERO: OutcomeCounts = { total: 0, new: 0, unchanged: 0, updated: 0, invalid: 0, deferred: 0, error: 0 }
+const ZERO: OutcomeCounts = {
+  total: 0,
+  new: 0,
+  unchanged: 0,
+  updated: 0,
+  invalid: 0,
+  deferred: 0,
+  error: 0,
+  deleted: 0,
+  restored: 0,
+}
 
 /**
  * Wraps the sync path with the tenants' module switches: a delivery for a switched-off module is

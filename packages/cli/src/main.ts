@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
-import { deleteCommand, deletionsListCommand, deletionsResolveCommand } from './commands/deletions.ts'
 import type { ConnectionsSetOptions } from './commands/connections.ts'
 import { connectionsSetCommand, connectionsTestCommand } from './commands/connections.ts'
+import { deleteCommand, deletionsListCommand, deletionsResolveCommand } from './commands/deletions.ts'
 import { keysRotateCommand } from './commands/keys.ts'
 import { mappingsSetCommand, mappingsValidateCommand } from './commands/mappings.ts'
 import { migrateCommand } from './commands/migrate.ts'

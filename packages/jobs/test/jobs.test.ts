@@ -135,7 +135,14 @@ describe('createEdusyncJobs (pg-boss on real PostgreSQL)', () => {
     expect(Date.now() - killedAt).toBeLessThan(60_000)
     const done = await pool.query(`SELECT worker FROM ${schema.store}.done`)
     expect(done.rows).toEqual([{ worker: 'rescuer' }])
-    // The killed attempt's run is recorded as abandoned, and the retry resumed it.
+    // The killed attempt's run is recorded as abandoned, and the retry resumed it (its run is completed a
+    // moment after the step wrote its row, so wait for that rather than race it).
+    const stepsRuns = () =>
+      pool.query(`SELECT status FROM ${schema.store}.sync_runs WHERE step = 'steps' AND status <> 'failed'`)
+    await waitFor(
+      async () => (await stepsRuns()).rows.every((r) => r.status === 'completed'),
+      'the resumed run',
+    )
     const runs = await pool.query(
       `SELECT status, error, metadata FROM ${schema.store}.sync_runs WHERE step = 'steps' ORDER BY created_at`,
     )

@@ -1,7 +1,12 @@
-import type { EntityName, OutcomeCounts, RecordOutcome, SyncEngine, SyncError, TenantId } from '@edusync/core'
-import { countOutcomes, SyncError as SyncErrorClass } from '@edusync/core'
 import { err, ok, ResultAsync } from 'neverthrow'
-import type { Logger } from './logger.ts'
+import type { SyncError } from '../errors/sync-error.ts'
+import { SyncError as SyncErrorClass } from '../errors/sync-error.ts'
+import type { OutcomeCounts } from '../store/store.ts'
+import type { RecordOutcome } from '../sync/outcome.ts'
+import { countOutcomes } from '../sync/outcome.ts'
+import type { SyncEngine, SyncLogger } from '../sync/sync-engine.ts'
+import type { EntityName, TenantId } from '../types/primitives.ts'
+import type { HandlerLogger } from './handler-context.ts'
 
 /** What one caller gets back: the outcomes of its own records, and what the shared batch replayed. */
 export interface CoalescedResult {
@@ -17,16 +22,19 @@ export interface CoalescedResult {
 interface Pending {
   readonly records: readonly unknown[]
   readonly ids: ReadonlySet<string>
-  readonly requestId: string
-  readonly log: Logger
+  readonly requestId: string | undefined
+  readonly log: SyncLogger | undefined
   readonly done: (result: CoalescedResult | SyncError) => void
 }
 
 /** Options of {@link createSyncCoalescer}. */
 export interface SyncCoalescerOptions {
   readonly engine: SyncEngine
-  /** Logger for batches that serve several requests (bound to all their request ids). */
-  readonly logger: Logger
+  /**
+   * Logger for batches that serve several requests, bound (through `child`) to all their request ids.
+   * A batch serving one request logs on that request's logger. @default no logging
+   */
+  readonly logger?: HandlerLogger | undefined
   /** Upper bound of records in one shared batch. @default 2000 */
   readonly maxRecords?: number
   /**
@@ -52,6 +60,12 @@ interface Queue {
  * record id never share a batch (the later waits for the next one), so an A -> B edit is applied in
  * order and neither is reported a duplicate. A Store failure fails every delivery of that batch, and each
  * releases its idempotency key, so all are retried.
+ *
+ * @example
+ * ```ts
+ * const coalescer = createSyncCoalescer({ engine })
+ * const result = await coalescer.sync('acme', 'student', [record], { requestId, log })
+ * ```
  */
 export function createSyncCoalescer(options: SyncCoalescerOptions) {
   const maxRecords = options.maxRecords ?? 2000
@@ -87,13 +101,18 @@ export function createSyncCoalescer(options: SyncCoalescerOptions) {
     return taken
   }
 
+  function sharedLog(requestIds: readonly string[]): SyncLogger | undefined {
+    const { logger } = options
+    return logger?.child ? logger.child({ requestIds }) : logger
+  }
+
   function run(tenant: TenantId, entity: EntityName, key: string, queue: Queue, taken: Pending[]): void {
     queue.inFlight++
     for (const item of taken) for (const id of item.ids) queue.busy.add(id)
     const log =
       taken.length === 1
-        ? (taken[0] as Pending).log
-        : options.logger.child({ requestIds: taken.map((t) => t.requestId) })
+        ? ((taken[0] as Pending).log ?? options.logger)
+        : sharedLog(taken.map((t) => t.requestId).filter((id) => id !== undefined))
     void options.engine
       .syncBatch({ tenant, entity, records: taken.flatMap((t) => t.records), logger: log })
       .match(
@@ -138,7 +157,7 @@ export function createSyncCoalescer(options: SyncCoalescerOptions) {
       tenant: TenantId,
       entity: EntityName,
       records: readonly unknown[],
-      context: { readonly requestId: string; readonly log: Logger },
+      context: { readonly requestId?: string | undefined; readonly log?: SyncLogger | undefined } = {},
     ): ResultAsync<CoalescedResult, SyncError> {
       const key = `${tenant}\u0000${entity}`
       let queue = queues.get(key)
@@ -161,5 +180,5 @@ export function createSyncCoalescer(options: SyncCoalescerOptions) {
   }
 }
 
-/** The coalescer's type. */
+/** Merges concurrent syncs of one tenant and entity into shared engine batches; see {@link createSyncCoalescer}. */
 export type SyncCoalescer = ReturnType<typeof createSyncCoalescer>

@@ -1,9 +1,24 @@
-import type { Store } from '@edusync/core'
-import { createMemoryStore, createSyncEngine, StoreError } from '@edusync/core'
 import { ResultAsync } from 'neverthrow'
 import { describe, expect, it } from 'vitest'
-import { createLogger } from './logger.ts'
+import { StoreError } from '../errors/store-error.ts'
+import { createMemoryStore } from '../store/memory-store.ts'
+import type { Store } from '../store/store.ts'
+import { createSyncEngine } from '../sync/sync-engine.ts'
+import type { HandlerLogger } from './handler-context.ts'
 import { createSyncCoalescer } from './sync-coalescer.ts'
+
+/** A logger writing JSON lines (bound fields included) into `lines`. */
+function captureLogger(lines: string[], bound: Record<string, unknown> = {}): HandlerLogger {
+  const write = (level: string) => (msg: string, fields?: Record<string, unknown>) => {
+    lines.push(JSON.stringify({ level, msg, ...bound, ...fields }))
+  }
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    child: (fields) => captureLogger(lines, { ...bound, ...fields }),
+  }
+}
 
 /** A memory Store whose writes wait until `open()` is called, so deliveries pile up behind a batch. */
 function gatedStore() {
@@ -32,9 +47,9 @@ describe('createSyncCoalescer', () => {
   it('merges deliveries that arrive while a batch is in flight, each getting its own outcomes', async () => {
     const { store, open, writes } = gatedStore()
     const lines: string[] = []
-    const logger = createLogger('debug', (l) => lines.push(l))
+    const logger = captureLogger(lines)
     const coalescer = createSyncCoalescer({ engine: createSyncEngine({ store }), logger })
-    const ctx = (n: number) => ({ requestId: `r${n}`, log: logger.child({ requestId: `r${n}` }) })
+    const ctx = (n: number) => ({ requestId: `r${n}`, log: captureLogger(lines, { requestId: `r${n}` }) })
     const first = coalescer.sync('acme', 'student', [student('1', 'One')], ctx(1))
     await new Promise((r) => setTimeout(r, 5))
     const rest = [2, 3, 4].map((n) =>
@@ -55,11 +70,8 @@ describe('createSyncCoalescer', () => {
   // A -> B of one record arriving together must be applied in order, not reported as a duplicate in batch.
   it('never puts two deliveries of the same record id into one batch', async () => {
     const { store, open, writes } = gatedStore()
-    const coalescer = createSyncCoalescer({
-      engine: createSyncEngine({ store }),
-      logger: createLogger('silent'),
-    })
-    const ctx = { requestId: 'r', log: createLogger('silent') }
+    const coalescer = createSyncCoalescer({ engine: createSyncEngine({ store }) })
+    const ctx = { requestId: 'r' }
     const first = coalescer.sync('acme', 'student', [student('9', 'Other')], ctx)
     await new Promise((r) => setTimeout(r, 5))
     const a = coalescer.sync('acme', 'student', [student('1', 'A')], ctx)
@@ -87,11 +99,8 @@ describe('createSyncCoalescer', () => {
           )
       },
     })
-    const coalescer = createSyncCoalescer({
-      engine: createSyncEngine({ store: failingStore }),
-      logger: createLogger('silent'),
-    })
-    const ctx = { requestId: 'r', log: createLogger('silent') }
+    const coalescer = createSyncCoalescer({ engine: createSyncEngine({ store: failingStore }) })
+    const ctx = { requestId: 'r' }
     open()
     const results = await Promise.all(
       ['1', '2'].map((id) => coalescer.sync('acme', 'student', [student(id, id)], ctx)),

@@ -1,0 +1,94 @@
+import type { Result } from 'neverthrow'
+import { err, errAsync, ok } from 'neverthrow'
+import { trackRun } from '../runs/track-run.ts'
+import type { Store } from '../store/store.ts'
+import type { SyncEngine } from '../sync/sync-engine.ts'
+import type { ParsedBody } from '../webhooks/body.ts'
+import { parseBody } from '../webhooks/body.ts'
+import { WebhookError } from '../webhooks/webhook-error.ts'
+import type { WebhookHandler } from '../webhooks/webhook-handler.ts'
+import { createWebhookHandler } from '../webhooks/webhook-handler.ts'
+import type { HandlerContext } from './handler-context.ts'
+import { routeTenant } from './handler-context.ts'
+import type { HandlerBaseOptions, IdempotencyTuning } from './handler-options.ts'
+
+/** Default body limit of a bulk sync: 32 MiB (some 50,000 canonical students). */
+export const DEFAULT_MAX_BULK_BODY_BYTES = 32 * 1024 * 1024
+
+/** Options of {@link createBulkSyncHandler}. */
+export interface BulkSyncHandlerOptions extends HandlerBaseOptions {
+  readonly engine: SyncEngine
+  /** Where runs are recorded and `Idempotency-Key`s claimed. */
+  readonly store: Store
+  /** Larger bodies are refused with 413. @default {@link DEFAULT_MAX_BULK_BODY_BYTES} */
+  readonly maxBodyBytes?: number | undefined
+  /** Idempotency tuning (lease, TTL, header...); a retry carrying the same `Idempotency-Key` is replayed. */
+  readonly idempotency?: IdempotencyTuning | undefined
+}
+
+/**
+ * `POST /…/:tenant/sync/:entity` (params `tenant`, `entity`): syncs a body of canonical records
+ * (`[...]` or `{"records": [...]}`) of one entity as a recorded sync run, streamed through the engine in
+ * bounded batches. Answers 200 with the run, the counts and the problem outcomes (INVALID / DEFERRED /
+ * ERROR); 404 for an unknown entity. A retry with the same `Idempotency-Key` header replays the answer.
+ *
+ * @example
+ * ```ts
+ * const bulkSync = createBulkSyncHandler({ engine, store, knownTenant, authenticate: bearerAuth({ token }) })
+ * app.post('/api/:tenant/sync/:entity', (c) => bulkSync(c.req.raw, { params: c.req.param() }))
+ * ```
+ */
+export function createBulkSyncHandler(options: BulkSyncHandlerOptions): WebhookHandler<HandlerContext> {
+  const { engine, store } = options
+  return createWebhookHandler<readonly unknown[], HandlerContext>({
+    resolveTenant: routeTenant(options.knownTenant),
+    authenticate: options.authenticate,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BULK_BODY_BYTES,
+    read: (body, request) => parseBody(body, request.headers.get('content-type')).andThen(readRecords),
+    idempotency: { ...options.idempotency, store, sender: 'api' },
+    process: ({ tenant, payload, context }) => {
+      const entity = context.params.entity ?? ''
+      if (!engine.entities.has(entity)) {
+        const known = [...engine.entities.keys()].join(', ')
+        return errAsync(new WebhookError('NotFound', `unknown entity "${entity}" (known: ${known})`))
+      }
+      return trackRun(
+        store,
+        tenant,
+        { step: `api:${entity}`, metadata: { requestId: context.requestId, records: payload.length } },
+        (runId) => engine.syncStream({ tenant, entity, records: payload, runId, logger: context.log }),
+      ).map(({ run, value }) => {
+        context.counts = value.counts
+        return {
+          status: 200,
+          body: {
+            entity,
+            run: { id: run.id, status: run.status },
+            counts: value.counts,
+            replayedCounts: value.replayedCounts,
+            problems: value.problems,
+          },
+        }
+      })
+    },
+  })
+}
+
+function readRecords(body: ParsedBody): Result<readonly unknown[], WebhookError> {
+  const value = body.value as unknown
+  if (body.kind === 'json' && Array.isArray(value)) return ok(value)
+  if (
+    body.kind === 'json' &&
+    value !== null &&
+    typeof value === 'object' &&
+    Array.isArray((value as { records?: unknown }).records)
+  ) {
+    return ok((value as { records: unknown[] }).records)
+  }
+  const message = 'expected a JSON array of records or {"records": [...]}'
+  return err(
+    new WebhookError('BadRequest', message, {
+      issues: [{ path: 'records', rule: 'invalid_type', message, received: typeof value }],
+    }),
+  )
+}

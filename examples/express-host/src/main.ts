@@ -1,10 +1,7 @@
 import type { Server } from 'node:http'
 import { createApp } from './app.ts'
 import { loadConfig } from './config.ts'
-import { openFinance } from './finance.ts'
-import { createLogger } from './logger.ts'
-import { quickbooksFromEnv } from './quickbooks/quickbooks-env.ts'
-import { loadSecretBox, openHostRegistry, openRegistry } from './registry.ts'
+import { createLogger } from './logging.ts'
 import { replayParkedOnStart } from './replay-on-start.ts'
 import { openStore } from './store.ts'
 
@@ -20,34 +17,8 @@ async function main(): Promise<void> {
       'EDUSYNC_TENANTS is not set: serving the demo tenant "demo" with the demo secrets from the README',
     )
   }
-  let fatal: (() => void) | undefined
-  const { store, kind, migrated } = await openStore(config, ({ error, recoverable }) => {
-    // A PGlite on disk is reopened by the Store on the next call (health recovers by itself); anything
-    // else cannot serve again in this process: stop, exit non-zero, and let the supervisor restart us.
-    if (recoverable) {
-      logger.warn('embedded database crashed; reopening it from disk', { error })
-      return
-    }
-    logger.error('embedded database crashed and cannot be reopened; exiting for a restart', { error })
-    fatal?.()
-  })
-  const quickbooks = quickbooksFromEnv(process.env, store)
-  const money = await openFinance(config, store, logger)
-  // The tenant registry and its config API, when a key ring is configured (else: env tenants only).
-  const secrets = loadSecretBox(process.env)
-  const registry = secrets ? await openRegistry(config) : undefined
-  const hosted =
-    secrets && registry
-      ? await openHostRegistry({ config, env: process.env, registry, secrets, store, logger })
-      : undefined
-  const { app, state, moodle } = createApp({
-    config,
-    store,
-    logger,
-    finance: money.finance,
-    ...(quickbooks ? { quickbooks } : {}),
-    ...(hosted ? { configApi: hosted.api, moduleEnabled: hosted.directory.moduleEnabled } : {}),
-  })
+  const { store, kind, migrated } = await openStore(config)
+  const { app, state, moodle } = createApp({ config, store, logger })
   const server: Server = app.listen(config.PORT, config.HOST)
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve)
@@ -70,11 +41,8 @@ async function main(): Promise<void> {
     // A token missing a capability is reported now, by function name, not at the first provisioning.
     void moodle.preflight(tenant)
   }
-  // Invoices parked for a student that arrived (through the engine) before this start are released too.
-  for (const tenant of Object.keys(config.tenants)) void money.finance.replayParked(tenant)
 
   let stopping = false
-  let exitCode = 0
   const shutdown = (signal: string) => {
     if (stopping) return
     stopping = true
@@ -92,17 +60,13 @@ async function main(): Promise<void> {
     server.close(() => {
       clearTimeout(timer)
       clearInterval(idle)
-      hosted?.stop()
-      void Promise.allSettled([store.close(), money.close(), registry?.close()]).then(() => {
+      void store.close().then(() => {
         logger.info('stopped')
-        process.exit(exitCode)
+        logger.flush()
+        process.exit(0)
       })
     })
     server.closeIdleConnections()
-  }
-  fatal = () => {
-    exitCode = 1
-    shutdown('fatal store error')
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))

@@ -1,6 +1,6 @@
 import { createMemoryStore, createSyncEngine } from '@edusync/core'
 import { describe, expect, it } from 'vitest'
-import { createLogger } from './logger.ts'
+import { createLogger } from './logging.ts'
 import { replayParkedOnStart } from './replay-on-start.ts'
 
 describe('replayParkedOnStart', () => {

@@ -1,6 +1,6 @@
 import type { RecordOutcome, Store } from '@edusync/core'
 import { countOutcomes, createSyncEngine } from '@edusync/core'
-import type { Logger } from './logger.ts'
+import type { Logger } from './logging.ts'
 
 /**
  * Replays, for every tenant, the parked records whose parents exist by now. The engine replays parked

@@ -5,7 +5,7 @@ import type { TenantWork } from '@edusync/jobs'
 import { createEdusyncJobs } from '@edusync/jobs'
 import { createZohoClient, defaultFieldMap, withFieldMap, zohoPullSteps } from '@edusync/zoho'
 import { loadConfig } from './config.ts'
-import { createLogger } from './logger.ts'
+import { createLogger } from './logging.ts'
 import { openStore } from './store.ts'
 
 /**

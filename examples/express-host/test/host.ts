@@ -1,14 +1,9 @@
-import type { AddressInfo } from 'node:net'
 import type { Store } from '@edusync/core'
-import type { Finance } from '@edusync/core/finance'
 import type { ZohoClient } from '@edusync/zoho'
-import { createApp } from '../src/app.ts'
-import type { HostConfig, TenantConfig } from '../src/config.ts'
+import type { TenantConfig } from '../src/config.ts'
 import { loadConfig } from '../src/config.ts'
-import type { Logger } from '../src/logger.ts'
-import { createLogger } from '../src/logger.ts'
-import type { MoodleSide } from '../src/moodle/moodle-side.ts'
-import { createZohoIntake } from '../src/zoho/zoho-intake.ts'
+import { createLogger } from '../src/logging.ts'
+import { startServer } from './server-under-test.ts'
 
 /** Secrets of the test tenants (each test uses its own tenant id, so tests share one Store safely). */
 export const SECRETS = {
@@ -22,20 +17,15 @@ export const SECRETS = {
 export interface TestHost {
   readonly url: string
   readonly logs: string[]
-  /** The host's Moodle side (tests await `drain` to see a plugin event processed). */
-  readonly moodle: MoodleSide
   close(): Promise<void>
 }
 
-/** Starts the real Express app over `store` with the given tenants. */
+/** Starts the host under test (Express here, Hono in the Hono host's project) over `store` with the given tenants. */
 export async function startHost(options: {
   store: Store
   tenants: Record<string, TenantConfig>
   env?: Record<string, string>
   clientFor?: (tenant: string) => ZohoClient | undefined
-  /** Builds the Moodle side (e.g. with an injected Zoho client); by default from the tenants' config. */
-  moodle?: (config: HostConfig, logger: Logger) => MoodleSide
-  finance?: Finance
 }): Promise<TestHost> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -45,24 +35,8 @@ export async function startHost(options: {
   })
   const logs: string[] = []
   const logger = createLogger('debug', (line) => logs.push(line))
-  const zoho = createZohoIntake({ config, logger, clientFor: options.clientFor })
-  const { app, moodle } = createApp({
-    config,
-    store: options.store,
-    logger,
-    zoho,
-    moodle: options.moodle?.(config, logger),
-    finance: options.finance,
-  })
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise<void>((resolve) => server.once('listening', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    logs,
-    moodle,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
+  const server = await startServer({ config, store: options.store, logger, clientFor: options.clientFor })
+  return { url: server.url, logs, close: () => server.close() }
 }
 
 /** A tenant with every secret, optionally Zoho API credentials. */

@@ -100,6 +100,10 @@ export type {
   ZohoWebhookRecords,
 } from './webhooks/read-webhook.ts'
 export { readZohoWebhook } from './webhooks/read-webhook.ts'
+export type { ZohoDelivery, ZohoIntake, ZohoIntakeOptions, ZohoPayload } from './webhooks/zoho-intake.ts'
+export { createZohoIntake } from './webhooks/zoho-intake.ts'
+export type { ZohoWebhookHandlerOptions } from './webhooks/zoho-webhook-handler.ts'
+export { createZohoWebhookHandler } from './webhooks/zoho-webhook-handler.ts'
 export type {
   ClassCourse,
   MarkSyncedOptions,

@@ -81,8 +81,8 @@ export interface WebhookHandlerOptions<P, C> {
     context: C,
   ) => TenantId | undefined | Promise<TenantId | undefined>
   readonly authenticate: Authenticator
-  /** Reads the raw body into the payload, or refuses it (400/415). */
-  readonly read: (body: Uint8Array, request: Request) => Result<P, WebhookError>
+  /** Reads the raw body into the payload, or refuses it (400/415); `context` carries e.g. route params. */
+  readonly read: (body: Uint8Array, request: Request, context: C) => Result<P, WebhookError>
   /** Processes an authenticated, parsed, claimed delivery. An `err` is answered and the claim released. */
   readonly process: (input: WebhookInput<P, C>) => ResultAsync<WebhookReply, unknown>
   /** De-duplication of deliveries; off when absent. */
@@ -129,7 +129,7 @@ export function createWebhookHandler<P, C = undefined>(
     const url = new URL(request.url)
     const auth = await options.authenticate({ request, url, body: body.value, tenant })
     if (auth.isErr()) return errorResponse(auth.error)
-    const payload = options.read(body.value, request)
+    const payload = options.read(body.value, request, context)
     if (payload.isErr()) return errorResponse(payload.error)
 
     if (!idem || !settler) {

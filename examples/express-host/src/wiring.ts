@@ -1,0 +1,152 @@
+import type { Store, SyncEngine } from '@edusync/core'
+import { createSyncEngine } from '@edusync/core'
+import type { HandlerContext } from '@edusync/core/handlers'
+import {
+  createBulkSyncHandler,
+  createEventInboxHandler,
+  createListingHandlers,
+  createSyncCoalescer,
+} from '@edusync/core/handlers'
+import type { WebhookHandler } from '@edusync/core/webhooks'
+import { jsonResponse } from '@edusync/core/webhooks'
+import type { FieldMap, ZohoClient } from '@edusync/zoho'
+import { createZohoClient, createZohoWebhookHandler, defaultFieldMap, withFieldMap } from '@edusync/zoho'
+import { apiAuth, moodleAuth, zohoAuth } from './auth.ts'
+import type { HostConfig } from './config.ts'
+import { tenantOf } from './context.ts'
+import type { Logger } from './logging.ts'
+import { MOODLE_SOURCE, readMoodleEvent } from './moodle-event.ts'
+
+/** One endpoint: method, path (`:param` segments, as Express and Hono write them) and its handler. */
+export interface HostRoute {
+  readonly method: 'GET' | 'POST'
+  readonly path: string
+  readonly handler: WebhookHandler<HandlerContext>
+  /**
+   * The handler's body limit, for adapters that buffer the body before the handler runs (so they stop
+   * keeping bytes past it); the handler itself answers 413. Absent for routes without a body.
+   */
+  readonly maxBodyBytes?: number
+}
+
+/** What {@link createHostRoutes} needs. */
+export interface HostDeps {
+  readonly config: HostConfig
+  readonly store: Store
+  readonly logger: Logger
+  /** A tenant's Zoho client; by default built once per tenant from its `zoho` credentials. */
+  readonly clientFor?: ((tenant: string) => ZohoClient | undefined) | undefined
+}
+
+/** The switch graceful shutdown flips (health then answers 503). */
+export interface HostState {
+  shuttingDown: boolean
+}
+
+/**
+ * Every endpoint of the host, from the library's handlers: the configuration decides tenants, secrets,
+ * limits and Zoho clients; the handlers do the rest. Any server mounts this table (see `app.ts` for
+ * Express, the Hono host for Hono).
+ */
+export function createHostRoutes(deps: HostDeps, state: HostState): readonly HostRoute[] {
+  const { config, store, logger } = deps
+  const engine: SyncEngine = createSyncEngine({ store, logger })
+  const knownTenant = (tenant: string) => tenantOf(config, tenant) !== undefined
+  const coalescer = createSyncCoalescer({ engine, logger })
+  const zoho = createZohoWebhookHandler({
+    engine,
+    store,
+    coalescer,
+    knownTenant,
+    authenticate: zohoAuth(config, store),
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    clientFor: deps.clientFor ?? zohoClients(config),
+    fieldMapFor: fieldMaps(config),
+    notificationToken: (tenant) => tenantOf(config, tenant)?.zohoSecret,
+  })
+  const api = { knownTenant, authenticate: apiAuth(config) }
+  const list = createListingHandlers({ ...api, store })
+  return [
+    { method: 'GET', path: '/health', handler: healthHandler(store, state) },
+    { method: 'POST', path: '/webhooks/:tenant/zoho', handler: zoho, maxBodyBytes: config.MAX_BODY_BYTES },
+    {
+      method: 'POST',
+      path: '/webhooks/:tenant/zoho/:module',
+      handler: zoho,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    },
+    {
+      method: 'POST',
+      path: '/webhooks/:tenant/moodle/events',
+      handler: createEventInboxHandler({
+        store,
+        knownTenant,
+        authenticate: moodleAuth(config),
+        maxBodyBytes: config.MAX_BODY_BYTES,
+        source: MOODLE_SOURCE,
+        read: readMoodleEvent,
+      }),
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    },
+    {
+      method: 'POST',
+      path: '/api/:tenant/sync/:entity',
+      handler: createBulkSyncHandler({
+        ...api,
+        engine,
+        store,
+        maxBodyBytes: config.MAX_BULK_BODY_BYTES,
+      }),
+      maxBodyBytes: config.MAX_BULK_BODY_BYTES,
+    },
+    { method: 'GET', path: '/api/:tenant/runs', handler: list.runs },
+    { method: 'GET', path: '/api/:tenant/parked', handler: list.parked },
+    { method: 'GET', path: '/api/:tenant/events', handler: list.events },
+  ]
+}
+
+/**
+ * `GET /health`: 200 when the Store answers a query, 503 otherwise (with `Retry-After`), so a load
+ * balancer, and the Moodle plugin's periodic check, can tell.
+ */
+function healthHandler(store: Store, state: HostState): WebhookHandler<HandlerContext> {
+  return async () => {
+    if (state.shuttingDown) return jsonResponse(503, { status: 'shutting-down' }, { 'retry-after': '5' })
+    const probe = await store.listRuns('__health__', { limit: 1 })
+    if (probe.isErr()) {
+      return jsonResponse(503, { status: 'unavailable', store: store.id }, { 'retry-after': '5' })
+    }
+    return jsonResponse(200, { status: 'ok', store: store.id })
+  }
+}
+
+/** The answer for a path no route matches. */
+export function notFound(): Response {
+  return jsonResponse(404, { error: { reason: 'NotFound', message: 'no such route' } })
+}
+
+// Built once per tenant: a client holds its access-token cache.
+function zohoClients(config: HostConfig) {
+  const clients = new Map<string, ZohoClient | undefined>()
+  return (tenant: string) => {
+    if (!clients.has(tenant)) {
+      const zoho = tenantOf(config, tenant)?.zoho
+      clients.set(tenant, zoho ? createZohoClient(zoho) : undefined)
+    }
+    return clients.get(tenant)
+  }
+}
+
+// The default field map with the tenant's currency, built once per tenant.
+function fieldMaps(config: HostConfig) {
+  const maps = new Map<string, FieldMap>()
+  return (tenant: string): FieldMap => {
+    let map = maps.get(tenant)
+    if (!map) {
+      const currency = tenantOf(config, tenant)?.defaultCurrency
+      map = currency ? withFieldMap(defaultFieldMap, { defaultCurrency: currency }) : defaultFieldMap
+      maps.set(tenant, map)
+    }
+    return map
+  }
+}

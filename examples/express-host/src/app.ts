@@ -88,7 +88,10 @@ export function createApp(deps: AppDeps): App {
 function mount(route: HostRoute) {
   return async (req: Request, res: Response, next: NextFunction) => {
     // The handler fills in tenant and counts on this context; the request log line reads them from here.
-    const context: RequestContext = { ...(res.locals.ctx as RequestContext), params: req.params as Record<string, string> }
+    const context: RequestContext = {
+      ...(res.locals.ctx as RequestContext),
+      params: req.params as Record<string, string>,
+    }
     res.locals.ctx = context
     try {
       await sendWebResponse(res, await route.handler(await toWebRequest(req, route.maxBodyBytes), context))

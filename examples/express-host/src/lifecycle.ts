@@ -1,0 +1,79 @@
+import type { Server } from 'node:http'
+import type { Store } from '@edusync/core'
+import type { HostConfig } from './config.ts'
+import type { Logger } from './logging.ts'
+import { replayParkedOnStart } from './replay-on-start.ts'
+import type { HostState } from './wiring.ts'
+
+/** What {@link runServer} manages: a Node HTTP server (any framework's), its Store and shutdown switch. */
+export interface RunServerOptions {
+  readonly config: HostConfig
+  readonly logger: Logger
+  readonly store: Store
+  readonly state: HostState
+  /** The server, already told to listen on `HOST:PORT`. */
+  readonly server: Server
+  /** Where the Store lives, for the startup line. */
+  readonly storeKind: string
+  readonly migrated: readonly string[]
+}
+
+/**
+ * Runs a host's server until SIGINT/SIGTERM: logs `listening`, replays parked records beside the traffic,
+ * and on a signal stops accepting connections, lets in-flight requests finish (up to
+ * SHUTDOWN_TIMEOUT_MS), closes the Store and exits 0. Framework independent: Express and Hono share it.
+ */
+export async function runServer(options: RunServerOptions): Promise<void> {
+  const { config, logger, store, state, server } = options
+  await new Promise<void>((resolve, reject) => {
+    if (server.listening) resolve()
+    server.once('listening', resolve)
+    server.once('error', reject)
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : config.PORT
+  logger.info('listening', {
+    url: `http://${config.HOST}:${port}`,
+    store: options.storeKind,
+    migrated: options.migrated,
+    tenants: Object.keys(config.tenants),
+  })
+  // Parked records whose parents were written just before a previous process stopped; runs beside the
+  // traffic (the engine is safe under concurrent writers).
+  void replayParkedOnStart(store, Object.keys(config.tenants), logger)
+
+  let stopping = false
+  const shutdown = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    state.shuttingDown = true
+    logger.info('shutting down', { signal })
+    const timer = setTimeout(() => {
+      logger.warn('shutdown timeout: closing remaining connections')
+      server.closeAllConnections()
+    }, config.SHUTDOWN_TIMEOUT_MS)
+    timer.unref()
+    // close() stops accepting and waits for in-flight requests. Keep-alive sockets are closed as soon as
+    // they are idle (now, and whenever a request in flight finishes), so they do not hold the exit.
+    const idle = setInterval(() => server.closeIdleConnections(), 50)
+    idle.unref()
+    server.close(() => {
+      clearTimeout(timer)
+      clearInterval(idle)
+      void store.close().then(() => {
+        logger.info('stopped')
+        logger.flush()
+        process.exit(0)
+      })
+    })
+    server.closeIdleConnections()
+  }
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+/** Reports a failed start on stderr and exits 1 (the configuration error lists every problem). */
+export function failStart(error: unknown): never {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+}

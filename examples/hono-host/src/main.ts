@@ -1,0 +1,19 @@
+import type { Server } from 'node:http'
+import { loadConfig } from '@edusync/example-express-host/config'
+import { failStart, runServer } from '@edusync/example-express-host/lifecycle'
+import { createLogger } from '@edusync/example-express-host/logging'
+import { openStore } from '@edusync/example-express-host/store'
+import { serve } from '@hono/node-server'
+import { createHonoApp } from './app.ts'
+
+/** Starts the Hono host: the Express host's configuration, Store and shutdown, Hono in front. */
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const logger = createLogger(config.LOG_LEVEL)
+  const { store, kind, migrated } = await openStore(config)
+  const { app, state } = createHonoApp({ config, store, logger })
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }) as Server
+  await runServer({ config, logger, store, state, server, storeKind: kind, migrated })
+}
+
+main().catch(failStart)

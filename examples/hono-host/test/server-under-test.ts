@@ -1,0 +1,29 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { AppDeps } from '@edusync/example-express-host/app'
+import { serve } from '@hono/node-server'
+import { createHonoApp } from '../src/app.ts'
+
+/** A host server listening on a random loopback port. */
+export interface ServerUnderTest {
+  readonly url: string
+  close(): Promise<void>
+}
+
+/**
+ * Starts the Hono host for the shared HTTP suite: the Express host's suite files run with this module in
+ * place of theirs (see vitest.config.ts), so both hosts are held to the same tests.
+ */
+export async function startServer(deps: AppDeps): Promise<ServerUnderTest> {
+  const { app } = createHonoApp(deps)
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
+  await new Promise<void>((resolve) => {
+    if (server.listening) resolve()
+    else server.once('listening', resolve)
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}

@@ -13,6 +13,7 @@ const SHARED_SUITE = [
   'zoho-id-only.test.ts',
   'moodle-and-api.test.ts',
   'hardening.test.ts',
+  'moodle-side.test.ts',
 ].map((file) => `../express-host/test/${file}`)
 
 export default defineProject({

@@ -1,30 +1,23 @@
 import { AsyncResource } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
-import type { Store } from '@edusync/core'
-import type { ZohoClient } from '@edusync/zoho'
 import type { NextFunction, Request, Response } from 'express'
 import express from 'express'
-import type { HostConfig } from './config.ts'
 import type { RequestContext } from './context.ts'
-import type { Logger } from './logging.ts'
 import { requestScope } from './logging.ts'
+import type { MoodleSide } from './moodle/moodle-side.ts'
 import { sendWebResponse, toWebRequest } from './web-adapter.ts'
-import type { HostRoute, HostState } from './wiring.ts'
-import { createHostRoutes, notFound } from './wiring.ts'
+import type { HostDeps, HostRoute, HostState } from './wiring.ts'
+import { createHost, notFound } from './wiring.ts'
 
-/** What {@link createApp} needs; everything else is built from it. */
-export interface AppDeps {
-  readonly config: HostConfig
-  readonly store: Store
-  readonly logger: Logger
-  /** A tenant's Zoho client (id-only bodies); built from the tenants' Zoho credentials when absent. */
-  readonly clientFor?: ((tenant: string) => ZohoClient | undefined) | undefined
-}
+/** What {@link createApp} needs (configuration, Store, logger; Zoho clients and Moodle side optional). */
+export type AppDeps = HostDeps
 
 /** The Express app plus the switch graceful shutdown flips (health then answers 503). */
 export interface App {
   readonly app: express.Express
   readonly state: HostState
+  /** The Moodle side (its `drain` also runs at start, see main.ts). */
+  readonly moodle: MoodleSide
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/
@@ -69,7 +62,8 @@ export function createApp(deps: AppDeps): App {
     })
   })
 
-  for (const route of createHostRoutes(deps, state)) {
+  const { routes, moodle } = createHost(deps, state)
+  for (const route of routes) {
     const method = route.method === 'GET' ? 'get' : 'post'
     app[method](route.path, mount(route))
   }
@@ -81,7 +75,7 @@ export function createApp(deps: AppDeps): App {
     logger.error('unhandled error', { error })
     if (!res.headersSent) res.status(500).json({ error: { reason: 'Internal', message: 'internal error' } })
   })
-  return { app, state }
+  return { app, state, moodle }
 }
 
 /** Mounts a web-standard library handler as an Express route, passing the route params. */

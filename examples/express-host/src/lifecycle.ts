@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import type { Store } from '@edusync/core'
 import type { HostConfig } from './config.ts'
 import type { Logger } from './logging.ts'
+import type { MoodleSide } from './moodle/moodle-side.ts'
 import { replayParkedOnStart } from './replay-on-start.ts'
 import type { HostState } from './wiring.ts'
 
@@ -70,6 +71,17 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+/**
+ * Drains, for every tenant, the Moodle plugin events stored while no process was running them (or left by
+ * a crash), and reports a token missing a capability now, by function name, not at the first provisioning.
+ */
+export function startMoodleSide(config: HostConfig, moodle: MoodleSide): void {
+  for (const tenant of Object.keys(config.tenants)) {
+    void moodle.drain(tenant)
+    void moodle.preflight(tenant)
+  }
 }
 
 /** Reports a failed start on stderr and exits 1 (the configuration error lists every problem). */

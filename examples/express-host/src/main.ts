@@ -1,6 +1,6 @@
 import { createApp } from './app.ts'
 import { loadConfig } from './config.ts'
-import { failStart, runServer } from './lifecycle.ts'
+import { failStart, runServer, startMoodleSide } from './lifecycle.ts'
 import { createLogger } from './logging.ts'
 import { openStore } from './store.ts'
 
@@ -17,9 +17,10 @@ async function main(): Promise<void> {
     )
   }
   const { store, kind, migrated } = await openStore(config)
-  const { app, state } = createApp({ config, store, logger })
+  const { app, state, moodle } = createApp({ config, store, logger })
   const server = app.listen(config.PORT, config.HOST)
   await runServer({ config, logger, store, state, server, storeKind: kind, migrated })
+  startMoodleSide(config, moodle)
 }
 
 main().catch(failStart)

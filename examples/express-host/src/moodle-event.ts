@@ -11,7 +11,8 @@ export const moodleEvent = z.object({
   event_id: z.string().trim().min(1).max(200),
   event_type: z.string().trim().min(1).max(100),
   event_data: z.record(z.string(), z.unknown()),
-  moodle_event_id: z.union([z.string(), z.number().int()]).optional(),
+  // The plugin sends null here on every event (moodle-plugin-ws.md §3).
+  moodle_event_id: z.union([z.string(), z.number().int()]).nullable().optional(),
   timestamp: z.number().int().nonnegative(),
 })
 

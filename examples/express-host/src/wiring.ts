@@ -15,6 +15,10 @@ import { apiAuth, moodleAuth, zohoAuth } from './auth.ts'
 import type { HostConfig } from './config.ts'
 import { tenantOf } from './context.ts'
 import type { Logger } from './logging.ts'
+import { moodleProvisionHandler } from './moodle/moodle-provision.ts'
+import type { MoodleSide } from './moodle/moodle-side.ts'
+import { createMoodleSide } from './moodle/moodle-side.ts'
+import { moodleUsersHandler } from './moodle/moodle-users.ts'
 import { MOODLE_SOURCE, readMoodleEvent } from './moodle-event.ts'
 
 /** One endpoint: method, path (`:param` segments, as Express and Hono write them) and its handler. */
@@ -29,13 +33,21 @@ export interface HostRoute {
   readonly maxBodyBytes?: number
 }
 
-/** What {@link createHostRoutes} needs. */
+/** What {@link createHost} needs. */
 export interface HostDeps {
   readonly config: HostConfig
   readonly store: Store
   readonly logger: Logger
   /** A tenant's Zoho client; by default built once per tenant from its `zoho` credentials. */
   readonly clientFor?: ((tenant: string) => ZohoClient | undefined) | undefined
+  /** The Moodle side; built from the tenants' configuration when absent. */
+  readonly moodle?: MoodleSide | undefined
+}
+
+/** The host's endpoints plus its Moodle side (whose `drain` and `preflight` also run at start). */
+export interface Host {
+  readonly routes: readonly HostRoute[]
+  readonly moodle: MoodleSide
 }
 
 /** The switch graceful shutdown flips (health then answers 503). */
@@ -48,7 +60,7 @@ export interface HostState {
  * limits and Zoho clients; the handlers do the rest. Any server mounts this table (see `app.ts` for
  * Express, the Hono host for Hono).
  */
-export function createHostRoutes(deps: HostDeps, state: HostState): readonly HostRoute[] {
+export function createHost(deps: HostDeps, state: HostState): Host {
   const { config, store, logger } = deps
   const engine: SyncEngine = createSyncEngine({ store, logger })
   const knownTenant = (tenant: string) => tenantOf(config, tenant) !== undefined
@@ -66,7 +78,8 @@ export function createHostRoutes(deps: HostDeps, state: HostState): readonly Hos
   })
   const api = { knownTenant, authenticate: apiAuth(config) }
   const list = createListingHandlers({ ...api, store })
-  return [
+  const moodle = deps.moodle ?? createMoodleSide({ config, store, engine, logger })
+  const routes: HostRoute[] = [
     { method: 'GET', path: '/health', handler: healthHandler(store, state) },
     { method: 'POST', path: '/webhooks/:tenant/zoho', handler: zoho, maxBodyBytes: config.MAX_BODY_BYTES },
     {
@@ -85,6 +98,8 @@ export function createHostRoutes(deps: HostDeps, state: HostState): readonly Hos
         maxBodyBytes: config.MAX_BODY_BYTES,
         source: MOODLE_SOURCE,
         read: readMoodleEvent,
+        // Processed after the answer: the plugin waits for nothing but the event being stored.
+        onAccepted: (tenant) => void moodle.drain(tenant),
       }),
       maxBodyBytes: config.MAX_BODY_BYTES,
     },
@@ -102,7 +117,20 @@ export function createHostRoutes(deps: HostDeps, state: HostState): readonly Hos
     { method: 'GET', path: '/api/:tenant/runs', handler: list.runs },
     { method: 'GET', path: '/api/:tenant/parked', handler: list.parked },
     { method: 'GET', path: '/api/:tenant/events', handler: list.events },
+    {
+      method: 'POST',
+      path: '/api/:tenant/moodle/courses',
+      handler: moodleProvisionHandler(config, moodle),
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    },
+    {
+      method: 'POST',
+      path: '/api/:tenant/moodle/users',
+      handler: moodleUsersHandler(config, moodle),
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    },
   ]
+  return { routes, moodle }
 }
 
 /**

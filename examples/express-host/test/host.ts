@@ -1,8 +1,10 @@
 import type { Store } from '@edusync/core'
 import type { ZohoClient } from '@edusync/zoho'
-import type { TenantConfig } from '../src/config.ts'
+import type { HostConfig, TenantConfig } from '../src/config.ts'
 import { loadConfig } from '../src/config.ts'
+import type { Logger } from '../src/logging.ts'
 import { createLogger } from '../src/logging.ts'
+import type { MoodleSide } from '../src/moodle/moodle-side.ts'
 import { startServer } from './server-under-test.ts'
 
 /** Secrets of the test tenants (each test uses its own tenant id, so tests share one Store safely). */
@@ -17,6 +19,8 @@ export const SECRETS = {
 export interface TestHost {
   readonly url: string
   readonly logs: string[]
+  /** The host's Moodle side (tests await `drain` to see a plugin event processed). */
+  readonly moodle: MoodleSide
   close(): Promise<void>
 }
 
@@ -26,6 +30,8 @@ export async function startHost(options: {
   tenants: Record<string, TenantConfig>
   env?: Record<string, string>
   clientFor?: (tenant: string) => ZohoClient | undefined
+  /** Builds the Moodle side (e.g. with an injected Zoho client); by default from the tenants' config. */
+  moodle?: (config: HostConfig, logger: Logger) => MoodleSide
 }): Promise<TestHost> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -35,8 +41,14 @@ export async function startHost(options: {
   })
   const logs: string[] = []
   const logger = createLogger('debug', (line) => logs.push(line))
-  const server = await startServer({ config, store: options.store, logger, clientFor: options.clientFor })
-  return { url: server.url, logs, close: () => server.close() }
+  const server = await startServer({
+    config,
+    store: options.store,
+    logger,
+    clientFor: options.clientFor,
+    moodle: options.moodle?.(config, logger),
+  })
+  return { url: server.url, logs, moodle: server.moodle, close: () => server.close() }
 }
 
 /** A tenant with every secret, optionally Zoho API credentials. */

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto'
 import type { AppDeps } from '@edusync/example-express-host/app'
 import type { RequestContext } from '@edusync/example-express-host/context'
 import { requestScope } from '@edusync/example-express-host/logging'
+import type { MoodleSide } from '@edusync/example-express-host/moodle-side'
 import type { HostState } from '@edusync/example-express-host/wiring'
-import { createHostRoutes, notFound } from '@edusync/example-express-host/wiring'
+import { createHost, notFound } from '@edusync/example-express-host/wiring'
 import { Hono } from 'hono'
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/
@@ -15,7 +16,11 @@ export type HostEnv = { Variables: { ctx: RequestContext } }
  * The Hono host: the same route table of library handlers the Express host mounts, the same request id
  * and request log line. Hono speaks `Request`/`Response`, so a handler is mounted as is.
  */
-export function createHonoApp(deps: AppDeps): { app: Hono<HostEnv>; state: HostState } {
+export function createHonoApp(deps: AppDeps): {
+  app: Hono<HostEnv>
+  state: HostState
+  moodle: MoodleSide
+} {
   const { logger } = deps
   const state: HostState = { shuttingDown: false }
   const app = new Hono<HostEnv>()
@@ -44,7 +49,8 @@ export function createHonoApp(deps: AppDeps): { app: Hono<HostEnv>; state: HostS
     })
   })
 
-  for (const route of createHostRoutes(deps, state)) {
+  const { routes, moodle } = createHost(deps, state)
+  for (const route of routes) {
     app.on(route.method, route.path, (c) => {
       const context: RequestContext = { ...c.get('ctx'), params: c.req.param() }
       c.set('ctx', context)
@@ -57,5 +63,5 @@ export function createHonoApp(deps: AppDeps): { app: Hono<HostEnv>; state: HostS
     logger.error('unhandled error', { error })
     return Response.json({ error: { reason: 'Internal', message: 'internal error' } }, { status: 500 })
   })
-  return { app, state }
+  return { app, state, moodle }
 }

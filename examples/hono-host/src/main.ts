@@ -1,6 +1,6 @@
 import type { Server } from 'node:http'
 import { loadConfig } from '@edusync/example-express-host/config'
-import { failStart, runServer } from '@edusync/example-express-host/lifecycle'
+import { failStart, runServer, startMoodleSide } from '@edusync/example-express-host/lifecycle'
 import { createLogger } from '@edusync/example-express-host/logging'
 import { openStore } from '@edusync/example-express-host/store'
 import { serve } from '@hono/node-server'
@@ -11,9 +11,10 @@ async function main(): Promise<void> {
   const config = loadConfig()
   const logger = createLogger(config.LOG_LEVEL)
   const { store, kind, migrated } = await openStore(config)
-  const { app, state } = createHonoApp({ config, store, logger })
+  const { app, state, moodle } = createHonoApp({ config, store, logger })
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }) as Server
   await runServer({ config, logger, store, state, server, storeKind: kind, migrated })
+  startMoodleSide(config, moodle)
 }
 
 main().catch(failStart)

@@ -1,12 +1,14 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { AppDeps } from '@edusync/example-express-host/app'
+import type { MoodleSide } from '@edusync/example-express-host/moodle-side'
 import { serve } from '@hono/node-server'
 import { createHonoApp } from '../src/app.ts'
 
 /** A host server listening on a random loopback port. */
 export interface ServerUnderTest {
   readonly url: string
+  readonly moodle: MoodleSide
   close(): Promise<void>
 }
 
@@ -15,7 +17,7 @@ export interface ServerUnderTest {
  * place of theirs (see vitest.config.ts), so both hosts are held to the same tests.
  */
 export async function startServer(deps: AppDeps): Promise<ServerUnderTest> {
-  const { app } = createHonoApp(deps)
+  const { app, moodle } = createHonoApp(deps)
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
   await new Promise<void>((resolve) => {
     if (server.listening) resolve()
@@ -24,6 +26,7 @@ export async function startServer(deps: AppDeps): Promise<ServerUnderTest> {
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
+    moodle,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }

@@ -7,7 +7,7 @@ import {
   TOKEN,
 } from '../../../../packages/moodle/src/__fixtures__/fake-moodle.ts'
 import { loadConfig } from '../config.ts'
-import { createLogger } from '../logger.ts'
+import { createLogger } from '../logging.ts'
 import { createMoodleSide } from './moodle-side.ts'
 
 const userEvent = (id: string, userid: number) => ({

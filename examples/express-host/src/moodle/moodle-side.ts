@@ -20,7 +20,7 @@ import type { ResultAsync } from 'neverthrow'
 import { okAsync } from 'neverthrow'
 import type { HostConfig } from '../config.ts'
 import { tenantOf } from '../context.ts'
-import type { Logger } from '../logger.ts'
+import type { Logger } from '../logging.ts'
 
 /** What one drain did: the inbox report and, when the tenant has Zoho, the grade write-back. */
 export interface DrainResult {

@@ -1,5 +1,6 @@
 import type { Result } from 'neverthrow'
 import type { Store } from '../store/store.ts'
+import type { TenantId } from '../types/primitives.ts'
 import type { ParsedBody } from '../webhooks/body.ts'
 import { parseBody } from '../webhooks/body.ts'
 import type { WebhookError } from '../webhooks/webhook-error.ts'
@@ -27,6 +28,12 @@ export interface EventInboxHandlerOptions extends HandlerBaseOptions {
   readonly read: (body: ParsedBody) => Result<InboxEvent, WebhookError>
   /** Larger bodies are refused with 413. @default 1 MiB */
   readonly maxBodyBytes?: number | undefined
+  /**
+   * Called once an event is stored for the first time (not for duplicates), after the answer is decided:
+   * start the processor here (e.g. drain the inbox). It must not throw; what it starts must not hold the
+   * answer up (the sender waits for nothing but the event being stored).
+   */
+  readonly onAccepted?: ((tenant: TenantId, event: InboxEvent) => void) | undefined
 }
 
 /**
@@ -56,10 +63,11 @@ export function createEventInboxHandler(options: EventInboxHandlerOptions): Webh
         .appendEvents(tenant, [
           { source, eventId: payload.eventId, type: payload.type, payload: payload.payload },
         ])
-        .map(({ appended }) =>
-          appended.length > 0
-            ? { status: 202, body: { status: 'accepted', eventId: payload.eventId } }
-            : { status: 200, body: { status: 'duplicate', eventId: payload.eventId } },
-        ),
+        .map(({ appended }) => {
+          if (appended.length === 0)
+            return { status: 200, body: { status: 'duplicate', eventId: payload.eventId } }
+          options.onAccepted?.(tenant, payload)
+          return { status: 202, body: { status: 'accepted', eventId: payload.eventId } }
+        }),
   })
 }

@@ -1,13 +1,15 @@
-import type { ParsedBody } from '@edusync/core/webhooks'
+import type { HandlerContext } from '@edusync/core/handlers'
+import { routeTenant } from '@edusync/core/handlers'
+import type { ParsedBody, WebhookHandler } from '@edusync/core/webhooks'
 import { createWebhookHandler, parseBody, WebhookError } from '@edusync/core/webhooks'
 import { MoodleError } from '@edusync/moodle'
 import { err, errAsync, ok } from 'neverthrow'
 import * as z from 'zod'
 import { apiAuth } from '../auth.ts'
-import type { HostServices, RequestContext } from '../context.ts'
+import type { HostConfig } from '../config.ts'
 import { tenantOf } from '../context.ts'
 import { zodIssues } from '../issues.ts'
-import { mount, routeTenant } from '../mount.ts'
+import type { MoodleSide } from './moodle-side.ts'
 
 const provisionRequest = z.object({
   classId: z.string().trim().min(1).max(200),
@@ -23,10 +25,12 @@ type ProvisionRequest = z.output<typeof provisionRequest>
  * course), enrols teacher, default users and students, and writes the course id to Zoho's
  * `Moodle_Class_ID` when the tenant has Zoho credentials.
  */
-export function moodleProvisionRoute(services: HostServices) {
-  const { config } = services
-  const handler = createWebhookHandler<ProvisionRequest, RequestContext>({
-    resolveTenant: routeTenant(config),
+export function moodleProvisionHandler(
+  config: HostConfig,
+  moodle: MoodleSide,
+): WebhookHandler<HandlerContext> {
+  return createWebhookHandler<ProvisionRequest, HandlerContext>({
+    resolveTenant: routeTenant((t) => tenantOf(config, t) !== undefined),
     authenticate: apiAuth(config),
     maxBodyBytes: config.MAX_BODY_BYTES,
     read: (body, request) => parseBody(body, request.headers.get('content-type')).andThen(readRequest),
@@ -34,13 +38,12 @@ export function moodleProvisionRoute(services: HostServices) {
       if (!tenantOf(config, tenant)?.moodle) {
         return errAsync(new WebhookError('NotFound', `tenant ${tenant} has no Moodle site configured`))
       }
-      return services.moodle
+      return moodle
         .provision(tenant, payload.classId, payload.studentIds)
         .map((result) => ({ status: result.created ? 201 : 200, body: result }))
         .mapErr(moodleWebhookError)
     },
   })
-  return mount(handler, config.MAX_BODY_BYTES)
 }
 
 function readRequest(body: ParsedBody) {

@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const dataDir = mkdtempSync(join(tmpdir(), 'edusync-hono-host-'))
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+describe('the Hono host process', () => {
+  it('serves health with the request id echoed, logs pino lines carrying it, and stops on SIGTERM with exit 0', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=@edusync/source', 'src/main.ts'],
+      {
+        cwd: join(import.meta.dirname, '..'),
+        env: { ...process.env, PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '', EDUSYNC_TENANTS: '' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
+    let output = ''
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString()
+        const match = /"msg":"listening","url":"([^"]+)"/.exec(output)
+        if (match?.[1]) resolve(match[1])
+      })
+      void exited.then((code) => reject(new Error(`host exited early (${code}): ${output}`)))
+    })
+    const response = await fetch(`${url}/health`, { headers: { 'x-request-id': 'hono-req-1' } })
+    expect([response.status, response.headers.get('x-request-id')]).toEqual([200, 'hono-req-1'])
+    expect(await response.json()).toEqual({ status: 'ok', store: 'pglite' })
+    expect((await fetch(`${url}/nowhere`)).status).toBe(404)
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    const request = output
+      .split('\n')
+      .filter((l) => l.includes('"msg":"request"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.requestId === 'hono-req-1')
+    expect(request).toMatchObject({ level: 'info', method: 'GET', path: '/health', status: 200 })
+    expect(output).toContain('"msg":"stopped"')
+  })
+})

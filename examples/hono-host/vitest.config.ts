@@ -14,6 +14,7 @@ const SHARED_SUITE = [
   'moodle-and-api.test.ts',
   'hardening.test.ts',
   'moodle-side.test.ts',
+  'claim-recovery.test.ts',
 ].map((file) => `../express-host/test/${file}`)
 
 export default defineProject({

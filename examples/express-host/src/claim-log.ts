@@ -1,6 +1,6 @@
+import type { HandlerContext } from '@edusync/core/handlers'
 import type { ClaimEvent, WebhookIdempotencyOptions } from '@edusync/core/webhooks'
 import type { HostConfig } from './config.ts'
-import type { RequestContext } from './context.ts'
 
 /**
  * The host's part of every idempotent route's settings: the configured lease and a log line for each
@@ -8,27 +8,29 @@ import type { RequestContext } from './context.ts'
  */
 export function claimSettings(
   config: HostConfig,
-): Pick<WebhookIdempotencyOptions<unknown, RequestContext>, 'leaseMs' | 'onClaimEvent'> {
+): Pick<WebhookIdempotencyOptions<unknown, HandlerContext>, 'leaseMs' | 'onClaimEvent'> {
   return { leaseMs: config.IDEMPOTENCY_LEASE_MS, onClaimEvent: logClaimEvent }
 }
 
 /** Logs a claim event on the request's logger (bound to its request id). */
-export function logClaimEvent(event: ClaimEvent, context: RequestContext): void {
+export function logClaimEvent(event: ClaimEvent, context: HandlerContext): void {
+  const log = context.log
+  if (!log) return
   const { tenant, key } = event
   switch (event.type) {
     case 'lost':
       // This host stalled past the lease and another delivery took over; the Store refused the step.
-      context.log.warn('idempotency claim lost to another delivery; not overwritten', {
+      log.warn('idempotency claim lost to another delivery; not overwritten', {
         tenant,
         key,
         step: event.step,
       })
       return
     case 'renew-failed':
-      context.log.warn('idempotency claim renewal failed', { tenant, key, error: event.error })
+      log.warn('idempotency claim renewal failed', { tenant, key, error: event.error })
       return
     case 'settle-failed':
-      context.log.warn('idempotency claim not settled; retrying', {
+      log.warn('idempotency claim not settled; retrying', {
         tenant,
         key,
         step: event.step,
@@ -36,10 +38,10 @@ export function logClaimEvent(event: ClaimEvent, context: RequestContext): void 
       })
       return
     case 'settled-late':
-      context.log.info('idempotency claim settled after a retry', { tenant, key, step: event.step })
+      log.info('idempotency claim settled after a retry', { tenant, key, step: event.step })
       return
     case 'abandoned':
-      context.log.warn('idempotency claim not settled before its lease ran out', {
+      log.warn('idempotency claim not settled before its lease ran out', {
         tenant,
         key,
         step: event.step,

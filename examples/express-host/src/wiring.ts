@@ -12,6 +12,7 @@ import { jsonResponse } from '@edusync/core/webhooks'
 import type { FieldMap, ZohoClient } from '@edusync/zoho'
 import { createZohoClient, createZohoWebhookHandler, defaultFieldMap, withFieldMap } from '@edusync/zoho'
 import { apiAuth, moodleAuth, zohoAuth } from './auth.ts'
+import { claimSettings } from './claim-log.ts'
 import type { HostConfig } from './config.ts'
 import { tenantOf } from './context.ts'
 import type { Logger } from './logging.ts'
@@ -65,6 +66,8 @@ export function createHost(deps: HostDeps, state: HostState): Host {
   const engine: SyncEngine = createSyncEngine({ store, logger })
   const knownTenant = (tenant: string) => tenantOf(config, tenant) !== undefined
   const coalescer = createSyncCoalescer({ engine, logger })
+  // The claim lease (renewed by heartbeat while a delivery runs) and a log line per claim event.
+  const idempotency = claimSettings(config)
   const zoho = createZohoWebhookHandler({
     engine,
     store,
@@ -72,6 +75,7 @@ export function createHost(deps: HostDeps, state: HostState): Host {
     knownTenant,
     authenticate: zohoAuth(config, store),
     maxBodyBytes: config.MAX_BODY_BYTES,
+    idempotency,
     clientFor: deps.clientFor ?? zohoClients(config),
     fieldMapFor: fieldMaps(config),
     notificationToken: (tenant) => tenantOf(config, tenant)?.zohoSecret,
@@ -111,6 +115,7 @@ export function createHost(deps: HostDeps, state: HostState): Host {
         engine,
         store,
         maxBodyBytes: config.MAX_BULK_BODY_BYTES,
+        idempotency,
       }),
       maxBodyBytes: config.MAX_BULK_BODY_BYTES,
     },

@@ -1,6 +1,6 @@
 import type { Authenticator } from '../webhooks/authenticator.ts'
 import type { WebhookIdempotencyOptions } from '../webhooks/webhook-handler.ts'
-import type { TenantLookup } from './handler-context.ts'
+import type { HandlerContext, TenantLookup } from './handler-context.ts'
 
 /** Options every library handler takes: who the tenants are and how a request proves it is theirs. */
 export interface HandlerBaseOptions {
@@ -15,9 +15,10 @@ export interface HandlerBaseOptions {
 
 /**
  * Idempotency tuning a host may pass through to the core webhook handler (lease, how long answers are
- * remembered, claim event logging...); the handler itself chooses the Store, the sender and the version.
+ * remembered, `onClaimEvent` to log what happened to a claim...); the handler itself chooses the Store,
+ * the sender and the version.
  */
 export type IdempotencyTuning = Omit<
-  Partial<WebhookIdempotencyOptions<never>>,
+  Partial<WebhookIdempotencyOptions<never, HandlerContext>>,
   'store' | 'sender' | 'version' | 'eventId'
 >

@@ -5,12 +5,20 @@ import express from 'express'
 import type { RequestContext } from './context.ts'
 import { requestScope } from './logging.ts'
 import type { MoodleSide } from './moodle/moodle-side.ts'
+import type { QuickBooksHost } from './quickbooks/quickbooks-host.ts'
+import { quickbooksRouter } from './quickbooks/quickbooks-routes.ts'
 import { sendWebResponse, toWebRequest } from './web-adapter.ts'
 import type { HostDeps, HostRoute, HostState } from './wiring.ts'
 import { createHost, notFound } from './wiring.ts'
 
 /** What {@link createApp} needs (configuration, Store, logger; Zoho clients and Moodle side optional). */
-export type AppDeps = HostDeps
+export interface AppDeps extends HostDeps {
+  /**
+   * QuickBooks connect flow and customer routes (an Express router of their own, mounted on this host
+   * only); not mounted when absent.
+   */
+  readonly quickbooks?: QuickBooksHost | undefined
+}
 
 /** The Express app plus the switch graceful shutdown flips (health then answers 503). */
 export interface App {
@@ -67,6 +75,8 @@ export function createApp(deps: AppDeps): App {
     const method = route.method === 'GET' ? 'get' : 'post'
     app[method](route.path, mount(route))
   }
+
+  if (deps.quickbooks) app.use(quickbooksRouter(deps.config, deps.quickbooks))
 
   app.use((_req: Request, res: Response, next: NextFunction) => {
     sendWebResponse(res, notFound()).catch(next)

@@ -2,6 +2,7 @@ import { createApp } from './app.ts'
 import { loadConfig } from './config.ts'
 import { failStart, runServer, startMoodleSide } from './lifecycle.ts'
 import { createLogger } from './logging.ts'
+import { quickbooksFromEnv } from './quickbooks/quickbooks-env.ts'
 import { openStore } from './store.ts'
 
 /**
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
     )
   }
   const { store, kind, migrated } = await openStore(config)
-  const { app, state, moodle } = createApp({ config, store, logger })
+  const quickbooks = quickbooksFromEnv(process.env, store)
+  const { app, state, moodle } = createApp({ config, store, logger, quickbooks })
   const server = app.listen(config.PORT, config.HOST)
   await runServer({ config, logger, store, state, server, storeKind: kind, migrated })
   startMoodleSide(config, moodle)

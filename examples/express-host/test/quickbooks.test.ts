@@ -8,7 +8,7 @@ import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
-import { createLogger } from '../src/logger.ts'
+import { createLogger } from '../src/logging.ts'
 import { createQuickBooksHost } from '../src/quickbooks/quickbooks-host.ts'
 import { SECRETS, tenant } from './host.ts'
 

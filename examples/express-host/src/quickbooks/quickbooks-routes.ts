@@ -12,7 +12,8 @@ import type { NextFunction, Request, Response } from 'express'
 import express from 'express'
 import * as z from 'zod'
 import { apiAuth } from '../auth.ts'
-import type { HostServices, RequestContext } from '../context.ts'
+import type { HostConfig } from '../config.ts'
+import type { RequestContext } from '../context.ts'
 import { tenantOf } from '../context.ts'
 import { zodIssues } from '../issues.ts'
 import { toWebRequest } from '../web-adapter.ts'
@@ -79,9 +80,9 @@ function failure(error: QuickBooksError): { status: number; body: unknown } {
  * - `GET  /api/:tenant/quickbooks/customers/status` (ledger counts, failures, the running job's progress)
  * - `POST /api/:tenant/quickbooks/customers/retry` `{ kind?, ids? }` -> failed records due again
  */
-export function quickbooksRouter(services: HostServices, qb: QuickBooksHost): express.Router {
+export function quickbooksRouter(config: HostConfig, qb: QuickBooksHost): express.Router {
   const router = express.Router()
-  const authenticate = apiAuth(services.config)
+  const authenticate = apiAuth(config)
   const jobs = new Map<TenantId, Job>()
 
   const guard =
@@ -90,7 +91,7 @@ export function quickbooksRouter(services: HostServices, qb: QuickBooksHost): ex
       try {
         const ctx = res.locals.ctx as RequestContext
         const tenant = req.params.tenant as string | undefined
-        if (tenant === undefined || tenantOf(services.config, tenant) === undefined || !qb.realmOf(tenant)) {
+        if (tenant === undefined || tenantOf(config, tenant) === undefined || !qb.realmOf(tenant)) {
           res.status(404).json({
             error: { reason: 'NotFound', message: 'unknown tenant or no QuickBooks company configured' },
           })

@@ -15,6 +15,7 @@ const SHARED_SUITE = [
   'hardening.test.ts',
   'moodle-side.test.ts',
   'claim-recovery.test.ts',
+  'finance.test.ts',
 ].map((file) => `../express-host/test/${file}`)
 
 export default defineProject({

@@ -5,7 +5,7 @@ import type { Finance } from '@edusync/core/finance'
 import { createFinance, createMemoryStatementCache } from '@edusync/core/finance'
 import { createPgFinanceStore } from '@edusync/store-pg'
 import type { HostConfig } from './config.ts'
-import type { Logger } from './logger.ts'
+import type { Logger } from './logging.ts'
 
 /**
  * Opens the finance side: the Postgres FinanceStore in the same database as the Store (or, with embedded

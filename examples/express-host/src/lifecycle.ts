@@ -17,6 +17,8 @@ export interface RunServerOptions {
   /** Where the Store lives, for the startup line. */
   readonly storeKind: string
   readonly migrated: readonly string[]
+  /** Closes what else the host opened (the finance side...), beside the Store, once requests are done. */
+  readonly close?: (() => Promise<unknown>) | undefined
 }
 
 /**
@@ -61,7 +63,7 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     server.close(() => {
       clearTimeout(timer)
       clearInterval(idle)
-      void store.close().then(() => {
+      void Promise.all([store.close(), options.close?.()]).then(() => {
         logger.info('stopped')
         logger.flush()
         process.exit(0)

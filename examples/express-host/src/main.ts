@@ -1,5 +1,6 @@
 import { createApp } from './app.ts'
 import { loadConfig } from './config.ts'
+import { openFinance } from './finance.ts'
 import { failStart, runServer, startMoodleSide } from './lifecycle.ts'
 import { createLogger } from './logging.ts'
 import { quickbooksFromEnv } from './quickbooks/quickbooks-env.ts'
@@ -19,10 +20,13 @@ async function main(): Promise<void> {
   }
   const { store, kind, migrated } = await openStore(config)
   const quickbooks = quickbooksFromEnv(process.env, store)
-  const { app, state, moodle } = createApp({ config, store, logger, quickbooks })
+  const money = await openFinance(config, store, logger)
+  const { app, state, moodle } = createApp({ config, store, logger, quickbooks, finance: money.finance })
   const server = app.listen(config.PORT, config.HOST)
-  await runServer({ config, logger, store, state, server, storeKind: kind, migrated })
+  await runServer({ config, logger, store, state, server, storeKind: kind, migrated, close: money.close })
   startMoodleSide(config, moodle)
+  // Invoices parked for a student that arrived (through the engine) before this start are released too.
+  for (const tenant of Object.keys(config.tenants)) void money.finance.replayParked(tenant)
 }
 
 main().catch(failStart)

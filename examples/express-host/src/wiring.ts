@@ -1,5 +1,7 @@
 import type { Store, SyncEngine } from '@edusync/core'
 import { createSyncEngine } from '@edusync/core'
+import type { Finance } from '@edusync/core/finance'
+import { createFinance, createMemoryFinanceStore } from '@edusync/core/finance'
 import type { HandlerContext } from '@edusync/core/handlers'
 import {
   createBulkSyncHandler,
@@ -15,6 +17,7 @@ import { apiAuth, moodleAuth, zohoAuth } from './auth.ts'
 import { claimSettings } from './claim-log.ts'
 import type { HostConfig } from './config.ts'
 import { tenantOf } from './context.ts'
+import { financeHandlers } from './finance-handlers.ts'
 import type { Logger } from './logging.ts'
 import { moodleProvisionHandler } from './moodle/moodle-provision.ts'
 import type { MoodleSide } from './moodle/moodle-side.ts'
@@ -43,6 +46,8 @@ export interface HostDeps {
   readonly clientFor?: ((tenant: string) => ZohoClient | undefined) | undefined
   /** The Moodle side; built from the tenants' configuration when absent. */
   readonly moodle?: MoodleSide | undefined
+  /** The finance API (see `openFinance`); an in-memory one when absent (tests, demos). */
+  readonly finance?: Finance | undefined
 }
 
 /** The host's endpoints plus its Moodle side (whose `drain` and `preflight` also run at start). */
@@ -83,6 +88,11 @@ export function createHost(deps: HostDeps, state: HostState): Host {
   const api = { knownTenant, authenticate: apiAuth(config) }
   const list = createListingHandlers({ ...api, store })
   const moodle = deps.moodle ?? createMoodleSide({ config, store, engine, logger })
+  const money = financeHandlers(
+    config,
+    store,
+    deps.finance ?? createFinance({ store, finance: createMemoryFinanceStore(), logger }),
+  )
   const routes: HostRoute[] = [
     { method: 'GET', path: '/health', handler: healthHandler(store, state) },
     { method: 'POST', path: '/webhooks/:tenant/zoho', handler: zoho, maxBodyBytes: config.MAX_BODY_BYTES },
@@ -134,6 +144,14 @@ export function createHost(deps: HostDeps, state: HostState): Host {
       handler: moodleUsersHandler(config, moodle),
       maxBodyBytes: config.MAX_BODY_BYTES,
     },
+    {
+      method: 'POST',
+      path: '/api/:tenant/finance/:entity',
+      handler: money.sync,
+      maxBodyBytes: config.MAX_BULK_BODY_BYTES,
+    },
+    { method: 'GET', path: '/api/:tenant/students/:id/statement', handler: money.studentStatement },
+    { method: 'GET', path: '/api/:tenant/statement', handler: money.schoolStatement },
   ]
   return { routes, moodle }
 }

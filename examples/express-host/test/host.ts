@@ -1,4 +1,5 @@
 import type { Store } from '@edusync/core'
+import type { Finance } from '@edusync/core/finance'
 import type { ZohoClient } from '@edusync/zoho'
 import type { HostConfig, TenantConfig } from '../src/config.ts'
 import { loadConfig } from '../src/config.ts'
@@ -32,6 +33,7 @@ export async function startHost(options: {
   clientFor?: (tenant: string) => ZohoClient | undefined
   /** Builds the Moodle side (e.g. with an injected Zoho client); by default from the tenants' config. */
   moodle?: (config: HostConfig, logger: Logger) => MoodleSide
+  finance?: Finance
 }): Promise<TestHost> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -47,6 +49,7 @@ export async function startHost(options: {
     logger,
     clientFor: options.clientFor,
     moodle: options.moodle?.(config, logger),
+    finance: options.finance,
   })
   return { url: server.url, logs, moodle: server.moodle, close: () => server.close() }
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http'
 import { loadConfig } from '@edusync/example-express-host/config'
+import { openFinance } from '@edusync/example-express-host/finance'
 import { failStart, runServer, startMoodleSide } from '@edusync/example-express-host/lifecycle'
 import { createLogger } from '@edusync/example-express-host/logging'
 import { openStore } from '@edusync/example-express-host/store'
@@ -11,10 +12,12 @@ async function main(): Promise<void> {
   const config = loadConfig()
   const logger = createLogger(config.LOG_LEVEL)
   const { store, kind, migrated } = await openStore(config)
-  const { app, state, moodle } = createHonoApp({ config, store, logger })
+  const money = await openFinance(config, store, logger)
+  const { app, state, moodle } = createHonoApp({ config, store, logger, finance: money.finance })
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }) as Server
-  await runServer({ config, logger, store, state, server, storeKind: kind, migrated })
+  await runServer({ config, logger, store, state, server, storeKind: kind, migrated, close: money.close })
   startMoodleSide(config, moodle)
+  for (const tenant of Object.keys(config.tenants)) void money.finance.replayParked(tenant)
 }
 
 main().catch(failStart)

@@ -16,6 +16,7 @@ const SHARED_SUITE = [
   'moodle-side.test.ts',
   'claim-recovery.test.ts',
   'finance.test.ts',
+  'deletes.test.ts',
 ].map((file) => `../express-host/test/${file}`)
 
 export default defineProject({

@@ -5,6 +5,7 @@ import { createFinance, createMemoryFinanceStore } from '@edusync/core/finance'
 import type { HandlerContext } from '@edusync/core/handlers'
 import {
   createBulkSyncHandler,
+  createDeleteHandlers,
   createEventInboxHandler,
   createListingHandlers,
   createSyncCoalescer,
@@ -87,6 +88,13 @@ export function createHost(deps: HostDeps, state: HostState): Host {
   })
   const api = { knownTenant, authenticate: apiAuth(config) }
   const list = createListingHandlers({ ...api, store })
+  const deletes = createDeleteHandlers({
+    ...api,
+    engine,
+    store,
+    maxBodyBytes: config.MAX_BULK_BODY_BYTES,
+    idempotency,
+  })
   const moodle = deps.moodle ?? createMoodleSide({ config, store, engine, logger })
   const money = financeHandlers(
     config,
@@ -132,6 +140,26 @@ export function createHost(deps: HostDeps, state: HostState): Host {
     { method: 'GET', path: '/api/:tenant/runs', handler: list.runs },
     { method: 'GET', path: '/api/:tenant/parked', handler: list.parked },
     { method: 'GET', path: '/api/:tenant/events', handler: list.events },
+    {
+      method: 'POST',
+      path: '/api/:tenant/deletes/:entity',
+      handler: deletes.delete,
+      maxBodyBytes: config.MAX_BULK_BODY_BYTES,
+    },
+    { method: 'GET', path: '/api/:tenant/deletions/quarantine', handler: list.quarantine },
+    {
+      method: 'POST',
+      path: '/api/:tenant/deletions/quarantine/:id/approve',
+      handler: deletes.approve,
+      maxBodyBytes: 64 * 1024,
+    },
+    {
+      method: 'POST',
+      path: '/api/:tenant/deletions/quarantine/:id/discard',
+      handler: deletes.discard,
+      maxBodyBytes: 64 * 1024,
+    },
+    { method: 'GET', path: '/api/:tenant/tombstones', handler: list.tombstones },
     {
       method: 'POST',
       path: '/api/:tenant/moodle/courses',

@@ -1,8 +1,11 @@
-import type { Result } from 'neverthrow'
+import type { Result, ResultAsync } from 'neverthrow'
 import { err, errAsync, ok } from 'neverthrow'
+import type { SyncError } from '../errors/sync-error.ts'
 import { trackRun } from '../runs/track-run.ts'
 import type { Store } from '../store/store.ts'
+import type { FullPullResult } from '../sync/full-pull.ts'
 import type { SyncEngine } from '../sync/sync-engine.ts'
+import type { StreamResult } from '../sync/sync-stream.ts'
 import type { ParsedBody } from '../webhooks/body.ts'
 import { parseBody } from '../webhooks/body.ts'
 import { WebhookError } from '../webhooks/webhook-error.ts'
@@ -32,6 +35,10 @@ export interface BulkSyncHandlerOptions extends HandlerBaseOptions {
  * bounded batches. Answers 200 with the run, the counts and the problem outcomes (INVALID / DEFERRED /
  * ERROR); 404 for an unknown entity. A retry with the same `Idempotency-Key` header replays the answer.
  *
+ * `?mode=full` says the body is the entity's *complete* set as the source has it now: live records it does
+ * not contain become deletion candidates (the engine's `syncFullPull`: reference policies and the
+ * mass-deletion guard apply; the answer carries `deletions`). Never use it for a partial export.
+ *
  * @example
  * ```ts
  * const bulkSync = createBulkSyncHandler({ engine, store, knownTenant, authenticate: bearerAuth({ token }) })
@@ -46,19 +53,47 @@ export function createBulkSyncHandler(options: BulkSyncHandlerOptions): WebhookH
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BULK_BODY_BYTES,
     read: (body, request) => parseBody(body, request.headers.get('content-type')).andThen(readRecords),
     idempotency: { ...options.idempotency, store, sender: 'api' },
-    process: ({ tenant, payload, context }) => {
+    process: ({ tenant, payload, context, request }) => {
       const entity = context.params.entity ?? ''
       if (!engine.entities.has(entity)) {
         const known = [...engine.entities.keys()].join(', ')
         return errAsync(new WebhookError('NotFound', `unknown entity "${entity}" (known: ${known})`))
       }
-      return trackRun(
-        store,
-        tenant,
-        { step: `api:${entity}`, metadata: { requestId: context.requestId, records: payload.length } },
-        (runId) => engine.syncStream({ tenant, entity, records: payload, runId, logger: context.log }),
-      ).map(({ run, value }) => {
+      const mode = new URL(request.url).searchParams.get('mode') ?? 'incremental'
+      if (mode !== 'full' && mode !== 'incremental') {
+        const message = 'mode must be "full" (the complete set: absent records are deleted) or "incremental"'
+        return errAsync(
+          new WebhookError('BadRequest', message, {
+            issues: [{ path: 'mode', rule: 'enum', message, received: mode }],
+          }),
+        )
+      }
+      const metadata = { requestId: context.requestId, records: payload.length, mode }
+      const sync = (runId: string): ResultAsync<StreamResult & Partial<FullPullResult>, SyncError> =>
+        mode === 'full'
+          ? engine.syncFullPull({
+              tenant,
+              entity,
+              records: payload,
+              runId,
+              logger: context.log,
+              source: 'api',
+            })
+          : engine.syncStream({ tenant, entity, records: payload, runId, logger: context.log })
+      return trackRun(store, tenant, { step: `api:${entity}`, metadata }, sync).map(({ run, value }) => {
         context.counts = value.counts
+        const full =
+          value.candidates !== undefined
+            ? {
+                deletions: value.deletions && {
+                  counts: value.deletions.counts,
+                  quarantine: value.deletions.quarantine,
+                  refused: value.deletions.outcomes.filter((o) => o.status === 'INVALID'),
+                },
+                candidates: value.candidates,
+                skipped: value.skipped,
+              }
+            : {}
         return {
           status: 200,
           body: {
@@ -67,6 +102,7 @@ export function createBulkSyncHandler(options: BulkSyncHandlerOptions): WebhookH
             counts: value.counts,
             replayedCounts: value.replayedCounts,
             problems: value.problems,
+            ...full,
           },
         }
       })

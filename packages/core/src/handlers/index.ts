@@ -6,6 +6,9 @@
 
 export type { BulkSyncHandlerOptions } from './bulk-sync-handler.ts'
 export { createBulkSyncHandler, DEFAULT_MAX_BULK_BODY_BYTES } from './bulk-sync-handler.ts'
+export type { DeleteHandlers, DeleteHandlersOptions } from './delete-handlers.ts'
+export { createDeleteHandlers } from './delete-handlers.ts'
+export { deleteLogCounts, deleteReply } from './delete-reply.ts'
 export type { EventInboxHandlerOptions, InboxEvent } from './event-inbox-handler.ts'
 export { createEventInboxHandler } from './event-inbox-handler.ts'
 export type { HandlerContext, HandlerLogger, TenantLookup } from './handler-context.ts'

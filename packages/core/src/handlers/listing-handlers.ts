@@ -36,6 +36,17 @@ const eventsQuery = z.object({
   limit: limit(1000, 100),
 })
 
+const quarantineQuery = z.object({
+  status: z.enum(['pending', 'approved', 'discarded']).optional(),
+  limit: limit(1000, 100),
+})
+
+const tombstonesQuery = z.object({
+  entity: z.string().min(1).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: limit(1000, 100),
+})
+
 /** Options of {@link createListingHandlers}. */
 export interface ListingHandlersOptions extends HandlerBaseOptions {
   /** The Store listed from. */
@@ -53,6 +64,16 @@ export interface ListingHandlers {
    * `handled=false` lists what still waits for a handler.
    */
   readonly events: WebhookHandler<HandlerContext>
+  /**
+   * `GET /…/:tenant/deletions/quarantine?status=&limit=`: deletion waves the mass-deletion guard held,
+   * oldest first, each with why and everything it would delete (`{ waves }`).
+   */
+  readonly quarantine: WebhookHandler<HandlerContext>
+  /**
+   * `GET /…/:tenant/tombstones?entity=&since=&limit=`: the deletion feed, oldest deletion first, each with
+   * the record's last data, source and reason; an outbound pusher passes the last `deletedAt` as `since`.
+   */
+  readonly tombstones: WebhookHandler<HandlerContext>
 }
 
 /**
@@ -75,6 +96,18 @@ export function createListingHandlers(options: ListingHandlersOptions): ListingH
     ),
     events: listing(options, eventsQuery, (tenant, q) =>
       store.listEvents(tenant, q).map((events) => ({ events })),
+    ),
+    quarantine: listing(options, quarantineQuery, (tenant, q) =>
+      store.listQuarantine(tenant, q).map((waves) => ({ waves })),
+    ),
+    tombstones: listing(options, tombstonesQuery, (tenant, q) =>
+      store
+        .listTombstones(tenant, {
+          entity: q.entity,
+          since: q.since === undefined ? undefined : new Date(q.since),
+          limit: q.limit,
+        })
+        .map((tombstones) => ({ tombstones })),
     ),
   }
 }

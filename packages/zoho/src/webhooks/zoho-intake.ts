@@ -28,11 +28,18 @@ export interface ZohoPayload {
   readonly version: string | undefined
 }
 
-/** Canonical records ready for the engine, plus the records the Zoho reader refused (INVALID). */
+/**
+ * Canonical records ready for the engine, plus the records the Zoho reader refused (INVALID), plus the
+ * ids Zoho says were deleted (a delete notification, or an id-only webhook with `operation: "delete"`).
+ */
 export interface ZohoDelivery {
   readonly entity: string
   readonly records: readonly unknown[]
   readonly rejected: readonly RecordOutcome[]
+  /** Ids of records deleted in Zoho (canonical ids are the Zoho record ids). */
+  readonly deletes: readonly string[]
+  /** What the tombstones say about where the delete came from. */
+  readonly deleteReason: string
 }
 
 /**
@@ -182,7 +189,17 @@ export function createZohoIntake(options: ZohoIntakeOptions = {}): ZohoIntake {
           })
         }
       }
-      return { entity: payload.entity, records: good, rejected }
+      const deleted = webhook.kind === 'ids' && webhook.operation === 'delete'
+      return {
+        entity: payload.entity,
+        records: good,
+        rejected,
+        deletes: deleted ? webhook.ids : [],
+        deleteReason:
+          webhook.kind === 'ids' && webhook.notification
+            ? `Zoho delete notification (channel ${webhook.notification.channelId})`
+            : 'Zoho delete webhook',
+      }
     })
   }
 
@@ -193,7 +210,7 @@ export function createZohoIntake(options: ZohoIntakeOptions = {}): ZohoIntake {
   ): ResultAsync<readonly ZohoRecord[], WebhookError> {
     const { webhook } = payload
     if (webhook.kind === 'records') return okAsync(webhook.records)
-    // A deleted record cannot be fetched, and the engine has no deletes yet: acknowledge, sync nothing.
+    // A deleted record cannot be fetched: its ids go to the engine's deletes instead (see `resolve`).
     if (webhook.operation === 'delete') return okAsync([])
     const client = clientFor(tenant)
     if (!client) {

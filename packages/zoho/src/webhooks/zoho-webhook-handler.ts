@@ -6,7 +6,7 @@ import type {
   IdempotencyTuning,
   SyncCoalescer,
 } from '@edusync/core/handlers'
-import { createSyncCoalescer, routeTenant } from '@edusync/core/handlers'
+import { createSyncCoalescer, deleteLogCounts, deleteReply, routeTenant } from '@edusync/core/handlers'
 import type { WebhookHandler } from '@edusync/core/webhooks'
 import { createWebhookHandler, parseBody, syncReply } from '@edusync/core/webhooks'
 import { okAsync } from 'neverthrow'
@@ -39,6 +39,9 @@ export interface ZohoWebhookHandlerOptions extends HandlerBaseOptions, ZohoIntak
  * when a record ended in ERROR (so the delivery is retried); 503 with `Retry-After` while Zoho or the
  * Store is unavailable.
  *
+ * Deletes (a notification with `operation: "delete"`, or an id-only body saying so) go through the
+ * engine's `deleteBatch`: tombstones, reference policies and the mass-deletion guard.
+ *
  * De-duplicated by `Idempotency-Key` when sent, else by body plus the records' `Modified_Time`, so an
  * A -> B -> A edit is applied three times, a redelivery once, and an id-only body is always re-fetched.
  *
@@ -69,6 +72,27 @@ export function createZohoWebhookHandler(options: ZohoWebhookHandlerOptions): We
     idempotency: { ...options.idempotency, store, sender: 'zoho', version: (p) => p.version },
     process: ({ tenant, payload, context }) =>
       intake.resolve(tenant, payload, context.log).andThen((delivery) => {
+        if (delivery.deletes.length > 0) {
+          return options.engine
+            .deleteBatch({
+              tenant,
+              entity: delivery.entity,
+              ids: delivery.deletes,
+              source: 'zoho',
+              reason: delivery.deleteReason,
+            })
+            .map((result) => {
+              context.counts = deleteLogCounts(result)
+              if (result.quarantine) {
+                context.log?.warn('zoho deletes quarantined', {
+                  entity: delivery.entity,
+                  quarantineId: result.quarantine.id,
+                  reason: result.quarantine.guardReason,
+                })
+              }
+              return deleteReply(result)
+            })
+        }
         if (delivery.records.length === 0)
           return okAsync(rejectedOnly(delivery.entity, delivery.rejected, context))
         return coalescer.sync(tenant, delivery.entity, delivery.records, context).map((result) => {

@@ -82,6 +82,17 @@ export function createApp(deps: AppDeps): App {
     sendWebResponse(res, notFound()).catch(next)
   })
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = clientErrorStatus(error)
+    if (status !== undefined) {
+      // The client's mistake (a malformed percent-encoding in the path, a body it stopped sending): a 4xx,
+      // logged without the request's content.
+      logger.info('malformed request', { status, error: (error as Error).message })
+      if (!res.headersSent) {
+        const reason = status === 413 ? 'PayloadTooLarge' : 'BadRequest'
+        res.status(status).json({ error: { reason, message: 'malformed request' } })
+      }
+      return
+    }
     logger.error('unhandled error', { error })
     if (!res.headersSent) res.status(500).json({ error: { reason: 'Internal', message: 'internal error' } })
   })
@@ -103,4 +114,15 @@ function mount(route: HostRoute) {
       next(error)
     }
   }
+}
+
+// Express (and body streams) mark errors caused by the request with a 4xx `status`; a request aborted
+// mid-body surfaces as ECONNRESET / "aborted" with none.
+function clientErrorStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const { status, statusCode, code } = error as { status?: unknown; statusCode?: unknown; code?: unknown }
+  const marked = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined
+  if (marked !== undefined && marked >= 400 && marked < 500) return marked
+  if (code === 'ECONNRESET' || code === 'ECONNABORTED' || (error as Error).message === 'aborted') return 400
+  return undefined
 }

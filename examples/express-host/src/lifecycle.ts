@@ -26,7 +26,7 @@ export interface RunServerOptions {
  * and on a signal stops accepting connections, lets in-flight requests finish (up to
  * SHUTDOWN_TIMEOUT_MS), closes the Store and exits 0. Framework independent: Express and Hono share it.
  */
-export async function runServer(options: RunServerOptions): Promise<void> {
+export async function runServer(options: RunServerOptions): Promise<{ fatal: () => void }> {
   const { config, logger, store, state, server } = options
   await new Promise<void>((resolve, reject) => {
     if (server.listening) resolve()
@@ -46,6 +46,7 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   void replayParkedOnStart(store, Object.keys(config.tenants), logger)
 
   let stopping = false
+  let exitCode = 0
   const shutdown = (signal: string) => {
     if (stopping) return
     stopping = true
@@ -63,16 +64,24 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     server.close(() => {
       clearTimeout(timer)
       clearInterval(idle)
-      void Promise.all([store.close(), options.close?.()]).then(() => {
+      void Promise.all([store.close(), options.close?.()]).finally(() => {
         logger.info('stopped')
         logger.flush()
-        process.exit(0)
+        process.exit(exitCode)
       })
     })
     server.closeIdleConnections()
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
+  // Something the process cannot serve without (an embedded database that cannot be reopened): stop the
+  // same way, then exit 1 so the supervisor restarts it.
+  return {
+    fatal: () => {
+      exitCode = 1
+      shutdown('fatal store error')
+    },
+  }
 }
 
 /**

@@ -18,12 +18,32 @@ async function main(): Promise<void> {
       'EDUSYNC_TENANTS is not set: serving the demo tenant "demo" with the demo secrets from the README',
     )
   }
-  const { store, kind, migrated } = await openStore(config)
+  let fatal: (() => void) | undefined
+  const { store, kind, migrated } = await openStore(config, ({ error, recoverable }) => {
+    // A PGlite on disk is reopened by the Store on the next call (health recovers by itself); anything
+    // else cannot serve again in this process: stop, exit non-zero, and let the supervisor restart us.
+    if (recoverable) {
+      logger.warn('embedded database crashed; reopening it from disk', { error })
+      return
+    }
+    logger.error('embedded database crashed and cannot be reopened; exiting for a restart', { error })
+    fatal?.()
+  })
   const quickbooks = quickbooksFromEnv(process.env, store)
   const money = await openFinance(config, store, logger)
   const { app, state, moodle } = createApp({ config, store, logger, quickbooks, finance: money.finance })
   const server = app.listen(config.PORT, config.HOST)
-  await runServer({ config, logger, store, state, server, storeKind: kind, migrated, close: money.close })
+  const running = await runServer({
+    config,
+    logger,
+    store,
+    state,
+    server,
+    storeKind: kind,
+    migrated,
+    close: money.close,
+  })
+  fatal = running.fatal
   startMoodleSide(config, moodle)
   // Invoices parked for a student that arrived (through the engine) before this start are released too.
   for (const tenant of Object.keys(config.tenants)) void money.finance.replayParked(tenant)

@@ -19,6 +19,7 @@ import { claimSettings } from './claim-log.ts'
 import type { HostConfig } from './config.ts'
 import { tenantOf } from './context.ts'
 import { financeHandlers } from './finance-handlers.ts'
+import { bulkLimits, webhookLimits } from './limits.ts'
 import type { Logger } from './logging.ts'
 import { moodleProvisionHandler } from './moodle/moodle-provision.ts'
 import type { MoodleSide } from './moodle/moodle-side.ts'
@@ -69,7 +70,9 @@ export interface HostState {
  */
 export function createHost(deps: HostDeps, state: HostState): Host {
   const { config, store, logger } = deps
-  const engine: SyncEngine = createSyncEngine({ store, logger })
+  // Webhook batches go through syncBatch (at most MAX_RECORDS_PER_WEBHOOK records); the bulk route
+  // streams, so the engine's per-call record bound is the webhook one.
+  const engine: SyncEngine = createSyncEngine({ store, logger, limits: webhookLimits(config) })
   const knownTenant = (tenant: string) => tenantOf(config, tenant) !== undefined
   const coalescer = createSyncCoalescer({ engine, logger })
   // The claim lease (renewed by heartbeat while a delivery runs) and a log line per claim event.
@@ -81,6 +84,7 @@ export function createHost(deps: HostDeps, state: HostState): Host {
     knownTenant,
     authenticate: zohoAuth(config, store),
     maxBodyBytes: config.MAX_BODY_BYTES,
+    limits: webhookLimits(config),
     idempotency,
     clientFor: deps.clientFor ?? zohoClients(config),
     fieldMapFor: fieldMaps(config),
@@ -118,6 +122,7 @@ export function createHost(deps: HostDeps, state: HostState): Host {
         knownTenant,
         authenticate: moodleAuth(config),
         maxBodyBytes: config.MAX_BODY_BYTES,
+        limits: webhookLimits(config),
         source: MOODLE_SOURCE,
         read: readMoodleEvent,
         // Processed after the answer: the plugin waits for nothing but the event being stored.
@@ -133,6 +138,7 @@ export function createHost(deps: HostDeps, state: HostState): Host {
         engine,
         store,
         maxBodyBytes: config.MAX_BULK_BODY_BYTES,
+        limits: bulkLimits(config),
         idempotency,
       }),
       maxBodyBytes: config.MAX_BULK_BODY_BYTES,

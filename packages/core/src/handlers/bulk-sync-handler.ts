@@ -1,6 +1,7 @@
 import type { Result, ResultAsync } from 'neverthrow'
 import { err, errAsync, ok } from 'neverthrow'
 import type { SyncError } from '../errors/sync-error.ts'
+import type { InputLimits } from '../limits/input-limits.ts'
 import { trackRun } from '../runs/track-run.ts'
 import type { Store } from '../store/store.ts'
 import type { FullPullResult } from '../sync/full-pull.ts'
@@ -25,6 +26,11 @@ export interface BulkSyncHandlerOptions extends HandlerBaseOptions {
   readonly store: Store
   /** Larger bodies are refused with 413. @default {@link DEFAULT_MAX_BULK_BODY_BYTES} */
   readonly maxBodyBytes?: number | undefined
+  /**
+   * Depth, text length and record count limits, checked on the body's text before it is parsed (400 or
+   * 413 naming the limit). @default core's `DEFAULT_INPUT_LIMITS`
+   */
+  readonly limits?: InputLimits | undefined
   /** Idempotency tuning (lease, TTL, header...); a retry carrying the same `Idempotency-Key` is replayed. */
   readonly idempotency?: IdempotencyTuning | undefined
 }
@@ -51,7 +57,8 @@ export function createBulkSyncHandler(options: BulkSyncHandlerOptions): WebhookH
     resolveTenant: routeTenant(options.knownTenant),
     authenticate: options.authenticate,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BULK_BODY_BYTES,
-    read: (body, request) => parseBody(body, request.headers.get('content-type')).andThen(readRecords),
+    read: (body, request) =>
+      parseBody(body, request.headers.get('content-type'), options.limits).andThen(readRecords),
     idempotency: { ...options.idempotency, store, sender: 'api' },
     process: ({ tenant, payload, context, request }) => {
       const entity = context.params.entity ?? ''

@@ -1,4 +1,5 @@
 import type { Result } from 'neverthrow'
+import type { InputLimits } from '../limits/input-limits.ts'
 import type { Store } from '../store/store.ts'
 import type { TenantId } from '../types/primitives.ts'
 import type { ParsedBody } from '../webhooks/body.ts'
@@ -26,6 +27,11 @@ export interface EventInboxHandlerOptions extends HandlerBaseOptions {
   readonly source: string
   /** Reads one delivery's parsed body into its event, or refuses it (400 / 415). */
   readonly read: (body: ParsedBody) => Result<InboxEvent, WebhookError>
+  /**
+   * Depth, text length and record count limits, checked on the body's text before it is parsed (400 or
+   * 413 naming the limit). @default core's `DEFAULT_INPUT_LIMITS`
+   */
+  readonly limits?: InputLimits | undefined
   /** Larger bodies are refused with 413. @default 1 MiB */
   readonly maxBodyBytes?: number | undefined
   /**
@@ -57,7 +63,8 @@ export function createEventInboxHandler(options: EventInboxHandlerOptions): Webh
     resolveTenant: routeTenant(options.knownTenant),
     authenticate: options.authenticate,
     maxBodyBytes: options.maxBodyBytes,
-    read: (body, request) => parseBody(body, request.headers.get('content-type')).andThen(options.read),
+    read: (body, request) =>
+      parseBody(body, request.headers.get('content-type'), options.limits).andThen(options.read),
     process: ({ tenant, payload }) =>
       store
         .appendEvents(tenant, [

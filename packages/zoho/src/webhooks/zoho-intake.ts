@@ -1,4 +1,4 @@
-import type { RecordOutcome, SyncLogger } from '@edusync/core'
+import type { InputLimits, RecordOutcome, SyncLogger } from '@edusync/core'
 import type { ParsedBody, SecretSource } from '@edusync/core/webhooks'
 import { resolveSecrets, WebhookError } from '@edusync/core/webhooks'
 import type { Result } from 'neverthrow'
@@ -80,6 +80,11 @@ export interface ZohoIntakeOptions {
    * token that does not match is refused with 401. @default none (a callback with a token is refused)
    */
   readonly notificationToken?: SecretSource | undefined
+  /**
+   * Depth, text length and record count limits of a delivery and of each record read. @default core's
+   * `DEFAULT_INPUT_LIMITS`
+   */
+  readonly limits?: InputLimits | undefined
   /** The modules webhooks may name (by Zoho module or canonical entity). @default {@link defaultFieldMap} */
   readonly modules?: FieldMap | undefined
 }
@@ -103,7 +108,7 @@ export function createZohoIntake(options: ZohoIntakeOptions = {}): ZohoIntake {
     }
     let reader = byEntity.get(entity)
     if (!reader) {
-      reader = createZohoReader(entity, map)
+      reader = createZohoReader(entity, map, options.limits ? { limits: options.limits } : {})
       byEntity.set(entity, reader)
     }
     return reader
@@ -113,7 +118,10 @@ export function createZohoIntake(options: ZohoIntakeOptions = {}): ZohoIntake {
     read(body, parsed, contentType, moduleFromRoute) {
       // JSON already parsed by core keeps unquoted 19-digit ids exact; form bodies go to the adapter raw.
       const input = parsed.kind === 'json' ? parsed.value : body
-      const hook = readZohoWebhook(input, contentType, moduleFromRoute ? { module: moduleFromRoute } : {})
+      const hook = readZohoWebhook(input, contentType, {
+        ...(options.limits ? { limits: options.limits } : {}),
+        ...(moduleFromRoute ? { module: moduleFromRoute } : {}),
+      })
       if (hook.isErr()) return err(badBody(hook.error))
       const named = hook.value.module ?? moduleFromRoute
       if (named === undefined) {

@@ -65,7 +65,7 @@ export function createZohoWebhookHandler(options: ZohoWebhookHandlerOptions): We
     maxBodyBytes: options.maxBodyBytes,
     read: (body, request, context) => {
       const contentType = request.headers.get('content-type')
-      return parseBody(body, contentType).andThen((parsed) =>
+      return parseBody(body, contentType, options.limits).andThen((parsed) =>
         intake.read(body, parsed, contentType, context.params.module),
       )
     },

@@ -1,5 +1,6 @@
 import { AsyncResource } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
+import type { ConfigApi } from '@edusync/core/config-api'
 import type { NextFunction, Request, Response } from 'express'
 import express from 'express'
 import type { RequestContext } from './context.ts'
@@ -7,6 +8,7 @@ import { requestScope } from './logging.ts'
 import type { MoodleSide } from './moodle/moodle-side.ts'
 import type { QuickBooksHost } from './quickbooks/quickbooks-host.ts'
 import { quickbooksRouter } from './quickbooks/quickbooks-routes.ts'
+import { configApiRoute } from './routes/config-api.ts'
 import { sendWebResponse, toWebRequest } from './web-adapter.ts'
 import type { HostDeps, HostRoute, HostState } from './wiring.ts'
 import { createHost, notFound } from './wiring.ts'
@@ -18,6 +20,8 @@ export interface AppDeps extends HostDeps {
    * only); not mounted when absent.
    */
   readonly quickbooks?: QuickBooksHost | undefined
+  /** The configuration API (tenant registry), mounted under `/config` when given. */
+  readonly configApi?: ConfigApi | undefined
 }
 
 /** The Express app plus the switch graceful shutdown flips (health then answers 503). */
@@ -77,6 +81,9 @@ export function createApp(deps: AppDeps): App {
   }
 
   if (deps.quickbooks) app.use(quickbooksRouter(deps.config, deps.quickbooks))
+  if (deps.configApi) {
+    app.all('/config{/*path}', configApiRoute(deps.configApi, deps.config.MAX_BODY_BYTES))
+  }
 
   app.use((_req: Request, res: Response, next: NextFunction) => {
     sendWebResponse(res, notFound()).catch(next)

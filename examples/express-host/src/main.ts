@@ -4,6 +4,7 @@ import { openFinance } from './finance.ts'
 import { failStart, runServer, startMoodleSide } from './lifecycle.ts'
 import { createLogger } from './logging.ts'
 import { quickbooksFromEnv } from './quickbooks/quickbooks-env.ts'
+import { loadSecretBox, openHostRegistry, openRegistry } from './registry.ts'
 import { openStore } from './store.ts'
 
 /**
@@ -31,7 +32,21 @@ async function main(): Promise<void> {
   })
   const quickbooks = quickbooksFromEnv(process.env, store)
   const money = await openFinance(config, store, logger)
-  const { app, state, moodle } = createApp({ config, store, logger, quickbooks, finance: money.finance })
+  // The tenant registry and its config API, when a key ring is configured (else: env tenants only).
+  const secrets = loadSecretBox(process.env)
+  const registry = secrets ? await openRegistry(config) : undefined
+  const hosted =
+    secrets && registry
+      ? await openHostRegistry({ config, env: process.env, registry, secrets, store, logger })
+      : undefined
+  const { app, state, moodle } = createApp({
+    config,
+    store,
+    logger,
+    quickbooks,
+    finance: money.finance,
+    ...(hosted ? { configApi: hosted.api, moduleEnabled: hosted.directory.moduleEnabled } : {}),
+  })
   const server = app.listen(config.PORT, config.HOST)
   const running = await runServer({
     config,
@@ -41,7 +56,10 @@ async function main(): Promise<void> {
     server,
     storeKind: kind,
     migrated,
-    close: money.close,
+    close: () => {
+      hosted?.stop()
+      return Promise.allSettled([money.close(), registry?.close()])
+    },
   })
   fatal = running.fatal
   startMoodleSide(config, moodle)

@@ -1,6 +1,6 @@
 import type { OutcomeCounts, Store } from '@edusync/core'
+import type { SyncCoalescer } from '@edusync/core/handlers'
 import { okAsync } from 'neverthrow'
-import type { SyncCoalescer } from './sync-coalescer.ts'
 
 const ZERO: OutcomeCounts = {
   total: 0,
@@ -24,9 +24,9 @@ export function withModuleSwitches(
   options: { readonly enabled: (tenant: string, entity: string) => boolean; readonly store: Store },
 ): SyncCoalescer {
   return {
-    sync(tenant, entity, records, context) {
+    sync(tenant, entity, records, context = {}) {
       if (options.enabled(tenant, entity)) return coalescer.sync(tenant, entity, records, context)
-      context.log.info('module switched off: delivery skipped', { tenant, entity, skipped: records.length })
+      context.log?.info('module switched off: delivery skipped', { tenant, entity, skipped: records.length })
       const skipped = { entity, counts: ZERO, outcomes: [], replayed: [], replayedCounts: ZERO }
       // Recording is best effort: the acknowledgement must not turn into a retry because the log failed.
       return okAsync(skipped).andThrough(() =>

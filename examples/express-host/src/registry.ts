@@ -10,7 +10,7 @@ import { createPgRegistry } from '@edusync/store-pg'
 import { zohoConnectionTester, zohoFieldMapValidator } from '@edusync/zoho'
 import * as z from 'zod'
 import type { HostConfig } from './config.ts'
-import type { Logger } from './logger.ts'
+import type { Logger } from './logging.ts'
 import type { TenantDirectory } from './tenant-directory.ts'
 import { createTenantDirectory } from './tenant-directory.ts'
 

@@ -2,7 +2,7 @@ import type { SecretBox, StoreError, TenantRegistry } from '@edusync/core'
 import { asStoredConnection, openConnection } from '@edusync/core'
 import type { Result } from 'neverthrow'
 import type { TenantConfig } from './config.ts'
-import type { Logger } from './logger.ts'
+import type { Logger } from './logging.ts'
 
 /** Options of {@link createTenantDirectory}. */
 export interface TenantDirectoryOptions {

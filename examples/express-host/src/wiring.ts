@@ -21,6 +21,7 @@ import { tenantOf } from './context.ts'
 import { financeHandlers } from './finance-handlers.ts'
 import { bulkLimits, webhookLimits } from './limits.ts'
 import type { Logger } from './logging.ts'
+import { withModuleSwitches } from './module-switches.ts'
 import { moodleProvisionHandler } from './moodle/moodle-provision.ts'
 import type { MoodleSide } from './moodle/moodle-side.ts'
 import { createMoodleSide } from './moodle/moodle-side.ts'
@@ -50,6 +51,8 @@ export interface HostDeps {
   readonly moodle?: MoodleSide | undefined
   /** The finance API (see `openFinance`); an in-memory one when absent (tests, demos). */
   readonly finance?: Finance | undefined
+  /** The tenants' module switches; a delivery for a switched-off module is acknowledged and skipped. */
+  readonly moduleEnabled?: ((tenant: string, entity: string) => boolean) | undefined
 }
 
 /** The host's endpoints plus its Moodle side (whose `drain` and `preflight` also run at start). */
@@ -74,7 +77,10 @@ export function createHost(deps: HostDeps, state: HostState): Host {
   // streams, so the engine's per-call record bound is the webhook one.
   const engine: SyncEngine = createSyncEngine({ store, logger, limits: webhookLimits(config) })
   const knownTenant = (tenant: string) => tenantOf(config, tenant) !== undefined
-  const coalescer = createSyncCoalescer({ engine, logger })
+  const shared = createSyncCoalescer({ engine, logger })
+  const coalescer = deps.moduleEnabled
+    ? withModuleSwitches(shared, { enabled: deps.moduleEnabled, store })
+    : shared
   // The claim lease (renewed by heartbeat while a delivery runs) and a log line per claim event.
   const idempotency = claimSettings(config)
   const zoho = createZohoWebhookHandler({

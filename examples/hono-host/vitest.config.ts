@@ -7,9 +7,7 @@ const conditions = ['@edusync/source']
 
 // The shared HTTP suite: the Express host's in-process HTTP tests, run here against the Hono host. Their
 // helper starts the host through `./server-under-test.ts`; this project resolves that import to the Hono
-// one. (The process tests, e.g. graceful shutdown, spawn the Express host's main and stay there.
-// hostile-requests.test.ts is not shared yet: @hono/node-server builds the request URL from the Host
-// header and lets a malformed percent-encoding through, where the Express host answers 400.)
+// one. (The process tests, e.g. graceful shutdown, spawn the Express host's main and stay there.)
 const SHARED_SUITE = [
   'zoho-webhooks.test.ts',
   'zoho-id-only.test.ts',
@@ -21,6 +19,7 @@ const SHARED_SUITE = [
   'deletes.test.ts',
   'fairness.test.ts',
   'pglite-recovery.test.ts',
+  'hostile-requests.test.ts',
 ].map((file) => `../express-host/test/${file}`)
 
 export default defineProject({

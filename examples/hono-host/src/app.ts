@@ -25,6 +25,17 @@ export function createHonoApp(deps: AppDeps): {
   const state: HostState = { shuttingDown: false }
   const app = new Hono<HostEnv>()
 
+  // A malformed percent-encoding in the path is the client's mistake (400, as the Express host answers),
+  // checked before routing decodes path parameters.
+  app.use(async (c, next) => {
+    try {
+      decodeURIComponent(new URL(c.req.url).pathname)
+    } catch {
+      return Response.json({ error: { reason: 'BadRequest', message: 'malformed request' } }, { status: 400 })
+    }
+    return next()
+  })
+
   app.use(async (c, next) => {
     const started = process.hrtime.bigint()
     const header = c.req.header('x-request-id')

@@ -1,11 +1,10 @@
-import type { Server } from 'node:http'
 import { loadConfig } from '@edusync/example-express-host/config'
 import { openFinance } from '@edusync/example-express-host/finance'
 import { failStart, runServer, startMoodleSide } from '@edusync/example-express-host/lifecycle'
 import { createLogger } from '@edusync/example-express-host/logging'
 import { openStore } from '@edusync/example-express-host/store'
-import { serve } from '@hono/node-server'
 import { createHonoApp } from './app.ts'
+import { createNodeServer } from './node-server.ts'
 
 /** Starts the Hono host: the Express host's configuration, Store and shutdown, Hono in front. */
 async function main(): Promise<void> {
@@ -14,7 +13,7 @@ async function main(): Promise<void> {
   const { store, kind, migrated } = await openStore(config)
   const money = await openFinance(config, store, logger)
   const { app, state, moodle } = createHonoApp({ config, store, logger, finance: money.finance })
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }) as Server
+  const server = createNodeServer(app.fetch).listen(config.PORT, config.HOST)
   await runServer({ config, logger, store, state, server, storeKind: kind, migrated, close: money.close })
   startMoodleSide(config, moodle)
   for (const tenant of Object.keys(config.tenants)) void money.finance.replayParked(tenant)

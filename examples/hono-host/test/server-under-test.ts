@@ -1,9 +1,8 @@
-import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { AppDeps } from '@edusync/example-express-host/app'
 import type { MoodleSide } from '@edusync/example-express-host/moodle-side'
-import { serve } from '@hono/node-server'
 import { createHonoApp } from '../src/app.ts'
+import { createNodeServer } from '../src/node-server.ts'
 
 /** A host server listening on a random loopback port. */
 export interface ServerUnderTest {
@@ -18,7 +17,7 @@ export interface ServerUnderTest {
  */
 export async function startServer(deps: AppDeps): Promise<ServerUnderTest> {
   const { app, moodle } = createHonoApp(deps)
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
+  const server = createNodeServer(app.fetch).listen(0, '127.0.0.1')
   await new Promise<void>((resolve) => {
     if (server.listening) resolve()
     else server.once('listening', resolve)

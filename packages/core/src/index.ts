@@ -194,6 +194,7 @@ export type {
   SyncLogger,
 } from './sync/sync-engine.ts'
 export { createSyncEngine } from './sync/sync-engine.ts'
+export type { DeleteRefusal, SyncExtension } from './sync/sync-extension.ts'
 export type { StreamProgress, StreamResult, SyncStreamInput } from './sync/sync-stream.ts'
 export { createMemoryTokenStore } from './tokens/memory-token-store.ts'
 export type {

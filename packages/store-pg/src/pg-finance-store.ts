@@ -218,6 +218,14 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
       })
     },
 
+    openInvoices(tenant, studentIds) {
+      return op('openInvoices', async (x) => {
+        if (studentIds.length === 0) return []
+        const rows = await x.query<Record<string, string>>(sql.openInvoices, [tenant, unique(studentIds)])
+        return rows.map((r) => toBalance({ ...r, paid_minor: String(r.paid) }))
+      })
+    },
+
     parkedWaitingFor(tenant, refs) {
       return op('parkedWaitingFor', async (x) => {
         if (refs.length === 0) return []

@@ -5,6 +5,7 @@ import type { RecordOutcome } from '../sync/outcome.ts'
 import { countOutcomes } from '../sync/outcome.ts'
 import { prepareBatch } from '../sync/prepare-batch.ts'
 import type { BatchResult, SyncLogger } from '../sync/sync-engine.ts'
+import type { DeleteRefusal, SyncExtension } from '../sync/sync-extension.ts'
 import type { TenantId } from '../types/primitives.ts'
 import { isoDate } from '../types/primitives.ts'
 import type { AccrualContract } from './accruals.ts'
@@ -13,9 +14,10 @@ import { decideFinanceBatch, readRequestFor } from './decide-batch.ts'
 import type { FinanceEntityName } from './entities.ts'
 import { financeEntities } from './entities.ts'
 import { FinanceError } from './finance-error.ts'
-import type { AccrualWriteResult, FinanceStore, StatementScope } from './finance-store.ts'
+import type { AccrualWriteResult, FinanceStore, InvoiceBalance, StatementScope } from './finance-store.ts'
 import type { InvoiceState } from './invoice-state.ts'
 import { invoiceState } from './invoice-state.ts'
+import { formatMoney } from './money-text.ts'
 import type { ResilientCacheOptions } from './resilient-cache.ts'
 import { createResilientCache } from './resilient-cache.ts'
 import type { Statement } from './statement.ts'
@@ -119,6 +121,14 @@ export interface Finance {
   ): ResultAsync<AccrualWriteResult, FinanceError>
   /** The breaker state of the statement cache. */
   readonly cacheState: 'closed' | 'open' | 'half-open'
+  /**
+   * Plugs finance into the sync engine: `createSyncEngine({ store, extensions: [finance.engineExtension] })`.
+   * Then invoices parked for a student (and payments parked behind them) replay when the engine writes
+   * the student, `engine.replayParked` (the parked-replay step, the jobs' replay, the CLI) replays parked
+   * finance records too, and `engine.deleteBatch` refuses a student with open invoices (rule
+   * `has_open_invoices`, naming them); a student whose invoices are all paid may be tombstoned.
+   */
+  readonly engineExtension: SyncExtension
 }
 
 const silent: SyncLogger = { debug() {}, info() {}, warn() {} }
@@ -252,7 +262,66 @@ export function createFinance(options: FinanceOptions): Finance {
     return chain.map(() => next)
   }
 
+  // Every parked finance record, parents first, then whatever they unblock.
+  function replayEverything(tenant: TenantId): ResultAsync<RecordOutcome[], StoreError> {
+    return finance.listParked(tenant, { limit: 100_000 }).andThen((parked) => {
+      const outcomes: RecordOutcome[] = []
+      return replayList(
+        tenant,
+        parked.map((p) => ({ entity: p.entity as FinanceEntityName, record: { ...p.data, id: p.id } })),
+        outcomes,
+      )
+        .andThen((present) => replay(tenant, present))
+        .map((more) => (more === outcomes ? outcomes : [...outcomes, ...more]))
+    })
+  }
+
+  const engineExtension: SyncExtension = {
+    name: 'finance',
+    entities: ORDER,
+    waitsFor: ['student'],
+    replayWaitingFor(tenant, parents, logger) {
+      const started = performance.now()
+      return replay(tenant, [...parents]).map((outcomes) => {
+        if (outcomes.length > 0)
+          logger.info('finance replay', {
+            operation: 'replay',
+            tenant,
+            latencyMs: round(performance.now() - started),
+            replayed: countOutcomes(outcomes),
+          })
+        return outcomes
+      })
+    },
+    replayParked(tenant, logger) {
+      const started = performance.now()
+      return replayEverything(tenant).map((outcomes) => {
+        logger.info('finance replay', {
+          operation: 'replay',
+          tenant,
+          latencyMs: round(performance.now() - started),
+          replayed: countOutcomes(outcomes),
+        })
+        return outcomes
+      })
+    },
+    deleteRefusals(tenant, entity, ids) {
+      if (entity !== 'student' || ids.length === 0) return okAsync(new Map<string, DeleteRefusal>())
+      return finance.openInvoices(tenant, ids).map((open) => {
+        const byStudent = new Map<string, InvoiceBalance[]>()
+        for (const inv of open) byStudent.set(inv.studentId, [...(byStudent.get(inv.studentId) ?? []), inv])
+        return new Map(
+          [...byStudent].map(([student, invoices]): [string, DeleteRefusal] => [
+            student,
+            { rule: 'has_open_invoices', message: openInvoicesMessage(student, invoices) },
+          ]),
+        )
+      })
+    },
+  }
+
   const api: Finance = {
+    engineExtension,
     get cacheState() {
       return cache.state
     },
@@ -294,23 +363,7 @@ export function createFinance(options: FinanceOptions): Finance {
         'replay',
         context,
         { tenant },
-        () =>
-          finance
-            .listParked(tenant, { limit: 100_000 })
-            .andThen((parked) => {
-              const outcomes: RecordOutcome[] = []
-              return replayList(
-                tenant,
-                parked.map((p) => ({
-                  entity: p.entity as FinanceEntityName,
-                  record: { ...p.data, id: p.id },
-                })),
-                outcomes,
-              )
-                .andThen((present) => replay(tenant, present))
-                .map((more) => (more === outcomes ? outcomes : [...outcomes, ...more]))
-            })
-            .mapErr(storeFailed),
+        () => replayEverything(tenant).mapErr(storeFailed),
         (o) => ({ replayed: countOutcomes(o) }),
       )
     },
@@ -441,3 +494,16 @@ export function createFinance(options: FinanceOptions): Finance {
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000
+
+// Names every open invoice (up to ten) with what is still unpaid, so the refusal can be acted on.
+function openInvoicesMessage(student: string, invoices: readonly InvoiceBalance[]): string {
+  const shown = invoices
+    .slice(0, 10)
+    .map(
+      (i) =>
+        `${i.number} (id ${i.id}: ${formatMoney(i.totalMinor - i.paidMinor, i.currency)} of ${formatMoney(i.totalMinor, i.currency)} unpaid)`,
+    )
+  const more = invoices.length > shown.length ? ` and ${invoices.length - shown.length} more` : ''
+  const s = invoices.length === 1 ? '' : 's'
+  return `student ${student} has ${invoices.length} open invoice${s}: ${shown.join(', ')}${more}; record their payments (or lower the total${s} to what was paid) before deleting the student; a student whose invoices are all paid may be deleted (the tombstone keeps its data for statements)`
+}

@@ -145,6 +145,15 @@ export interface FinanceStore {
     studentIds: readonly string[],
   ): ResultAsync<ReadonlySet<string>, StoreError>
 
+  /**
+   * The open invoices (total above what was paid, net of reversals) of the given students, by student id
+   * then invoice id (UTF-16 code units). Backs the engine's refusal to delete such a student.
+   */
+  openInvoices(
+    tenant: TenantId,
+    studentIds: readonly string[],
+  ): ResultAsync<readonly InvoiceBalance[], StoreError>
+
   /** Parked finance records waiting for any of the given references. */
   parkedWaitingFor(
     tenant: TenantId,

@@ -193,6 +193,21 @@ export function createMemoryFinanceStore(options: MemoryFinanceStoreOptions = {}
       })
     },
 
+    openInvoices(tenant, studentIds) {
+      return run('openInvoices', () => {
+        const wanted = new Set(studentIds)
+        const t = state(tenant)
+        const open: InvoiceBalance[] = []
+        for (const [id, row] of t.records.invoice) {
+          if (!wanted.has((row.data as unknown as Invoice).studentId)) continue
+          const b = balance(t, id) as InvoiceBalance
+          if (b.totalMinor > b.paidMinor) open.push(b)
+        }
+        const utf16 = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+        return open.sort((a, b) => utf16(a.studentId, b.studentId) || utf16(a.id, b.id))
+      })
+    },
+
     parkedWaitingFor(tenant, refs) {
       return run('parkedWaitingFor', () => {
         const wanted = new Set(refs.map((r) => `${r.entity}\u0000${r.id}`))

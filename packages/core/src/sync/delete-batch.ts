@@ -141,7 +141,7 @@ export function deleteRecords(
     }).mapErr(storeFailed)
     for (const [id, refusal] of plan.refused) {
       const index = firstIndex.get(id) ?? 0
-      outcomes[index] = invalid(entity, index, id, 'has_live_references', refusal.message, id)
+      outcomes[index] = invalid(entity, index, id, refusal.rule, refusal.message, id)
     }
 
     if (approve === undefined && ctx.guard !== false) {

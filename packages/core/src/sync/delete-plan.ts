@@ -8,6 +8,7 @@ import type { EntityName, TenantId } from '../types/primitives.ts'
 import { groupRefs } from '../util/group-refs.ts'
 import type { DeletePolicy } from './delete-policy.ts'
 import { childReferences } from './delete-policy.ts'
+import type { SyncExtension } from './sync-extension.ts'
 
 /** One tombstone the plan would write, with where it came from. */
 export interface PlannedDelete extends DeleteWrite {
@@ -23,6 +24,8 @@ export interface PlannedDelete extends DeleteWrite {
 
 /** A requested id the reference policy refuses to delete. */
 export interface RefusedDelete {
+  /** The rule of the INVALID outcome: `has_live_references`, or the refusing extension's rule. */
+  readonly rule: string
   readonly message: string
   readonly children: readonly RecordRef[]
 }
@@ -45,6 +48,8 @@ export interface PlanContext {
   readonly store: Store
   readonly definitions: ReadonlyMap<EntityName, EntityDefinition>
   readonly policyOf: (entity: EntityName) => DeletePolicy
+  /** Extensions asked whether the records the plan would delete may go (see {@link SyncExtension}). */
+  readonly extensions?: readonly SyncExtension[]
 }
 
 const key = (entity: string, id: string) => `${entity}\u0000${id}`
@@ -63,7 +68,7 @@ export function planDeletes(
   return safeTry(async function* () {
     const live = yield* store.readFingerprints(tenant, request.entity, request.ids)
     const planned = new Map<string, PlannedDelete>()
-    const refused = new Map<string, { message: string; children: RecordRef[] }>()
+    const refused = new Map<string, { rule: string; message: string; children: RecordRef[] }>()
     const unparkOnly: (RecordRef & { root: string })[] = []
     for (const id of request.ids) {
       planned.set(key(request.entity, id), {
@@ -103,7 +108,7 @@ export function planDeletes(
         if (!parent || refused.has(parent.root)) continue
         if (planned.has(key(child.entity, child.id))) continue
         if (ctx.policyOf(parentEntity) === 'refuse') {
-          const entry = refused.get(parent.root) ?? { message: '', children: [] }
+          const entry = refused.get(parent.root) ?? { rule: 'has_live_references', message: '', children: [] }
           entry.children.push({ entity: child.entity, id: child.id })
           refused.set(parent.root, entry)
           continue
@@ -170,6 +175,23 @@ export function planDeletes(
       const more =
         entry.children.length > shown.length ? ` and ${entry.children.length - shown.length} more` : ''
       entry.message = `${request.entity} ${root} is still referenced by live records (${shown.join(', ')}${more}) whose parent's delete policy is "refuse"; delete or move them first, or declare a "cascade" policy`
+    }
+    // Records kept outside the Store (invoices, ...) that hold what the plan would delete: one question
+    // per extension per entity, over every live record the plan still deletes.
+    for (const extension of ctx.extensions ?? []) {
+      const candidates = [...planned.values()].filter((p) => p.live && !refused.has(p.root))
+      for (const [entity, ids] of groupRefs(candidates)) {
+        const refusals = yield* extension.deleteRefusals(tenant, entity, ids)
+        for (const [id, refusal] of refusals) {
+          const held = planned.get(key(entity, id))
+          if (!held || refused.has(held.root)) continue
+          const message =
+            held.root === id && entity === request.entity
+              ? refusal.message
+              : `${request.entity} ${held.root} cannot be deleted: it would take ${entity} ${id} along, and ${refusal.message}`
+          refused.set(held.root, { rule: refusal.rule, message, children: [] })
+        }
+      }
     }
     return ok({
       writes: [...planned.values()].filter((p) => !refused.has(p.root)),

@@ -23,6 +23,7 @@ import type { RecordOutcome } from './outcome.ts'
 import { addCounts, countOutcomes, emptyCounts } from './outcome.ts'
 import type { PreparedBatch } from './prepare-batch.ts'
 import { PREPARE_SLICE, prepareBatch, prepareBatchYielding } from './prepare-batch.ts'
+import type { SyncExtension } from './sync-extension.ts'
 import type { StreamResult, SyncStreamInput } from './sync-stream.ts'
 import { syncStreamWith } from './sync-stream.ts'
 
@@ -63,6 +64,12 @@ export interface SyncEngineOptions {
    * @default DEFAULT_INPUT_LIMITS
    */
   readonly limits?: Partial<InputLimits>
+  /**
+   * Records kept outside the Store that depend on engine records (e.g. `finance.engineExtension`): their
+   * parked records replay with the engine's, and they may refuse deletes. See {@link SyncExtension}.
+   * @default none
+   */
+  readonly extensions?: readonly SyncExtension[]
 }
 
 /** Input of {@link SyncEngine.syncBatch}. */
@@ -165,6 +172,12 @@ export interface SyncEngine {
 
 const silent: SyncLogger = { debug() {}, info() {}, warn() {} }
 
+// The record a replayed outcome left present in the Store, if any.
+const presentRef = (o: RecordOutcome): RecordRef[] =>
+  o.status === 'NEW' || o.status === 'UPDATED' || o.status === 'UNCHANGED'
+    ? [{ entity: o.entity, id: o.id }]
+    : []
+
 // The engine answers every input with a Result; a throw on the way in (a hostile input object whose
 // getters throw) is the caller's input, refused whole.
 const unexpected = (cause: unknown) => new SyncError('Invalid', 'the input could not be read', { cause })
@@ -187,6 +200,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   if (order.isErr()) throw order.error
   const maxRounds = options.maxReplayRounds ?? 16
   const limits = resolveLimits(options.limits)
+  const extensions = options.extensions ?? []
 
   const storeFailed = (error: StoreError, completed?: OutcomeCounts) =>
     new SyncError('Store', `store failed: ${error.message}`, { cause: error, completed })
@@ -248,6 +262,40 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return round(unblocked, 0)
   }
 
+  // The extensions' parked records waiting for any of `present` (only entities an extension waits for).
+  function replayExtensions(
+    tenant: TenantId,
+    present: readonly RecordRef[],
+    logger: SyncLogger,
+  ): ResultAsync<RecordOutcome[], StoreError> {
+    const outcomes: RecordOutcome[] = []
+    let chain: ResultAsync<void, StoreError> = okAsync(undefined)
+    for (const extension of extensions) {
+      const parents = present.filter((p) => extension.waitsFor.includes(p.entity))
+      if (parents.length === 0) continue
+      chain = chain.andThen(() =>
+        extension.replayWaitingFor(tenant, parents, logger).map((o) => {
+          outcomes.push(...o)
+        }),
+      )
+    }
+    return chain.map(() => outcomes)
+  }
+
+  // Own replays first, then the extensions', over everything now present: the batch's parents and the
+  // parked records that replayed into the Store.
+  function replayAll(
+    tenant: TenantId,
+    parents: RecordRef[],
+    logger: SyncLogger,
+  ): ResultAsync<RecordOutcome[], StoreError> {
+    return replay(tenant, parents, logger).andThen((own) => {
+      if (extensions.length === 0) return okAsync(own)
+      const present = [...parents, ...own.flatMap(presentRef)]
+      return replayExtensions(tenant, present, logger).map((more) => [...own, ...more])
+    })
+  }
+
   function runPrepared(
     tenant: TenantId,
     prepared: PreparedBatch,
@@ -266,7 +314,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             completed: counts,
           })
         const parents = [...applied.present.map((id) => ({ entity, id })), ...applied.arrivedMeanwhile]
-        return replay(tenant, parents, logger)
+        return replayAll(tenant, parents, logger)
           .mapErr(afterWrite('replaying parked records'))
           .andThen((replayed) => {
             const replayedCounts = countOutcomes(replayed)
@@ -294,6 +342,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     definitions: entities,
     policyOf: (entity) => policies[entity] ?? 'refuse',
     guard: options.deletionGuard,
+    extensions,
   }
 
   const engine: SyncEngine = {
@@ -395,6 +444,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
                   [...groupRefs(refs)].map(([entity, ids]) => ({ entity, ids })),
                 )
                 .andThen((found) => replay(tenant, toRefs(found), logger))
+        })
+        .andThen((own) => {
+          // Each extension replays its own parked records too (unless another entity was asked for).
+          let chain: ResultAsync<RecordOutcome[], StoreError> = okAsync(own)
+          for (const extension of extensions) {
+            if (opts.entity !== undefined && !extension.entities.includes(opts.entity)) continue
+            chain = chain.andThen((acc) => extension.replayParked(tenant, logger).map((o) => [...acc, ...o]))
+          }
+          return chain
         })
         .mapErr((e) => storeFailed(e))
     },

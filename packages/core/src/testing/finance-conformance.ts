@@ -258,6 +258,111 @@ export function describeFinanceStoreConformance(name: string, options: FinanceSt
       expect((await finance.assertStudentsDeletable(T1, ['s-2'])).isOk()).toBe(true)
     })
 
+    it('openInvoices lists the unpaid and partially paid invoices of students, a reversal reopening one', async () => {
+      await setup()
+      await sync(T1, 'invoice', [
+        invoiceRecord('inv-2', { studentId: 's-1', totalMinor: 3_000 }),
+        invoiceRecord('inv-3', { studentId: 's-2', totalMinor: 700 }),
+      ])
+      await sync(T1, 'invoicePayment', [
+        paymentRecord('pay-1', { invoiceId: 'inv-1', amountMinor: 4_000 }),
+        paymentRecord('pay-2', { invoiceId: 'inv-2', amountMinor: 3_000 }),
+      ])
+      const open = async (ids: string[]) =>
+        (await financeStore.openInvoices(T1, ids))
+          ._unsafeUnwrap()
+          .map((b) => [b.studentId, b.id, b.paidMinor])
+      expect(await open(['s-2', 's-1', 's-9'])).toEqual([
+        ['s-1', 'inv-1', 4_000],
+        ['s-2', 'inv-3', 0],
+      ])
+      await sync(T1, 'invoicePayment', [
+        paymentRecord('rev-2', { invoiceId: 'inv-2', amountMinor: 3_000, reverses: 'pay-2' }),
+      ])
+      expect(await open(['s-1'])).toEqual([
+        ['s-1', 'inv-1', 4_000],
+        ['s-1', 'inv-2', 0],
+      ])
+      expect((await financeStore.openInvoices(T2, ['s-1']))._unsafeUnwrap()).toEqual([])
+    })
+
+    it('engine.deleteBatch refuses a student with open invoices, naming them, and deletes it once they are paid', async () => {
+      await setup()
+      await sync(T1, 'invoice', [
+        invoiceRecord('inv-2', { studentId: 's-1', totalMinor: 2_550, number: 'INV-0002' }),
+      ])
+      await sync(T1, 'invoicePayment', [paymentRecord('pay-1', { invoiceId: 'inv-1', amountMinor: 4_000 })])
+      const engine = createSyncEngine({ store, extensions: [finance.engineExtension], deletionGuard: false })
+      const del = async (ids: string[]) =>
+        (
+          await engine.deleteBatch({ tenant: T1, entity: 'student', ids, source: 'admin', reason: 'left' })
+        )._unsafeUnwrap()
+      const refused = await del(['s-1', 's-2'])
+      expect(refused.outcomes.map((o) => o.status)).toEqual(['INVALID', 'DELETED'])
+      expect(refused.outcomes[0]).toMatchObject({
+        id: 's-1',
+        issues: [{ path: 'id', rule: 'has_open_invoices', received: 's-1' }],
+        message:
+          'student s-1 has 2 open invoices: INV-inv-1 (id inv-1: 60.00 USD of 100.00 USD unpaid), INV-0002 (id inv-2: 25.50 USD of 25.50 USD unpaid); record their payments (or lower the totals to what was paid) before deleting the student; a student whose invoices are all paid may be deleted (the tombstone keeps its data for statements)',
+      })
+      expect((await store.readFingerprints(T1, 'student', ['s-1']))._unsafeUnwrap().has('s-1')).toBe(true)
+      await sync(T1, 'invoicePayment', [
+        paymentRecord('pay-2', { invoiceId: 'inv-1', amountMinor: 6_000 }),
+        paymentRecord('pay-3', { invoiceId: 'inv-2', amountMinor: 2_550 }),
+      ])
+      const deleted = await del(['s-1'])
+      expect(deleted.outcomes.map((o) => o.status)).toEqual(['DELETED'])
+      expect((await store.readFingerprints(T1, 'student', ['s-1']))._unsafeUnwrap().size).toBe(0)
+    })
+
+    it('engine.syncBatch of students replays the invoices parked for them and the payments parked behind those', async () => {
+      await sync(T1, 'school', [schoolRecord('school-1')])
+      const invoice = await sync(T1, 'invoice', [
+        invoiceRecord('inv-1', { studentId: 's-7', totalMinor: 900 }),
+      ])
+      expect(invoice.outcomes[0]).toMatchObject({
+        status: 'DEFERRED',
+        waitingFor: [{ entity: 'student', id: 's-7' }],
+      })
+      const payment = await sync(T1, 'invoicePayment', [
+        paymentRecord('pay-1', { invoiceId: 'inv-1', amountMinor: 900 }),
+      ])
+      expect(payment.outcomes[0]).toMatchObject({
+        status: 'DEFERRED',
+        waitingFor: [{ entity: 'invoice', id: 'inv-1' }],
+      })
+      const engine = createSyncEngine({ store, extensions: [finance.engineExtension] })
+      const result = (
+        await engine.syncBatch({ tenant: T1, entity: 'student', records: [studentRecord('s-7')] })
+      )._unsafeUnwrap()
+      expect(result.replayed.map((o) => [o.entity, o.id, o.status])).toEqual([
+        ['invoice', 'inv-1', 'NEW'],
+        ['invoicePayment', 'pay-1', 'NEW'],
+      ])
+      expect(result.replayedCounts).toMatchObject({ total: 2, new: 2 })
+      expect((await financeStore.listParked(T1))._unsafeUnwrap()).toEqual([])
+      expect(
+        (await financeStore.invoiceBalances(T1, ['inv-1']))._unsafeUnwrap().get('inv-1')?.paidMinor,
+      ).toBe(900)
+    })
+
+    it('engine.replayParked replays parked finance records whose student arrived by another path', async () => {
+      await sync(T1, 'school', [schoolRecord('school-1')])
+      await sync(T1, 'invoice', [invoiceRecord('inv-1', { studentId: 's-8', totalMinor: 900 })])
+      await sync(T1, 'invoicePayment', [paymentRecord('pay-1', { invoiceId: 'inv-1', amountMinor: 400 })])
+      await students(T1, ['s-8']) // an engine without the extension: nothing replays yet
+      expect((await financeStore.listParked(T1))._unsafeUnwrap().map((p) => p.id)).toEqual(['inv-1', 'pay-1'])
+      const engine = createSyncEngine({ store, extensions: [finance.engineExtension] })
+      expect((await engine.replayParked(T1, { entity: 'student' }))._unsafeUnwrap()).toEqual([])
+      const replayed = (await engine.replayParked(T1))._unsafeUnwrap()
+      expect(replayed.map((o) => [o.id, o.status])).toEqual([
+        ['inv-1', 'NEW'],
+        ['pay-1', 'NEW'],
+      ])
+      expect((await financeStore.listParked(T1))._unsafeUnwrap()).toEqual([])
+      expect((await engine.replayParked(T1, { entity: 'invoice' }))._unsafeUnwrap()).toEqual([])
+    })
+
     it('statementVersions moves with every write that changes a statement, and only then', async () => {
       await setup()
       const scopes = [

@@ -82,6 +82,14 @@ SELECT part, currency, amount::text AS amount, balance::text AS balance, d::text
                       coalesce((SELECT sum(${paidExpr}) FROM ${table.invoicePayment} p
                                  WHERE p.tenant = i.tenant AND p.invoice_id = i.id), 0)::text AS paid_minor
                  FROM ${table.invoice} i WHERE i.tenant = $1 AND i.id = ANY($2::text[])`,
+    openInvoices: `SELECT * FROM (
+                     SELECT i.id, i.number, i.school_id, i.student_id, i.currency, i.due_date::text AS due_date,
+                            i.total_minor::text AS total_minor,
+                            coalesce((SELECT sum(${paidExpr}) FROM ${table.invoicePayment} p
+                                       WHERE p.tenant = i.tenant AND p.invoice_id = i.id), 0) AS paid
+                       FROM ${table.invoice} i WHERE i.tenant = $1 AND i.student_id = ANY($2::text[])) o
+                    WHERE o.total_minor::bigint > o.paid
+                    ORDER BY o.student_id COLLATE "C", o.id COLLATE "C"`,
     payments: `SELECT p.id, p.invoice_id, p.currency, p.amount_minor::text AS amount_minor, p.reverses,
                       r.id AS reversed_by
                  FROM ${table.invoicePayment} p

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http'
-import type { Store } from '@edusync/core'
+import type { Store, SyncExtension } from '@edusync/core'
 import type { HostConfig } from './config.ts'
 import type { Logger } from './logging.ts'
 import type { MoodleSide } from './moodle/moodle-side.ts'
@@ -19,6 +19,8 @@ export interface RunServerOptions {
   readonly migrated: readonly string[]
   /** Closes what else the host opened (the finance side...), beside the Store, once requests are done. */
   readonly close?: (() => Promise<unknown>) | undefined
+  /** Engine extensions whose parked records the start-up replay releases too (finance). */
+  readonly extensions?: readonly SyncExtension[]
 }
 
 /**
@@ -43,7 +45,7 @@ export async function runServer(options: RunServerOptions): Promise<{ fatal: () 
   })
   // Parked records whose parents were written just before a previous process stopped; runs beside the
   // traffic (the engine is safe under concurrent writers).
-  void replayParkedOnStart(store, Object.keys(config.tenants), logger)
+  void replayParkedOnStart(store, Object.keys(config.tenants), logger, options.extensions)
 
   let stopping = false
   let exitCode = 0

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     server,
     storeKind: kind,
     migrated,
+    extensions: [money.finance.engineExtension],
     close: () => {
       hosted?.stop()
       return Promise.allSettled([money.close(), registry?.close()])
@@ -63,8 +64,6 @@ async function main(): Promise<void> {
   })
   fatal = running.fatal
   startMoodleSide(config, moodle)
-  // Invoices parked for a student that arrived (through the engine) before this start are released too.
-  for (const tenant of Object.keys(config.tenants)) void money.finance.replayParked(tenant)
 }
 
 main().catch(failStart)

@@ -75,7 +75,15 @@ export function createHost(deps: HostDeps, state: HostState): Host {
   const { config, store, logger } = deps
   // Webhook batches go through syncBatch (at most MAX_RECORDS_PER_WEBHOOK records); the bulk route
   // streams, so the engine's per-call record bound is the webhook one.
-  const engine: SyncEngine = createSyncEngine({ store, logger, limits: webhookLimits(config) })
+  const finance = deps.finance ?? createFinance({ store, finance: createMemoryFinanceStore(), logger })
+  // Finance rides on the engine: students written here release the invoices parked for them, and a
+  // student with open invoices is refused deletion.
+  const engine: SyncEngine = createSyncEngine({
+    store,
+    logger,
+    limits: webhookLimits(config),
+    extensions: [finance.engineExtension],
+  })
   const knownTenant = (tenant: string) => tenantOf(config, tenant) !== undefined
   const shared = createSyncCoalescer({ engine, logger })
   const coalescer = deps.moduleEnabled
@@ -106,11 +114,7 @@ export function createHost(deps: HostDeps, state: HostState): Host {
     idempotency,
   })
   const moodle = deps.moodle ?? createMoodleSide({ config, store, engine, logger })
-  const money = financeHandlers(
-    config,
-    store,
-    deps.finance ?? createFinance({ store, finance: createMemoryFinanceStore(), logger }),
-  )
+  const money = financeHandlers(config, store, finance)
   const routes: HostRoute[] = [
     { method: 'GET', path: '/health', handler: healthHandler(store, state) },
     { method: 'POST', path: '/webhooks/:tenant/zoho', handler: zoho, maxBodyBytes: config.MAX_BODY_BYTES },

@@ -5,6 +5,7 @@ import type { TenantWork } from '@edusync/jobs'
 import { createEdusyncJobs } from '@edusync/jobs'
 import { createZohoClient, defaultFieldMap, withFieldMap, zohoPullSteps } from '@edusync/zoho'
 import { loadConfig } from './config.ts'
+import { openFinance } from './finance.ts'
 import { createLogger } from './logging.ts'
 import { openStore } from './store.ts'
 
@@ -26,7 +27,9 @@ async function main(): Promise<void> {
     )
   }
   const { store } = await openStore(config)
-  const engine = createSyncEngine({ store })
+  // Finance's parked invoices and payments replay through the same jobs and steps as the engine's.
+  const money = await openFinance(config, store, logger)
+  const engine = createSyncEngine({ store, extensions: [money.finance.engineExtension] })
   const work = new Map<string, TenantWork>()
   const workFor = (tenant: string): TenantWork => {
     const cached = work.get(tenant)
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
     logger.info('worker stopping: finishing jobs in hand', { signal })
     void jobs
       .stop({ graceful: true, timeoutMs: config.SHUTDOWN_TIMEOUT_MS })
-      .then(() => store.close())
+      .then(() => Promise.allSettled([store.close(), money.close()]))
       .then(() => process.exit(0))
   }
   process.once('SIGINT', () => stop('SIGINT'))

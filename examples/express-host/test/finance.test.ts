@@ -168,4 +168,39 @@ describe('finance routes', () => {
     expect((await get('/api/nope/statement?from=2026-01-01&to=2026-01-31')).status).toBe(404)
     expect((await post(`${host.url}/api/acme/finance/refund`, [], api)).status).toBe(404)
   })
+
+  it('the engine behind the routes knows finance: a student with an open invoice is refused deletion, a parked invoice is released by its student', async () => {
+    const refused = await post(`${host.url}/api/acme/deletes/student`, { ids: ['s-2'], reason: 'left' }, api)
+    expect(refused.status).toBe(200)
+    const outcomes = (
+      refused.body as unknown as {
+        outcomes: { status: string; issues: { rule: string }[]; message: string }[]
+      }
+    ).outcomes
+    expect(outcomes[0]).toMatchObject({ status: 'INVALID', issues: [{ rule: 'has_open_invoices' }] })
+    expect(outcomes[0]?.message).toContain(
+      'student s-2 has 1 open invoice: INV-inv-2 (id inv-2: 500.00 USD of 500.00 USD unpaid)',
+    )
+
+    const parked = await post(
+      `${host.url}/api/acme/finance/invoice`,
+      [
+        invoiceRecord('inv-9', {
+          schoolId: 'acme',
+          studentId: 's-9',
+          totalMinor: 1_000,
+          issueDate: '2026-02-01',
+        }),
+      ],
+      api,
+    )
+    expect(parked.body.counts).toMatchObject({ deferred: 1 })
+    const student = await post(`${host.url}/api/acme/sync/student`, [studentRecord('s-9')], api)
+    expect(student.status).toBe(200)
+    expect(student.body.replayedCounts).toMatchObject({ total: 1, new: 1 })
+    const statement = await get(
+      '/api/acme/students/s-9/statement?from=2026-01-01&to=2026-12-31&asOf=2026-03-01',
+    )
+    expect(statement.body.statements[0]?.lines.map((l) => l.id)).toEqual(['inv-9'])
+  })
 })

@@ -14,9 +14,19 @@ async function main(): Promise<void> {
   const money = await openFinance(config, store, logger)
   const { app, state, moodle } = createHonoApp({ config, store, logger, finance: money.finance })
   const server = createNodeServer(app.fetch).listen(config.PORT, config.HOST)
-  await runServer({ config, logger, store, state, server, storeKind: kind, migrated, close: money.close })
+  await runServer({
+    config,
+    logger,
+    store,
+    state,
+    server,
+    storeKind: kind,
+    migrated,
+    close: money.close,
+    // Invoices parked for students replay with the engine's parked records at start.
+    extensions: [money.finance.engineExtension],
+  })
   startMoodleSide(config, moodle)
-  for (const tenant of Object.keys(config.tenants)) void money.finance.replayParked(tenant)
 }
 
 main().catch(failStart)

@@ -94,7 +94,8 @@ describe('pg finance store on a PostgreSQL server', () => {
   })
 })
 
-// Property: for any ledger, the one-query Postgres statement equals the memory Store's, line for line.
+// Property: for any ledger, the one-query Postgres statement equals the memory Store's, line for line, and
+// so do the aggregate-only summaries.
 describe('pg statements against the memory FinanceStore', () => {
   const factory = financeStoreFactory('pg')
   afterAll(() => factory.dispose())
@@ -180,6 +181,11 @@ describe('pg statements against the memory FinanceStore', () => {
             const fromPg = (await pgStore.statements(tenant, { scope, ...query }))._unsafeUnwrap()
             const fromMemory = (await memory.statements(tenant, { scope, ...query }))._unsafeUnwrap()
             expect(fromPg).toEqual(fromMemory)
+            const summaryPg = (await pgStore.statementSummaries(tenant, { scope, ...query }))._unsafeUnwrap()
+            const summaryMemory = (
+              await memory.statementSummaries(tenant, { scope, ...query })
+            )._unsafeUnwrap()
+            expect(summaryPg).toEqual(summaryMemory)
           }
         },
       ),

@@ -7,8 +7,11 @@ import type {
   PaymentFacts,
   Statement,
   StatementLine,
+  StatementSummary,
   StoredFinanceRecord,
+  StudentSummary,
 } from '@edusync/core/finance'
+import { summaryOf } from '@edusync/core/finance'
 import { errAsync, ResultAsync } from 'neverthrow'
 import type { SqlExecutor, SqlSession } from './executor/executor.ts'
 import { unique } from './methods/op.ts'
@@ -151,7 +154,19 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
             if (entity === 'school')
               await tx.query(sql.upsertSchools, [tenant, write.upserts.map((u) => u.id), fps, docs])
             else if (entity === 'invoice') await tx.query(sql.upsertInvoices, [tenant, fps, docs])
-            else await tx.query(sql.insertPayments, [tenant, fps, docs])
+            else {
+              const inserted = await tx.query<{ invoice_id: string; effect: string }>(sql.insertPayments, [
+                tenant,
+                fps,
+                docs,
+              ])
+              if (inserted.length > 0)
+                await tx.query(sql.addPaid, [
+                  tenant,
+                  inserted.map((r) => r.invoice_id),
+                  inserted.map((r) => r.effect),
+                ])
+            }
           }
           if (write.unpark.length > 0) await tx.query(sql.unpark, [tenant, entity, unique(write.unpark)])
           if (write.park.length > 0) {
@@ -326,6 +341,47 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
       })
     },
 
+    statementSummaries(tenant, query) {
+      return op('statementSummaries', async (x) => {
+        const params = [tenant, query.scope.id, query.from, query.to, query.asOf]
+        const text = query.scope.kind === 'student' ? sql.summaryByStudent : sql.summaryBySchool
+        // One row per student and currency, ordered by currency then student: grouped in one pass.
+        const rows = await x.query<Record<string, string>>(text, params)
+        const out: StatementSummary[] = []
+        let currency: string | undefined
+        let students: StudentSummary[] = []
+        const flush = () => {
+          if (currency !== undefined) out.push(checkedSummary(summaryOf(query, currency, students)))
+        }
+        for (const r of rows) {
+          if (r.currency !== currency) {
+            flush()
+            currency = r.currency as string
+            students = []
+          }
+          const opening = minor(r.opening, 'opening balance')
+          const debits = minor(r.debits, 'debits')
+          const credits = minor(r.credits, 'credits')
+          students.push({
+            studentId: r.student_id as string,
+            openingMinor: opening,
+            debitsMinor: debits,
+            creditsMinor: credits,
+            closingMinor: opening + debits - credits,
+            aging: {
+              current: minor(r.a0, 'aging'),
+              days1to30: minor(r.a1, 'aging'),
+              days31to60: minor(r.a2, 'aging'),
+              days61to90: minor(r.a3, 'aging'),
+              over90: minor(r.a4, 'aging'),
+            },
+          })
+        }
+        flush()
+        return out
+      })
+    },
+
     recordAccruals(tenant, accruals) {
       return op('recordAccruals', (x) =>
         x.transaction(async (tx) => {
@@ -386,6 +442,19 @@ export function createPgFinanceStore(config: PgStoreConfig = {}): PgFinanceStore
       await current?.close()
     },
   }
+}
+
+// The school's figures are sums done in Node: refuse any that left the safe-integer range.
+function checkedSummary(summary: StatementSummary): StatementSummary {
+  for (const [what, value] of [
+    ['opening', summary.openingMinor],
+    ['debits', summary.debitsMinor],
+    ['credits', summary.creditsMinor],
+    ['closing', summary.closingMinor],
+    ...Object.entries(summary.aging),
+  ] as const)
+    minor(value, `school ${what}`)
+  return summary
 }
 
 function toBalance(r: Record<string, string>): InvoiceBalance {

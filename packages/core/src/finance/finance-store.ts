@@ -6,6 +6,7 @@ import type { TenantId } from '../types/primitives.ts'
 import type { Accrual } from './accruals.ts'
 import type { FinanceEntityName } from './entities.ts'
 import type { Statement, StatementQuery } from './statement.ts'
+import type { StatementSummary } from './statement-summary.ts'
 
 /** Whose statement: one student, or a whole school. */
 export interface StatementScope {
@@ -108,7 +109,9 @@ export interface AccrualWriteResult {
  *   same transaction, so a cache keyed by version can never serve a statement older than a committed write.
  * - **Exact money.** Amounts are integers of minor units; sums never go through floating point.
  * - **Identical statements.** {@link FinanceStore.statements} returns exactly what {@link buildStatements}
- *   computes from the same records, whatever the implementation (the conformance suite compares them).
+ *   computes from the same records, and {@link FinanceStore.statementSummaries} what
+ *   {@link buildStatementSummaries} computes, whatever the implementation (the conformance suite compares
+ *   them).
  * - **No throws.** Failures are `err(StoreError)`; nothing is written when a call fails.
  */
 export interface FinanceStore {
@@ -177,6 +180,16 @@ export interface FinanceStore {
    * computes it in one set-based query.
    */
   statements(tenant: TenantId, query: StatementQuery): ResultAsync<readonly Statement[], StoreError>
+
+  /**
+   * The same period as per-student summaries, one per currency (ordered by currency code): exactly what
+   * {@link buildStatementSummaries} computes. Postgres computes it with aggregates only, so a school's
+   * year costs one pass over its rows and ships one row per student, not one per line.
+   */
+  statementSummaries(
+    tenant: TenantId,
+    query: StatementQuery,
+  ): ResultAsync<readonly StatementSummary[], StoreError>
 
   /**
    * Stores accruals, idempotently per (contract, month): an accrual whose (contract, month) is already

@@ -56,3 +56,5 @@ export {
   DEFAULT_STATEMENT_TTL_MS,
   statementCacheKey,
 } from './statement-cache.ts'
+export type { StatementSummary, StudentSummary } from './statement-summary.ts'
+export { buildStatementSummaries, summaryOf } from './statement-summary.ts'

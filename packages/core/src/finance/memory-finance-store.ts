@@ -15,6 +15,7 @@ import type {
 } from './finance-store.ts'
 import type { LedgerInvoice, LedgerPayment } from './statement.ts'
 import { buildStatements } from './statement.ts'
+import { buildStatementSummaries } from './statement-summary.ts'
 
 interface TenantFinance {
   records: Record<FinanceEntityName, Map<string, StoredFinanceRecord>>
@@ -96,6 +97,41 @@ export function createMemoryFinanceStore(options: MemoryFinanceStoreOptions = {}
       reverses: pay.reverses ?? null,
       reversedBy: t.reversedBy.get(id) ?? null,
     }
+  }
+
+  // The scope's invoices (any date) and every payment and reversal of them.
+  const ledgerOf = (t: TenantFinance, scope: StatementScope) => {
+    const invoices: LedgerInvoice[] = []
+    for (const row of t.records.invoice.values()) {
+      const inv = row.data as unknown as Invoice
+      const owner = scope.kind === 'student' ? inv.studentId : inv.schoolId
+      if (owner !== scope.id) continue
+      invoices.push({
+        id: inv.id,
+        number: inv.number,
+        schoolId: inv.schoolId,
+        studentId: inv.studentId,
+        currency: inv.currency,
+        issueDate: inv.issueDate,
+        dueDate: inv.dueDate,
+        totalMinor: inv.total.minor,
+      })
+    }
+    const ids = new Set(invoices.map((i) => i.id))
+    const payments: LedgerPayment[] = []
+    for (const row of t.records.invoicePayment.values()) {
+      const pay = row.data as unknown as InvoicePayment
+      if (!ids.has(pay.invoiceId)) continue
+      payments.push({
+        id: pay.id,
+        invoiceId: pay.invoiceId,
+        currency: pay.amount.currency,
+        paidOn: pay.paidOn,
+        amountMinor: pay.amount.minor,
+        reverses: pay.reverses ?? null,
+      })
+    }
+    return { invoices, payments }
   }
 
   return {
@@ -233,38 +269,15 @@ export function createMemoryFinanceStore(options: MemoryFinanceStoreOptions = {}
 
     statements(tenant, query) {
       return run('statements', () => {
-        const t = state(tenant)
-        const invoices: LedgerInvoice[] = []
-        for (const row of t.records.invoice.values()) {
-          const inv = row.data as unknown as Invoice
-          const owner = query.scope.kind === 'student' ? inv.studentId : inv.schoolId
-          if (owner !== query.scope.id) continue
-          invoices.push({
-            id: inv.id,
-            number: inv.number,
-            schoolId: inv.schoolId,
-            studentId: inv.studentId,
-            currency: inv.currency,
-            issueDate: inv.issueDate,
-            dueDate: inv.dueDate,
-            totalMinor: inv.total.minor,
-          })
-        }
-        const ids = new Set(invoices.map((i) => i.id))
-        const payments: LedgerPayment[] = []
-        for (const row of t.records.invoicePayment.values()) {
-          const pay = row.data as unknown as InvoicePayment
-          if (!ids.has(pay.invoiceId)) continue
-          payments.push({
-            id: pay.id,
-            invoiceId: pay.invoiceId,
-            currency: pay.amount.currency,
-            paidOn: pay.paidOn,
-            amountMinor: pay.amount.minor,
-            reverses: pay.reverses ?? null,
-          })
-        }
+        const { invoices, payments } = ledgerOf(state(tenant), query.scope)
         return buildStatements(query, invoices, payments)
+      })
+    },
+
+    statementSummaries(tenant, query) {
+      return run('statementSummaries', () => {
+        const { invoices, payments } = ledgerOf(state(tenant), query.scope)
+        return buildStatementSummaries(query, invoices, payments)
       })
     },
 

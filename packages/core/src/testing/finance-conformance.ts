@@ -4,6 +4,7 @@ import { createFinance } from '../finance/finance-service.ts'
 import type { FinanceStore, StatementScope } from '../finance/finance-store.ts'
 import type { LedgerInvoice, LedgerPayment, StatementQuery } from '../finance/statement.ts'
 import { buildStatements } from '../finance/statement.ts'
+import { buildStatementSummaries } from '../finance/statement-summary.ts'
 import { createMemoryStore } from '../store/memory-store.ts'
 import type { Store } from '../store/store.ts'
 import { createSyncEngine } from '../sync/sync-engine.ts'
@@ -458,6 +459,7 @@ export function describeFinanceStoreConformance(name: string, options: FinanceSt
         },
       ]
       let compared = 0
+      let summarized = 0
       const periods = [
         [day(0), day(400), day(100)],
         [day(30), day(90), day(250)],
@@ -477,13 +479,31 @@ export function describeFinanceStoreConformance(name: string, options: FinanceSt
           const expected = buildStatements(query, mine, ledgerPayments)
           expect((await financeStore.statements(T1, query))._unsafeUnwrap()).toEqual(expected)
           compared += expected.reduce((n, st) => n + st.lines.length + 1, 0)
+          // The summaries: equal to the reference, and to the full statements' opening, closing and aging.
+          const summaries = (await financeStore.statementSummaries(T1, query))._unsafeUnwrap()
+          expect(summaries).toEqual(buildStatementSummaries(query, mine, ledgerPayments))
+          expect(summaries.map((x) => [x.currency, x.openingMinor, x.closingMinor, x.aging])).toEqual(
+            expected.map((x) => [x.currency, x.openingMinor, x.closingMinor, x.aging]),
+          )
+          summarized += summaries.reduce((n, x) => n + x.students.length, 0)
         }
       }
+      expect(summarized).toBeGreaterThan(40)
       // The ledger is not trivial: many lines were compared, in both currencies.
       expect(compared).toBeGreaterThan(200)
       expect(
         (
           await financeStore.statements(T2, {
+            scope: { kind: 'school', id: 'school-1' },
+            from: day(0),
+            to: day(400),
+            asOf: day(0),
+          })
+        )._unsafeUnwrap(),
+      ).toEqual([])
+      expect(
+        (
+          await financeStore.statementSummaries(T2, {
             scope: { kind: 'school', id: 'school-1' },
             from: day(0),
             to: day(400),

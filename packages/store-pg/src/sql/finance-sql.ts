@@ -7,34 +7,48 @@ export function financeSql(s: string) {
   }
   const paidExpr = `CASE WHEN p.reverses IS NULL THEN p.amount_minor ELSE -p.amount_minor END`
 
+  // What was unpaid on each invoice of the scope as of $5 (asOf), with its days past due: the invoice's
+  // running paid total (migration 0013) minus the payments made after asOf, which are few (aging is
+  // normally asked for today), instead of summing every payment of the scope.
+  const unpaid = (column: 'student_id' | 'school_id', invoices: string) => /* sql */ `
+later AS (
+  SELECT p.invoice_id, sum(${paidExpr}) AS paid
+    FROM ${table.invoicePayment} p
+   WHERE p.tenant = $1 AND p.${column} = $2 AND p.paid_on > $5::date
+   GROUP BY p.invoice_id
+),
+unpaid AS (
+  SELECT i.student_id, i.currency, i.total_minor - (i.paid_minor - coalesce(l.paid, 0)) AS remaining,
+         $5::date - i.due_date AS late
+    FROM ${invoices} i LEFT JOIN later l ON l.invoice_id = i.id
+   WHERE i.issue_date <= $5::date
+)`
+
   // One statement per scope column (student_id or school_id), so each filter has its own index.
   const statement = (column: 'student_id' | 'school_id') => /* sql */ `
-WITH entries AS (
+WITH scoped AS MATERIALIZED (
+  -- The scope's invoices, every date: payments take their number from here (a payment's invoice is
+  -- always in the payment's scope), so no payment looks its invoice up by key.
+  SELECT i.id, i.number, i.student_id, i.issue_date, i.due_date, i.currency, i.total_minor, i.paid_minor
+    FROM ${table.invoice} i
+   WHERE i.tenant = $1 AND i.${column} = $2
+),
+entries AS (
   SELECT i.issue_date AS d, 0 AS rank, i.id, i.id AS invoice_id, i.number, i.student_id, i.currency,
          i.total_minor::numeric AS amount
-    FROM ${table.invoice} i
-   WHERE i.tenant = $1 AND i.${column} = $2 AND i.issue_date <= greatest($4::date, $5::date)
+    FROM scoped i
+   WHERE i.issue_date <= greatest($4::date, $5::date)
   UNION ALL
   SELECT p.paid_on, CASE WHEN p.reverses IS NULL THEN 1 ELSE 2 END, p.id, p.invoice_id, i.number, i.student_id,
          p.currency, -(${paidExpr})::numeric
     FROM ${table.invoicePayment} p
-    JOIN ${table.invoice} i ON i.tenant = p.tenant AND i.id = p.invoice_id
+    JOIN scoped i ON i.id = p.invoice_id
    WHERE p.tenant = $1 AND p.${column} = $2 AND p.paid_on <= greatest($4::date, $5::date)
 ),
 opening AS (
   SELECT currency, coalesce(sum(amount) FILTER (WHERE d < $3::date), 0) AS opening FROM entries GROUP BY currency
 ),
-paid AS (
-  SELECT p.invoice_id, sum(${paidExpr}) AS paid
-    FROM ${table.invoicePayment} p
-   WHERE p.tenant = $1 AND p.${column} = $2 AND p.paid_on <= $5::date
-   GROUP BY p.invoice_id
-),
-unpaid AS (
-  SELECT i.currency, i.total_minor - coalesce(pd.paid, 0) AS remaining, $5::date - i.due_date AS late
-    FROM ${table.invoice} i LEFT JOIN paid pd ON pd.invoice_id = i.id
-   WHERE i.tenant = $1 AND i.${column} = $2 AND i.issue_date <= $5::date
-),
+${unpaid(column, 'scoped')},
 aging AS (
   SELECT currency,
          coalesce(sum(remaining) FILTER (WHERE late <= 0), 0) AS a0,
@@ -64,8 +78,56 @@ SELECT part, currency, amount::text AS amount, balance::text AS balance, d::text
   ) statement
  ORDER BY statement.currency, statement.d NULLS FIRST, statement.rank NULLS FIRST, statement.id NULLS FIRST`
 
+  // Per student and currency: opening, period debits and credits, and aging, all aggregates (no line
+  // leaves the server). Closing is opening + debits - credits. A student has a row in a currency when it
+  // has an invoice or payment in it dated on or before the later of `to` and `asOf`, as statements do.
+  const summary = (column: 'student_id' | 'school_id') => /* sql */ `
+WITH scoped AS (
+  SELECT i.id, i.student_id, i.issue_date, i.due_date, i.currency, i.total_minor, i.paid_minor
+    FROM ${table.invoice} i
+   WHERE i.tenant = $1 AND i.${column} = $2 AND i.issue_date <= greatest($4::date, $5::date)
+),
+charged AS (
+  SELECT i.student_id, i.currency,
+         coalesce(sum(i.total_minor) FILTER (WHERE i.issue_date < $3::date), 0) AS opening,
+         coalesce(sum(i.total_minor) FILTER (WHERE i.issue_date BETWEEN $3::date AND $4::date), 0) AS debits
+    FROM scoped i GROUP BY i.student_id, i.currency
+),
+paid AS (
+  SELECT p.student_id, p.currency,
+         coalesce(sum(-(${paidExpr})) FILTER (WHERE p.paid_on < $3::date), 0) AS opening,
+         coalesce(sum(p.amount_minor) FILTER (WHERE p.reverses IS NOT NULL AND p.paid_on BETWEEN $3::date AND $4::date), 0) AS debits,
+         coalesce(sum(p.amount_minor) FILTER (WHERE p.reverses IS NULL AND p.paid_on BETWEEN $3::date AND $4::date), 0) AS credits
+    FROM ${table.invoicePayment} p
+   WHERE p.tenant = $1 AND p.${column} = $2 AND p.paid_on <= greatest($4::date, $5::date)
+   GROUP BY p.student_id, p.currency
+),
+${unpaid(column, 'scoped')},
+aging AS (
+  SELECT student_id, currency,
+         coalesce(sum(remaining) FILTER (WHERE late <= 0), 0) AS a0,
+         coalesce(sum(remaining) FILTER (WHERE late BETWEEN 1 AND 30), 0) AS a1,
+         coalesce(sum(remaining) FILTER (WHERE late BETWEEN 31 AND 60), 0) AS a2,
+         coalesce(sum(remaining) FILTER (WHERE late BETWEEN 61 AND 90), 0) AS a3,
+         coalesce(sum(remaining) FILTER (WHERE late > 90), 0) AS a4
+    FROM unpaid WHERE remaining > 0 GROUP BY student_id, currency
+)
+SELECT k.student_id, k.currency,
+       (coalesce(c.opening, 0) + coalesce(p.opening, 0))::text AS opening,
+       (coalesce(c.debits, 0) + coalesce(p.debits, 0))::text AS debits,
+       coalesce(p.credits, 0)::text AS credits,
+       coalesce(a.a0, 0)::text AS a0, coalesce(a.a1, 0)::text AS a1, coalesce(a.a2, 0)::text AS a2,
+       coalesce(a.a3, 0)::text AS a3, coalesce(a.a4, 0)::text AS a4
+  FROM (SELECT student_id, currency FROM charged UNION SELECT student_id, currency FROM paid) k
+  LEFT JOIN charged c ON c.student_id = k.student_id AND c.currency = k.currency
+  LEFT JOIN paid p ON p.student_id = k.student_id AND p.currency = k.currency
+  LEFT JOIN aging a ON a.student_id = k.student_id AND a.currency = k.currency
+ ORDER BY k.currency, k.student_id COLLATE "C"`
+
   return {
     table,
+    summaryByStudent: summary('student_id'),
+    summaryBySchool: summary('school_id'),
     statementByStudent: statement('student_id'),
     statementBySchool: statement('school_id'),
     bigStatementSettings: `SELECT set_config('work_mem', '128MB', true), set_config('jit', 'off', true)`,
@@ -118,7 +180,13 @@ SELECT part, currency, amount::text AS amount, balance::text AS balance, d::text
                        FROM unnest($2::text[], $3::text[]) AS u(fp, data)
                        CROSS JOIN LATERAL (SELECT u.data::jsonb AS d) j
                        JOIN ${table.invoice} i ON i.tenant = $1 AND i.id = d->>'invoiceId'
-                     ON CONFLICT (tenant, id) DO NOTHING`,
+                     ON CONFLICT (tenant, id) DO NOTHING
+                     RETURNING invoice_id, ${paidExpr.replaceAll('p.', '')} AS effect`,
+    // The invoices' running paid totals, in the transaction that recorded the payments (under their locks).
+    addPaid: `UPDATE ${table.invoice} i SET paid_minor = i.paid_minor + u.effect
+                FROM (SELECT id, sum(effect) AS effect FROM unnest($2::text[], $3::bigint[]) AS x(id, effect)
+                       GROUP BY id) u
+               WHERE i.tenant = $1 AND i.id = u.id`,
     unpark: `WITH gone AS (DELETE FROM ${s}.finance_parked WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[]))
              DELETE FROM ${s}.finance_parked_waiting WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])`,
     park: `INSERT INTO ${s}.finance_parked (tenant, entity, id, fingerprint, data, waiting_for, parked_at, updated_at)

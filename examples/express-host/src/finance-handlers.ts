@@ -24,6 +24,12 @@ const statementQuery = z.object({
 const schoolQuery = statementQuery.extend({
   /** The school; defaults to the tenant id (a tenant that is one school). */
   school: z.string().min(1).max(200).optional(),
+  /**
+   * `summary` (default): one row per student (opening, debits, credits, closing, aging), computed with
+   * aggregates; `lines`: every line of every student with the running balance (a school's year is
+   * hundreds of thousands of lines: ask a student's statement for its lines instead).
+   */
+  view: z.enum(['summary', 'lines']).optional(),
 })
 
 /** The finance endpoints, as handlers of the host's route table. */
@@ -39,7 +45,11 @@ export interface FinanceHandlers {
    * currency) for the period, aging as of `asOf`. Answers `{ statements, cache }`.
    */
   readonly studentStatement: WebhookHandler<HandlerContext>
-  /** `GET /api/:tenant/statement?school=&from=&to=&asOf=`: the school's statements (`school` defaults to the tenant). */
+  /**
+   * `GET /api/:tenant/statement?school=&from=&to=&asOf=&view=`: the school's account (`school` defaults to
+   * the tenant): per-student summaries `{ summaries, cache }` by default, or with `view=lines` the full
+   * statements `{ statements, cache }`.
+   */
   readonly schoolStatement: WebhookHandler<HandlerContext>
 }
 
@@ -87,19 +97,22 @@ export function financeHandlers(config: HostConfig, store: Store, finance: Finan
           ? ok(parsed.data as z.output<S>)
           : err(new WebhookError('BadRequest', 'invalid query', { issues: zodIssues(parsed.error, query) }))
       },
-      process: ({ tenant, payload: q, context }) =>
-        finance
-          .statements({
-            tenant,
-            scope: scopeOf(context, tenant, q),
-            from: q.from,
-            to: q.to,
-            asOf: q.asOf,
-            requestId: context.requestId,
-            logger: context.log,
-          })
-          .map((body) => ({ status: 200, body }))
-          .mapErr(statementError),
+      process: ({ tenant, payload: q, context }) => {
+        const request = {
+          tenant,
+          scope: scopeOf(context, tenant, q),
+          from: q.from,
+          to: q.to,
+          asOf: q.asOf,
+          requestId: context.requestId,
+          logger: context.log,
+        }
+        const read =
+          request.scope.kind === 'school' && (q as { view?: string }).view !== 'lines'
+            ? finance.statementSummaries(request)
+            : finance.statements(request)
+        return read.map((body) => ({ status: 200, body })).mapErr(statementError)
+      },
     })
   return {
     sync,

@@ -16,6 +16,7 @@ const api = { authorization: `Bearer ${SECRETS.apiToken}` }
 // The statement replies as these tests read them.
 interface Body {
   statements: { scope: unknown; asOf: string; closingMinor: number; lines: { id: string }[] }[]
+  summaries: unknown[]
   cache?: string
   error: { reason: string; message: string; issues: { path: string }[] }
 }
@@ -137,8 +138,45 @@ describe('finance routes', () => {
     })
   })
 
-  it('GET /api/:tenant/statement answers the whole school (the tenant id by default), asOf from the clock', async () => {
-    const r = await get('/api/acme/statement?from=2026-01-01&to=2026-12-31')
+  it('GET /api/:tenant/statement answers per-student summaries of the whole school (the tenant id by default)', async () => {
+    const r = await get('/api/acme/statement?from=2026-01-01&to=2026-12-31&asOf=2026-03-01')
+    expect(r.status).toBe(200)
+    expect(r.body.summaries).toEqual([
+      {
+        scope: { kind: 'school', id: 'acme' },
+        currency: 'USD',
+        from: '2026-01-01',
+        to: '2026-12-31',
+        asOf: '2026-03-01',
+        openingMinor: 0,
+        debitsMinor: 170_000,
+        creditsMinor: 20_000,
+        closingMinor: 150_000,
+        aging: { current: 50_000, days1to30: 0, days31to60: 100_000, days61to90: 0, over90: 0 },
+        students: [
+          {
+            studentId: 's-1',
+            openingMinor: 0,
+            debitsMinor: 120_000,
+            creditsMinor: 20_000,
+            closingMinor: 100_000,
+            aging: { current: 0, days1to30: 0, days31to60: 100_000, days61to90: 0, over90: 0 },
+          },
+          {
+            studentId: 's-2',
+            openingMinor: 0,
+            debitsMinor: 50_000,
+            creditsMinor: 0,
+            closingMinor: 50_000,
+            aging: { current: 50_000, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 },
+          },
+        ],
+      },
+    ])
+  })
+
+  it('GET /api/:tenant/statement?view=lines answers the whole school line by line, asOf from the clock', async () => {
+    const r = await get('/api/acme/statement?from=2026-01-01&to=2026-12-31&view=lines')
     expect(r.status).toBe(200)
     const s = r.body.statements[0]!
     expect(s.scope).toEqual({ kind: 'school', id: 'acme' })
@@ -146,7 +184,7 @@ describe('finance routes', () => {
     expect(s.lines.map((l) => l.id)).toEqual(['inv-1', 'p-1', 'inv-2'])
     expect(s.closingMinor).toBe(150_000)
     expect(
-      (await get('/api/acme/statement?school=nope&from=2026-01-01&to=2026-12-31')).body.statements,
+      (await get('/api/acme/statement?school=nope&from=2026-01-01&to=2026-12-31')).body.summaries,
     ).toEqual([])
   })
 

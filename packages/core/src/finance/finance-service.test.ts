@@ -81,6 +81,31 @@ describe('finance.statements', () => {
     expect(third.statements[0]?.lines.map((l) => l.id)).toEqual(['inv-1', 'p-1'])
   })
 
+  it('serves school summaries through the same versioned cache, apart from the statements', async () => {
+    const finance = await setup(createMemoryStatementCache())
+    const school = { kind: 'school', id: 'school-1' } as const
+    await finance.statements({ tenant: T, scope: school, ...period })
+    const first = (await finance.statementSummaries({ tenant: T, scope: school, ...period }))._unsafeUnwrap()
+    expect(first.cache).toBe('miss')
+    expect(first.summaries[0]).toMatchObject({
+      currency: 'USD',
+      debitsMinor: 10_000,
+      creditsMinor: 0,
+      closingMinor: 10_000,
+      students: [{ studentId: 's-1', closingMinor: 10_000, aging: { days1to30: 10_000 } }],
+    })
+    const second = (await finance.statementSummaries({ tenant: T, scope: school, ...period }))._unsafeUnwrap()
+    expect(second).toEqual({ ...first, cache: 'hit' })
+    await finance.syncBatch({
+      tenant: T,
+      entity: 'invoicePayment',
+      records: [paymentRecord('p-1', { invoiceId: 'inv-1', amountMinor: 2_500 })],
+    })
+    const third = (await finance.statementSummaries({ tenant: T, scope: school, ...period }))._unsafeUnwrap()
+    expect(third.cache).toBe('miss')
+    expect(third.summaries[0]).toMatchObject({ creditsMinor: 2_500, closingMinor: 7_500 })
+  })
+
   it('keeps serving statements from the store when the cache fails, and opens the breaker after 3 failures', async () => {
     const { cache, calls } = brokenCache()
     const finance = await setup(cache)

@@ -20,9 +20,10 @@ import { invoiceState } from './invoice-state.ts'
 import { formatMoney } from './money-text.ts'
 import type { ResilientCacheOptions } from './resilient-cache.ts'
 import { createResilientCache } from './resilient-cache.ts'
-import type { Statement } from './statement.ts'
+import type { Statement, StatementQuery } from './statement.ts'
 import type { StatementCache } from './statement-cache.ts'
 import { createMemoryStatementCache, DEFAULT_STATEMENT_TTL_MS, statementCacheKey } from './statement-cache.ts'
+import type { StatementSummary } from './statement-summary.ts'
 
 /** Options of {@link createFinance}. */
 export interface FinanceOptions {
@@ -69,6 +70,14 @@ export interface StatementRequest extends FinanceCallContext {
   readonly asOf?: string
 }
 
+/** Summaries plus where they came from. */
+export interface SummaryResponse {
+  /** One summary per currency, by currency code. */
+  readonly summaries: readonly StatementSummary[]
+  /** `hit`: from the cache; `miss`: computed and cached; `bypass`: computed, cache unavailable. */
+  readonly cache: 'hit' | 'miss' | 'bypass'
+}
+
 /** Statements plus where they came from. */
 export interface StatementResponse {
   /** One statement per currency, by currency code. */
@@ -97,6 +106,11 @@ export interface Finance {
   ): ResultAsync<readonly RecordOutcome[], FinanceError>
   /** A student's or a school's statements for a period, from the cache when it has the current version. */
   statements(request: StatementRequest): ResultAsync<StatementResponse, FinanceError>
+  /**
+   * The same period as per-student summaries (opening, debits, credits, closing, aging; no lines): the
+   * shape for a whole school, computed with aggregates. Cached and versioned exactly like statements.
+   */
+  statementSummaries(request: StatementRequest): ResultAsync<SummaryResponse, FinanceError>
   /** Derived states (PENDING / PARTIALLY_PAID / PAID, OVERDUE by the clock) of invoices; unknown ids are absent. */
   invoiceStates(
     tenant: TenantId,
@@ -262,6 +276,75 @@ export function createFinance(options: FinanceOptions): Finance {
     return chain.map(() => next)
   }
 
+  // A statement-shaped read through the cache: validate the period, read the scope's version, serve the
+  // cached value under that version or compute it and cache it. Logged with the request id.
+  function cachedRead<T extends { readonly currency: string }>(
+    request: StatementRequest,
+    shape: 'statement' | 'summary',
+    compute: (tenant: TenantId, query: StatementQuery) => ResultAsync<readonly T[], StoreError>,
+  ): ResultAsync<{ value: readonly T[]; cache: 'hit' | 'miss' | 'bypass' }, FinanceError> {
+    const asOf = request.asOf ?? today()
+    for (const [field, value] of [
+      ['from', request.from],
+      ['to', request.to],
+      ['asOf', asOf],
+    ] as const) {
+      if (!isoDate.safeParse(value).success) {
+        return errAsync(
+          new FinanceError(
+            'Invalid',
+            `${field}: expected a calendar date YYYY-MM-DD (received ${JSON.stringify(value)})`,
+          ),
+        )
+      }
+    }
+    if (request.from > request.to) {
+      return errAsync(
+        new FinanceError(
+          'Invalid',
+          `from: must not be after to (received from ${request.from}, to ${request.to})`,
+        ),
+      )
+    }
+    const query = { scope: request.scope, from: request.from, to: request.to, asOf }
+    const { tenant, scope } = request
+    return logged(
+      shape,
+      request,
+      { tenant, scope: scope.kind, id: scope.id, from: query.from, to: query.to, asOf },
+      () =>
+        finance
+          .statementVersions(tenant, [scope])
+          .mapErr(storeFailed)
+          .andThen((versions) => {
+            const key = statementCacheKey(tenant, scope, versions[0] ?? 0, query, shape)
+            return ResultAsync.fromSafePromise(cache.get(key)).andThen((read) => {
+              if (read.hit) return okAsync({ value: read.value as readonly T[], cache: 'hit' as const })
+              return compute(tenant, query)
+                .mapErr(storeFailed)
+                .andThen((value) => {
+                  // Written under the version read before the query: if a write committed meanwhile, its
+                  // bump already moved readers to a new key, so this entry can never be served stale.
+                  const stored = read.why === 'miss' ? cache.set(key, value, ttl) : Promise.resolve(false)
+                  return ResultAsync.fromSafePromise(stored).map((ok) => ({
+                    value,
+                    cache: ok ? ('miss' as const) : ('bypass' as const),
+                  }))
+                })
+            })
+          }),
+      (r) => ({
+        cache: r.cache,
+        currencies: r.value.map((s) => s.currency),
+        ...(shape === 'statement'
+          ? { lines: (r.value as unknown as Statement[]).reduce((n, s) => n + s.lines.length, 0) }
+          : {
+              students: (r.value as unknown as StatementSummary[]).reduce((n, s) => n + s.students.length, 0),
+            }),
+      }),
+    )
+  }
+
   // Every parked finance record, parents first, then whatever they unblock.
   function replayEverything(tenant: TenantId): ResultAsync<RecordOutcome[], StoreError> {
     return finance.listParked(tenant, { limit: 100_000 }).andThen((parked) => {
@@ -369,66 +452,14 @@ export function createFinance(options: FinanceOptions): Finance {
     },
 
     statements(request) {
-      const asOf = request.asOf ?? today()
-      for (const [field, value] of [
-        ['from', request.from],
-        ['to', request.to],
-        ['asOf', asOf],
-      ] as const) {
-        if (!isoDate.safeParse(value).success) {
-          return errAsync(
-            new FinanceError(
-              'Invalid',
-              `${field}: expected a calendar date YYYY-MM-DD (received ${JSON.stringify(value)})`,
-            ),
-          )
-        }
-      }
-      if (request.from > request.to) {
-        return errAsync(
-          new FinanceError(
-            'Invalid',
-            `from: must not be after to (received from ${request.from}, to ${request.to})`,
-          ),
-        )
-      }
-      const query = { scope: request.scope, from: request.from, to: request.to, asOf }
-      const { tenant, scope } = request
-      return logged(
-        'statement',
-        request,
-        { tenant, scope: scope.kind, id: scope.id, from: query.from, to: query.to, asOf },
-        () =>
-          finance
-            .statementVersions(tenant, [scope])
-            .mapErr(storeFailed)
-            .andThen((versions) => {
-              const key = statementCacheKey(tenant, scope, versions[0] ?? 0, query)
-              return ResultAsync.fromSafePromise(cache.get(key)).andThen((read) => {
-                if (read.hit)
-                  return okAsync<StatementResponse, FinanceError>({
-                    statements: read.value as Statement[],
-                    cache: 'hit',
-                  })
-                return finance
-                  .statements(tenant, query)
-                  .mapErr(storeFailed)
-                  .andThen((statements) => {
-                    // Written under the version read before the query: if a write committed meanwhile, its
-                    // bump already moved readers to a new key, so this entry can never be served stale.
-                    const stored =
-                      read.why === 'miss' ? cache.set(key, statements, ttl) : Promise.resolve(false)
-                    return ResultAsync.fromSafePromise(stored).map(
-                      (ok): StatementResponse => ({ statements, cache: ok ? 'miss' : 'bypass' }),
-                    )
-                  })
-              })
-            }),
-        (r) => ({
-          cache: r.cache,
-          currencies: r.statements.map((s) => s.currency),
-          lines: r.statements.reduce((n, s) => n + s.lines.length, 0),
-        }),
+      return cachedRead(request, 'statement', (tenant, query) => finance.statements(tenant, query)).map(
+        ({ value, cache }): StatementResponse => ({ statements: value, cache }),
+      )
+    },
+
+    statementSummaries(request) {
+      return cachedRead(request, 'summary', (tenant, query) => finance.statementSummaries(tenant, query)).map(
+        ({ value, cache }): SummaryResponse => ({ summaries: value, cache }),
       )
     },
 

@@ -20,6 +20,7 @@ export type {
   FinanceOptions,
   StatementRequest,
   StatementResponse,
+  SummaryResponse,
 } from './finance-service.ts'
 export { createFinance } from './finance-service.ts'
 export type {

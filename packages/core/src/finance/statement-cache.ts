@@ -31,17 +31,18 @@ export const DEFAULT_STATEMENT_TTL_MS = 60_000
 
 /**
  * The cache key of a statement: `edusync:{tenant}:{kind}:{id}:statement:v{version}:{from}:{to}:{asOf}`,
- * e.g. `edusync:acme:student:s-1:statement:v3:2026-01-01:2026-12-31:2026-06-30`. Tenant and id are
- * URI-encoded so a `:` in them cannot collide with another key.
+ * e.g. `edusync:acme:student:s-1:statement:v3:2026-01-01:2026-12-31:2026-06-30`; summaries use `summary`
+ * in place of `statement`. Tenant and id are URI-encoded so a `:` in them cannot collide with another key.
  */
 export function statementCacheKey(
   tenant: TenantId,
   scope: StatementScope,
   version: number,
   query: Pick<StatementQuery, 'from' | 'to' | 'asOf'>,
+  shape: 'statement' | 'summary' = 'statement',
 ): string {
   const e = encodeURIComponent
-  return `edusync:${e(tenant)}:${scope.kind}:${e(scope.id)}:statement:v${version}:${query.from}:${query.to}:${query.asOf}`
+  return `edusync:${e(tenant)}:${scope.kind}:${e(scope.id)}:${shape}:v${version}:${query.from}:${query.to}:${query.asOf}`
 }
 
 /** Options of {@link createMemoryStatementCache}. */

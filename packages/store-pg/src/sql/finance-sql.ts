@@ -82,47 +82,50 @@ SELECT part, currency, amount::text AS amount, balance::text AS balance, d::text
   // leaves the server). Closing is opening + debits - credits. A student has a row in a currency when it
   // has an invoice or payment in it dated on or before the later of `to` and `asOf`, as statements do.
   const summary = (column: 'student_id' | 'school_id') => /* sql */ `
-WITH scoped AS (
-  SELECT i.id, i.student_id, i.issue_date, i.due_date, i.currency, i.total_minor, i.paid_minor
-    FROM ${table.invoice} i
-   WHERE i.tenant = $1 AND i.${column} = $2 AND i.issue_date <= greatest($4::date, $5::date)
+WITH later AS (
+  SELECT p.invoice_id, sum(${paidExpr})::bigint AS paid
+    FROM ${table.invoicePayment} p
+   WHERE p.tenant = $1 AND p.${column} = $2 AND p.paid_on > $5::date
+   GROUP BY p.invoice_id
 ),
+-- One pass over the invoices: what they charge before and in the period, and what is unpaid as of asOf
+-- (running paid total minus the payments after asOf) by days past due.
 charged AS (
   SELECT i.student_id, i.currency,
-         coalesce(sum(i.total_minor) FILTER (WHERE i.issue_date < $3::date), 0) AS opening,
-         coalesce(sum(i.total_minor) FILTER (WHERE i.issue_date BETWEEN $3::date AND $4::date), 0) AS debits
-    FROM scoped i GROUP BY i.student_id, i.currency
+         sum(i.total_minor) FILTER (WHERE i.issue_date < $3::date) AS opening,
+         sum(i.total_minor) FILTER (WHERE i.issue_date BETWEEN $3::date AND $4::date) AS debits,
+         sum(u.remaining) FILTER (WHERE u.late <= 0) AS a0,
+         sum(u.remaining) FILTER (WHERE u.late BETWEEN 1 AND 30) AS a1,
+         sum(u.remaining) FILTER (WHERE u.late BETWEEN 31 AND 60) AS a2,
+         sum(u.remaining) FILTER (WHERE u.late BETWEEN 61 AND 90) AS a3,
+         sum(u.remaining) FILTER (WHERE u.late > 90) AS a4
+    FROM ${table.invoice} i
+    LEFT JOIN later l ON l.invoice_id = i.id
+    CROSS JOIN LATERAL (
+      SELECT CASE WHEN i.issue_date <= $5::date THEN i.total_minor - i.paid_minor + coalesce(l.paid, 0) ELSE 0 END
+               AS remaining,
+             $5::date - i.due_date AS late) u
+   WHERE i.tenant = $1 AND i.${column} = $2 AND i.issue_date <= greatest($4::date, $5::date)
+   GROUP BY i.student_id, i.currency
 ),
+-- One pass over the payments and reversals: before the period (opening), reversals and payments in it.
 paid AS (
   SELECT p.student_id, p.currency,
-         coalesce(sum(-(${paidExpr})) FILTER (WHERE p.paid_on < $3::date), 0) AS opening,
-         coalesce(sum(p.amount_minor) FILTER (WHERE p.reverses IS NOT NULL AND p.paid_on BETWEEN $3::date AND $4::date), 0) AS debits,
-         coalesce(sum(p.amount_minor) FILTER (WHERE p.reverses IS NULL AND p.paid_on BETWEEN $3::date AND $4::date), 0) AS credits
+         sum(-(${paidExpr})) FILTER (WHERE p.paid_on < $3::date) AS opening,
+         sum(p.amount_minor) FILTER (WHERE p.reverses IS NOT NULL AND p.paid_on BETWEEN $3::date AND $4::date) AS debits,
+         sum(p.amount_minor) FILTER (WHERE p.reverses IS NULL AND p.paid_on BETWEEN $3::date AND $4::date) AS credits
     FROM ${table.invoicePayment} p
    WHERE p.tenant = $1 AND p.${column} = $2 AND p.paid_on <= greatest($4::date, $5::date)
    GROUP BY p.student_id, p.currency
-),
-${unpaid(column, 'scoped')},
-aging AS (
-  SELECT student_id, currency,
-         coalesce(sum(remaining) FILTER (WHERE late <= 0), 0) AS a0,
-         coalesce(sum(remaining) FILTER (WHERE late BETWEEN 1 AND 30), 0) AS a1,
-         coalesce(sum(remaining) FILTER (WHERE late BETWEEN 31 AND 60), 0) AS a2,
-         coalesce(sum(remaining) FILTER (WHERE late BETWEEN 61 AND 90), 0) AS a3,
-         coalesce(sum(remaining) FILTER (WHERE late > 90), 0) AS a4
-    FROM unpaid WHERE remaining > 0 GROUP BY student_id, currency
 )
-SELECT k.student_id, k.currency,
+SELECT student_id, currency,
        (coalesce(c.opening, 0) + coalesce(p.opening, 0))::text AS opening,
        (coalesce(c.debits, 0) + coalesce(p.debits, 0))::text AS debits,
        coalesce(p.credits, 0)::text AS credits,
-       coalesce(a.a0, 0)::text AS a0, coalesce(a.a1, 0)::text AS a1, coalesce(a.a2, 0)::text AS a2,
-       coalesce(a.a3, 0)::text AS a3, coalesce(a.a4, 0)::text AS a4
-  FROM (SELECT student_id, currency FROM charged UNION SELECT student_id, currency FROM paid) k
-  LEFT JOIN charged c ON c.student_id = k.student_id AND c.currency = k.currency
-  LEFT JOIN paid p ON p.student_id = k.student_id AND p.currency = k.currency
-  LEFT JOIN aging a ON a.student_id = k.student_id AND a.currency = k.currency
- ORDER BY k.currency, k.student_id COLLATE "C"`
+       coalesce(c.a0, 0)::text AS a0, coalesce(c.a1, 0)::text AS a1, coalesce(c.a2, 0)::text AS a2,
+       coalesce(c.a3, 0)::text AS a3, coalesce(c.a4, 0)::text AS a4
+  FROM charged c FULL JOIN paid p USING (student_id, currency)
+ ORDER BY currency, student_id COLLATE "C"`
 
   return {
     table,

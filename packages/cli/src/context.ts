@@ -2,12 +2,14 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { Store, SyncEngine } from '@edusync/core'
 import { createSyncEngine } from '@edusync/core'
+import { createFinance } from '@edusync/core/finance'
 import type { Step, StepRunner } from '@edusync/core/steps'
 import { createStepRunner, parkedReplayStep } from '@edusync/core/steps'
 import type { PgStore } from '@edusync/store-pg'
-import { createPgStore } from '@edusync/store-pg'
+import { createPgFinanceStore, createPgStore } from '@edusync/store-pg'
 import { createZohoClient, defaultFieldMap, withFieldMap, zohoPullSteps } from '@edusync/zoho'
 import type { CliConfig } from './config.ts'
+import { DEFAULT_DATA_DIR } from './config.ts'
 
 /** What the commands work with, opened from the configuration. */
 export interface CliContext {
@@ -29,13 +31,24 @@ export function openContext(config: CliConfig): CliContext {
       ? { connectionString, ...(schema ? { schema } : {}) }
       : { dataDir, ...(schema ? { schema } : {}) },
   )
-  const engine = createSyncEngine({ store })
+  // The finance side of the same database (with PGlite, its own directory beside the Store's, as the
+  // host keeps it): its parked invoices replay with the engine's, and it refuses deleting a student with
+  // open invoices. Nothing connects until a command needs it.
+  const financeStore = createPgFinanceStore(
+    connectionString
+      ? { connectionString, ...(schema ? { schema } : {}) }
+      : { dataDir: `${resolve(dataDir ?? DEFAULT_DATA_DIR)}-finance`, ...(schema ? { schema } : {}) },
+  )
+  const finance = createFinance({ store, finance: financeStore })
+  const engine = createSyncEngine({ store, extensions: [finance.engineExtension] })
   return {
     config,
     store,
     engine,
     runner: createStepRunner({ store, steps: shippedSteps(config, store, engine) }),
-    close: () => store.close(),
+    close: async () => {
+      await Promise.all([store.close(), financeStore.close()])
+    },
   }
 }
 

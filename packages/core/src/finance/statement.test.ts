@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { LedgerInvoice, LedgerPayment } from './statement.ts'
 import { agingBucket, buildStatements } from './statement.ts'
+import { buildStatementSummaries } from './statement-summary.ts'
 
 const day = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 86_400_000).toISOString().slice(0, 10)
 
@@ -201,5 +202,47 @@ describe('buildStatements', () => {
     [91, 'over90'],
   ] as const)('agingBucket puts %i days overdue in %s', (days, bucket) => {
     expect(agingBucket(days)).toBe(bucket)
+  })
+})
+
+describe('buildStatementSummaries', () => {
+  it('agrees with the full statements for any ledger: school totals, and each student row with its own statement', () => {
+    fc.assert(
+      fc.property(ledger, period, ({ invoices, payments }, [from, length, asOf]) => {
+        const span = { from: day(from), to: day(from + length), asOf: day(asOf) }
+        const school = { scope: { kind: 'school', id: 'sch' } as const, ...span }
+        const summaries = buildStatementSummaries(school, invoices, payments)
+        const full = buildStatements(school, invoices, payments)
+        expect(summaries.map((x) => [x.currency, x.openingMinor, x.closingMinor, x.aging])).toEqual(
+          full.map((x) => [x.currency, x.openingMinor, x.closingMinor, x.aging]),
+        )
+        for (const summary of summaries) {
+          const lines = full.find((f) => f.currency === summary.currency)?.lines ?? []
+          expect(summary.debitsMinor).toBe(
+            lines.filter((l) => l.amountMinor > 0).reduce((n, l) => n + l.amountMinor, 0),
+          )
+          expect(summary.creditsMinor).toBe(
+            lines.filter((l) => l.amountMinor < 0).reduce((n, l) => n - l.amountMinor, 0),
+          )
+          expect(summary.closingMinor).toBe(summary.openingMinor + summary.debitsMinor - summary.creditsMinor)
+          for (const row of summary.students) {
+            const own = invoices.filter((i) => i.studentId === row.studentId)
+            const ids = new Set(own.map((i) => i.id))
+            const statement = buildStatements(
+              { scope: { kind: 'student', id: row.studentId }, ...span },
+              own,
+              payments.filter((p) => ids.has(p.invoiceId)),
+            ).find((st) => st.currency === summary.currency)
+            expect(statement).toBeDefined()
+            expect([row.openingMinor, row.closingMinor, row.aging]).toEqual([
+              statement?.openingMinor,
+              statement?.closingMinor,
+              statement?.aging,
+            ])
+            expect(row.closingMinor).toBe(row.openingMinor + row.debitsMinor - row.creditsMinor)
+          }
+        }
+      }),
+    )
   })
 })

@@ -45,6 +45,8 @@ stop() {
 trap stop EXIT
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
+# What a command needs to restart or inspect the throw-away server (the soak restarts it once).
+export EDUSYNC_PG_BIN="$bindir" EDUSYNC_PG_DATA="$workdir/data" EDUSYNC_PG_AS_POSTGRES="${as_pg[*]:+1}"
 echo "with-postgres: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
 set +e
 "$@"

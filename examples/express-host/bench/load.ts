@@ -7,8 +7,11 @@ export interface Sent {
   readonly ms: number
 }
 
-/** A keep-alive poster on loopback: cheaper per request than fetch, so the sender steals less CPU. */
-export function createPoster(baseUrl: string, connections: number) {
+/**
+ * A keep-alive poster on loopback: cheaper per request than fetch, so the sender steals less CPU. A
+ * request not answered within `timeoutMs` (when given) is abandoned and rejects, as a sender giving up.
+ */
+export function createPoster(baseUrl: string, connections: number, timeoutMs?: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections })
   const { hostname, port } = new URL(baseUrl)
   const post = (path: string, body: string, headers: Record<string, string>): Promise<Sent> =>
@@ -30,6 +33,7 @@ export function createPoster(baseUrl: string, connections: number) {
         (res) => {
           const chunks: Buffer[] = []
           res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('error', reject)
           res.on('end', () =>
             resolve({
               status: res.statusCode ?? 0,
@@ -40,6 +44,9 @@ export function createPoster(baseUrl: string, connections: number) {
         },
       )
       req.on('error', reject)
+      if (timeoutMs !== undefined) {
+        req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)))
+      }
       req.end(body)
     })
   return { post, close: () => agent.destroy() }

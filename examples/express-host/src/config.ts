@@ -10,6 +10,13 @@ const zohoCredentials = z.object({
   refreshToken: z.string().min(1),
   dataCenter: z.enum(['US', 'EU', 'IN', 'AU', 'JP', 'CA', 'SA', 'CN']).default('US'),
   environment: z.enum(['production', 'sandbox', 'developer']).default('production'),
+  /**
+   * The accounts server, when not the data center's (a proxy, or a Zoho stand-in on loopback as the soak
+   * uses); the API domain is then the one its token answer names.
+   */
+  accountsUrl: z
+    .url({ message: 'expected the accounts server URL, e.g. https://accounts.zoho.eu' })
+    .optional(),
 })
 
 /**

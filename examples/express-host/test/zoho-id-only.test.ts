@@ -158,6 +158,24 @@ describe('Zoho id-only webhooks', () => {
     ])
   })
 
+  // Regression (found by the soak): a Deluge template with the wrong merge syntax arrives as the id
+  // "${Students.id}"; it was fetched from Zoho, whose 400 became a 503, and Zoho retried it forever.
+  it('refuses an id that is not digits with 400 naming the field, and asks Zoho nothing', async () => {
+    const bare = ['$', '{Students.id}'].join('')
+    for (const id of [bare, 'abc-123']) {
+      const r = await post(`${host.url}/webhooks/acme/zoho`, { zoho_id: id, module: 'BTEC_Students' }, shared)
+      expect([r.status, r.body.error.reason]).toEqual([400, 'BadRequest'])
+      expect(r.body.error.message).toContain('zoho_id')
+    }
+    const form = `ids[]=${IDS.student}&ids[]=${encodeURIComponent(bare)}&module=BTEC_Students`
+    const r = await post(`${host.url}/webhooks/acme/zoho`, form, {
+      ...shared,
+      'content-type': 'application/x-www-form-urlencoded',
+    })
+    expect([r.status, r.body.error.message]).toEqual([400, expect.stringContaining('unresolved template')])
+    expect(fetched).toEqual([])
+  })
+
   it('answers 503 when the tenant has no Zoho credentials, so the body is not acknowledged as done', async () => {
     const r = await post(
       `${host.url}/webhooks/bare/zoho`,

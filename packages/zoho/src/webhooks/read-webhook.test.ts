@@ -146,6 +146,22 @@ describe('readZohoWebhook', () => {
     expect(error.message).toContain(`unsubstituted Zoho template ${template}`)
   })
 
+  it.each([
+    ['a template in the wrong merge syntax', ['$', '{Students.id}'].join(''), 'unresolved template'],
+    ['a name', 'Ayşe Yılmaz', 'not a Zoho record id, which is digits'],
+    ['a negative number text', '-12', 'not a Zoho record id, which is digits'],
+  ])('rejects an id-only body whose id is %s, naming the field', (_, id, message) => {
+    for (const body of [
+      JSON.stringify({ zoho_id: id, module: 'BTEC_Students' }),
+      JSON.stringify({ ids: ['6493490000001291001', id], module: 'BTEC_Students' }),
+    ]) {
+      const error = readZohoWebhook(body, 'application/json')._unsafeUnwrapErr()
+      expect(error.reason).toBe('Decode')
+      expect(error.message).toMatch(/^(zoho_id|ids\[1\]) /)
+      expect(error.message).toContain(message)
+    }
+  })
+
   it('rejects an id that arrived as an unsafe JSON number', () => {
     const error = readZohoWebhook(
       '{"zoho_id":6493490000001291001,"module":"BTEC_Students"}',

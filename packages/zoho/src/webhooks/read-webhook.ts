@@ -205,8 +205,19 @@ function findTemplate(value: unknown, path: string): { text: string; path: strin
   return undefined
 }
 
+// Zoho record ids are digit strings (19 digits today); anything else cannot name a record, and asking
+// Zoho for it only earns a 400 that a retry repeats forever.
+const ZOHO_RECORD_ID = /^\d{1,40}$/
+
 function readId(value: unknown, where: string): Result<string, ZohoError> {
-  if (typeof value === 'string' && value.trim().length > 0) return ok(value.trim())
+  if (typeof value === 'string' && ZOHO_RECORD_ID.test(value.trim())) return ok(value.trim())
+  if (typeof value === 'string' && value.includes('${')) {
+    return err(
+      decodeError(
+        `${where} is the unresolved template ${JSON.stringify(previewValue(value, { maxStringLength: 80, maxDepth: 1 }))}, not a record id: write the merge field as Zoho substitutes it ("\${!Module.Id}")`,
+      ),
+    )
+  }
   if (typeof value === 'number' && Number.isSafeInteger(value)) return ok(String(value))
   if (typeof value === 'number') {
     return err(
@@ -217,7 +228,7 @@ function readId(value: unknown, where: string): Result<string, ZohoError> {
   }
   return err(
     decodeError(
-      `${where} is not a record id (received ${JSON.stringify(previewValue(value, { maxStringLength: 80, maxDepth: 1 })) ?? 'nothing'})`,
+      `${where} is not a Zoho record id, which is digits (received ${JSON.stringify(previewValue(value, { maxStringLength: 80, maxDepth: 1 })) ?? 'nothing'})`,
     ),
   )
 }

@@ -1,17 +1,30 @@
 /**
- * Suite `host`: the express host on a real PostgreSQL, loaded over loopback with real-shaped Zoho webhooks.
- * Rows: `host single webhooks` (req/s, 16 concurrent senders), `host batch records` (records/s,
- * 200-record `{"data":[...]}` bodies), `host p99 latency` (ms, single webhooks at 16 senders), and
- * `host lost or duplicated` (sent vs stored, must be 0). Writes bench/results/host.json at the repo root.
+ * Suite `host`: the express host on a real PostgreSQL, loaded over loopback with real-shaped Zoho webhooks,
+ * each row next to a ceiling measured in the same run on the same bodies:
+ * - `host single webhooks` (req/s, one-record bodies, 16 concurrent senders) against
+ *   `host single webhooks ceiling`, a bare Express 5 route (`bare-express.ts`: reads the body, answers
+ *   200) in its own process; the two are measured in alternating rounds so machine noise falls on both.
+ * - `host batch records` (records/s, 200-record `{"data":[...]}` bodies) against
+ *   `host batch records ceiling`: the same records read by the Zoho reader and synced with
+ *   `engine.syncBatch` on a PgStore in this process, 200 at a time, 16 at once (no HTTP, no idempotency).
+ * - `<row> share` (ratio) for both, `host p99 latency` (ms, single webhooks), `host lost or duplicated`
+ *   (sent vs stored, must be 0) and `host machine load` (the 1-minute load average when the run began).
+ * Writes bench/results/host.json through the shared report helper.
  *
  * Runs under `scripts/with-postgres.sh` by itself when DATABASE_URL is absent. The host runs as a child
- * process (`src/main.ts`, LOG_LEVEL=info, logs drained), as in production.
+ * process (`src/main.ts`, LOG_LEVEL=info, logs drained), as in production. `HOST_BENCH_PROFILE=1` starts
+ * it with `--cpu-prof` (profiles in bench/results/profiles).
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createSyncEngine } from '@edusync/core'
 import { createPgStore } from '@edusync/store-pg'
+import { createZohoReader } from '@edusync/zoho'
+import type { BenchRow } from '../../../packages/core/bench/bench-report.ts'
+import { printTable, writeResults } from '../../../packages/core/bench/bench-report.ts'
 import { createPoster, percentile, runLoad } from './load.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -22,6 +35,7 @@ const SINGLE = Number(process.env.HOST_BENCH_SINGLE ?? 20_000)
 const BATCHES = Number(process.env.HOST_BENCH_BATCHES ?? 500)
 const BATCH_SIZE = 200
 const CONCURRENCY = 16
+const ROUNDS = 4
 const MAX_MS = 90_000
 const SECRET = 'bench-zoho-shared-secret'
 
@@ -67,17 +81,15 @@ function student(id: string, i: number) {
 
 const idOf = (prefix: number, i: number) => `48768760${prefix}${String(i).padStart(9, '0')}`
 
-async function startHost(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [...process.execArgv, join(hostDir, 'src', 'main.ts')], {
+/** Starts a script of this package as a child process and resolves once it logs `listening`. */
+async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [...nodeArgs, ...process.execArgv, join(hostDir, script)], {
     cwd: hostDir,
-    env: {
-      ...process.env,
-      PORT: '0',
-      DATABASE_URL: databaseUrl,
-      DATABASE_POOL_SIZE: '16',
-      LOG_LEVEL: 'info',
-      EDUSYNC_TENANTS: JSON.stringify({ [tenant]: { zohoSecret: SECRET, defaultCurrency: 'USD' } }),
-    },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const url = await new Promise<string>((resolve, reject) => {
@@ -90,7 +102,7 @@ async function startHost(): Promise<{ url: string; stop: () => Promise<void> }> 
         buffer = ''
       } else if (buffer.length > 100_000) buffer = buffer.slice(-10_000)
     })
-    child.once('exit', (code) => reject(new Error(`host exited with ${code}`)))
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)))
   })
   return {
     url,
@@ -102,9 +114,36 @@ async function startHost(): Promise<{ url: string; stop: () => Promise<void> }> 
   }
 }
 
+function startHost() {
+  const profileDir = join(repoRoot, 'bench', 'results', 'profiles')
+  const profile = process.env.HOST_BENCH_PROFILE === '1'
+  if (profile) mkdirSync(profileDir, { recursive: true })
+  return startProcess(
+    'src/main.ts',
+    {
+      PORT: '0',
+      DATABASE_URL: databaseUrl as string,
+      DATABASE_POOL_SIZE: '16',
+      LOG_LEVEL: 'info',
+      EDUSYNC_TENANTS: JSON.stringify({ [tenant]: { zohoSecret: SECRET, defaultCurrency: 'USD' } }),
+    },
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  )
+}
+
+/** Throughput of `runs` summed (requests or records per second over their total time). */
+const rate = (runs: readonly { done: number; elapsedMs: number }[], per = 1) =>
+  Math.round(
+    (runs.reduce((a, r) => a + r.done, 0) * per) / (runs.reduce((a, r) => a + r.elapsedMs, 0) / 1000),
+  )
+
 async function main() {
+  const load = loadavg()
+  console.log(`machine load at start: ${load.map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)`)
   const host = await startHost()
+  const bare = await startProcess('bench/bare-express.ts', {})
   const poster = createPoster(host.url, CONCURRENCY)
+  const barePoster = createPoster(bare.url, CONCURRENCY)
   const path = `/webhooks/${tenant}/zoho/BTEC_Students`
   const headers = { 'x-edusync-secret': SECRET }
   const newCount = new Map<string, number>()
@@ -114,16 +153,42 @@ async function main() {
     }
   }
 
-  // Warm-up (JIT, pool connections, plans): not measured, not counted.
-  await runLoad(500, CONCURRENCY, MAX_MS, (i) =>
+  // Warm-up of both (JIT, pool connections, plans): not measured, not counted.
+  const warmup = 500
+  await runLoad(warmup, CONCURRENCY, MAX_MS, (i) =>
     poster.post(path, JSON.stringify({ data: [student(idOf(9, i), i)] }), headers),
   )
+  await runLoad(warmup, CONCURRENCY, MAX_MS, (i) =>
+    barePoster.post(path, JSON.stringify({ data: [student(idOf(9, i), i)] }), headers),
+  )
 
-  const single = await runLoad(SINGLE, CONCURRENCY, MAX_MS, async (i) => {
-    const r = await poster.post(path, JSON.stringify({ data: [student(idOf(1, i), i)] }), headers)
-    if (r.status === 200) note(r.body)
-    return r
-  })
+  // Alternating rounds: bare, host, bare, host... so a noisy neighbour weighs on both alike.
+  const singles: Awaited<ReturnType<typeof runLoad>>[] = []
+  const bares: Awaited<ReturnType<typeof runLoad>>[] = []
+  const perRound = Math.ceil(SINGLE / ROUNDS)
+  let sentSingle = 0
+  for (let round = 0; round < ROUNDS; round++) {
+    bares.push(
+      await runLoad(perRound, CONCURRENCY, MAX_MS / ROUNDS, (i) =>
+        barePoster.post(path, JSON.stringify({ data: [student(idOf(1, i), i)] }), headers),
+      ),
+    )
+    const offset = sentSingle
+    const single = await runLoad(perRound, CONCURRENCY, MAX_MS / ROUNDS, async (i) => {
+      const r = await poster.post(
+        path,
+        JSON.stringify({ data: [student(idOf(1, offset + i), offset + i)] }),
+        headers,
+      )
+      if (r.status === 200) note(r.body)
+      return r
+    })
+    sentSingle += single.done
+    singles.push(single)
+  }
+  barePoster.close()
+  await bare.stop()
+
   const batch = await runLoad(BATCHES, CONCURRENCY, MAX_MS, async (b) => {
     const records = Array.from({ length: BATCH_SIZE }, (_, k) =>
       student(idOf(2, b * BATCH_SIZE + k), b * BATCH_SIZE + k),
@@ -137,10 +202,10 @@ async function main() {
 
   // What was sent vs what is stored: every id present with the data sent, and reported NEW exactly once.
   const sent = [
-    ...Array.from({ length: single.done }, (_, i) => idOf(1, i)),
+    ...Array.from({ length: sentSingle }, (_, i) => idOf(1, i)),
     ...Array.from({ length: batch.done * BATCH_SIZE }, (_, i) => idOf(2, i)),
   ]
-  const store = createPgStore({ connectionString: databaseUrl, migrate: false })
+  const store = createPgStore({ connectionString: databaseUrl, migrate: false, poolSize: CONCURRENCY })
   let lost = 0
   for (let i = 0; i < sent.length; i += 5000) {
     const ids = sent.slice(i, i + 5000)
@@ -151,43 +216,62 @@ async function main() {
     }
   }
   const stored = (await store.countRecords(tenant, 'student'))._unsafeUnwrap()
-  await store.close()
-  const warmup = 500
   const duplicated =
     Math.abs(stored - warmup - sent.length) +
     [...newCount.values()].filter((n) => n !== 1).length +
     (sent.length - newCount.size)
 
-  const rows = [
-    {
-      name: 'host single webhooks',
-      unit: 'req/s',
-      value: Math.round(single.done / (single.elapsedMs / 1000)),
-    },
-    {
-      name: 'host batch records',
-      unit: 'records/s',
-      value: Math.round((batch.done * BATCH_SIZE) / (batch.elapsedMs / 1000)),
-    },
+  // The batch ceiling: the same records, read and synced in this process (another tenant, same database).
+  const engine = createSyncEngine({ store })
+  const read = createZohoReader('student')
+  const ceilingTenant = `${tenant}-ceiling`
+  const ceiling = await runLoad(batch.done, CONCURRENCY, MAX_MS, async (b) => {
+    const started = performance.now()
+    const records = Array.from({ length: BATCH_SIZE }, (_, k) =>
+      read(student(idOf(2, b * BATCH_SIZE + k), b * BATCH_SIZE + k))._unsafeUnwrap(),
+    )
+    const r = await engine.syncBatch({ tenant: ceilingTenant, entity: 'student', records })
+    const ok = r.isOk() && r.value.counts.new === BATCH_SIZE
+    return {
+      status: ok ? 200 : 500,
+      body: ok ? '' : String(r.isErr() ? r.error : 'not all NEW'),
+      ms: performance.now() - started,
+    }
+  })
+  await store.close()
+
+  const single = { done: sentSingle, latencies: singles.flatMap((r) => r.latencies) }
+  const singleRate = rate(singles)
+  const bareRate = rate(bares)
+  const batchRate = rate([batch], BATCH_SIZE)
+  const ceilingRate = rate([ceiling], BATCH_SIZE)
+  const failures = [...singles.flatMap((r) => r.failures), ...batch.failures, ...ceiling.failures]
+  const rows: BenchRow[] = [
+    { name: 'host single webhooks', unit: 'req/s', value: singleRate },
+    { name: 'host single webhooks ceiling', unit: 'req/s', value: bareRate },
+    { name: 'host single webhooks share', unit: 'ratio', value: Number((singleRate / bareRate).toFixed(3)) },
+    { name: 'host batch records', unit: 'records/s', value: batchRate },
+    { name: 'host batch records ceiling', unit: 'records/s', value: ceilingRate },
+    { name: 'host batch records share', unit: 'ratio', value: Number((batchRate / ceilingRate).toFixed(3)) },
     { name: 'host p99 latency', unit: 'ms', value: Number(percentile(single.latencies, 99).toFixed(1)) },
-    {
-      name: 'host lost or duplicated',
-      unit: 'count',
-      value: lost + duplicated + single.failures.length + batch.failures.length,
-    },
+    { name: 'host lost or duplicated', unit: 'count', value: lost + duplicated + failures.length },
+    { name: 'host machine load', unit: 'load (1 min)', value: Number((load[0] ?? 0).toFixed(2)) },
   ]
-  const dir = join(repoRoot, 'bench', 'results')
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'host.json'), `${JSON.stringify(rows, null, 2)}\n`)
-  const width = Math.max(...rows.map((r) => r.name.length))
-  for (const row of rows)
-    console.log(`${row.name.padEnd(width)}  ${row.value.toLocaleString('en-US').padStart(12)} ${row.unit}`)
+  writeResults('host', rows)
+  printTable(rows)
   console.log(
-    `(single: ${single.done} requests in ${(single.elapsedMs / 1000).toFixed(1)} s, p50 ${percentile(single.latencies, 50).toFixed(1)} ms, ` +
-      `${single.retries} retries; batch: ${batch.done} x ${BATCH_SIZE} in ${(batch.elapsedMs / 1000).toFixed(1)} s, ` +
-      `p99 ${percentile(batch.latencies, 99).toFixed(0)} ms, ${batch.retries} retries; lost ${lost}, duplicated ${duplicated})`,
+    `(single: ${single.done} requests in ${ROUNDS} rounds, p50 ${percentile(single.latencies, 50).toFixed(1)} ms, ` +
+      `${singles.reduce((a, r) => a + r.retries, 0)} retries; bare route: p50 ${percentile(
+        bares.flatMap((r) => r.latencies),
+        50,
+      ).toFixed(
+        1,
+      )} ms; batch: ${batch.done} x ${BATCH_SIZE}, p99 ${percentile(batch.latencies, 99).toFixed(0)} ms, ` +
+      `${batch.retries} retries; lost ${lost}, duplicated ${duplicated}; load at end ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')})`,
   )
-  for (const f of [...single.failures, ...batch.failures].slice(0, 5)) console.log(f)
+  for (const f of failures.slice(0, 5)) console.log(f)
 }
 
 await main()

@@ -3,7 +3,7 @@
  * here) and `GET /crm/v8/BTEC_Students?ids=…`, answered from the records the soak's senders currently hold
  * as Zoho's truth, in Zoho v8's shapes (`{"data":[…],"info":{…}}`, 204 when no id is found, 400
  * `INVALID_DATA` naming the id that is not a record id). The host reaches it through the tenant's
- * `zoho.accountsUrl`.
+ * `zoho.accountsUrl`. Writes (the grade write-back) succeed.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -21,11 +21,36 @@ const ZOHO_ID = /^\d{1,30}$/
 /** Starts the stand-in over `truth` (record id -> the record Zoho holds now), read at each request. */
 export async function startSoakZoho(truth: ReadonlyMap<string, Record<string, unknown>>): Promise<SoakZoho> {
   let fetches = 0
+  let writes = 0
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const send = (status: number, body?: unknown) => {
       res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json;charset=UTF-8' })
       res.end(body === undefined ? undefined : JSON.stringify(body))
+    }
+    if (req.method !== 'GET' && url.pathname.startsWith('/crm/v8/')) {
+      // Writes (the host's grade write-back upserts): every record succeeds, as Zoho answers them.
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        let data: unknown[] = []
+        try {
+          data = (JSON.parse(Buffer.concat(chunks).toString()) as { data?: unknown[] }).data ?? []
+        } catch {
+          return send(400, { code: 'INVALID_DATA', details: {}, message: 'invalid data', status: 'error' })
+        }
+        send(200, {
+          data: data.map((_, i) => ({
+            code: 'SUCCESS',
+            duplicate_field: null,
+            action: 'update',
+            details: { id: String(6493490000009000000n + BigInt(writes++ * 1000 + i)) },
+            message: 'record updated',
+            status: 'success',
+          })),
+        })
+      })
+      return
     }
     // The token request's body is not needed; drain it so the socket can be reused.
     req.resume()

@@ -1,11 +1,12 @@
 import { createMemoryStore, createSyncEngine } from '@edusync/core'
 import { setupServer } from 'msw/node'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   createFakeMoodle,
   SITE_URL,
   TOKEN,
 } from '../../../../packages/moodle/src/__fixtures__/fake-moodle.ts'
+import { switchableStore } from '../../test/failing-store.ts'
 import { loadConfig } from '../config.ts'
 import { createLogger } from '../logging.ts'
 import { createMoodleSide } from './moodle-side.ts'
@@ -66,6 +67,33 @@ describe('createMoodleSide drain', () => {
     await store.close()
     await expect(side.drain('demo')).resolves.toBeUndefined()
     expect(lines.some((l) => l.includes('moodle inbox drain failed'))).toBe(true)
+  })
+
+  // Regression (found by the soak): a drain failing while PostgreSQL restarted left the events it was
+  // started for pending until the next plugin event arrived, or forever if none did.
+  it('retries a failed drain by itself until the pending events are handled', async () => {
+    const memory = createMemoryStore()
+    const { store, state } = switchableStore(memory)
+    const lines: string[] = []
+    const side = createMoodleSide({
+      config: loadConfig({ NODE_ENV: 'test' }),
+      store,
+      engine: createSyncEngine({ store }),
+      logger: createLogger('debug', (l) => lines.push(l)),
+      retryDelayMs: { min: 20, max: 40 },
+    })
+    await memory.appendEvents('demo', [userEvent('a', 3)])
+    state.down = true
+    await expect(side.drain('demo')).resolves.toBeUndefined()
+    // Still down: the retries fail too, and back off.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(lines.filter((l) => l.includes('moodle inbox drain failed')).length).toBeGreaterThan(1)
+    state.down = false
+    await vi.waitFor(
+      async () => expect((await memory.listEvents('demo', { handled: false }))._unsafeUnwrap()).toEqual([]),
+      { timeout: 2_000, interval: 20 },
+    )
+    expect((await memory.countRecords('demo', 'student'))._unsafeUnwrap()).toBe(1)
   })
 })
 

@@ -41,8 +41,10 @@ export interface MoodleSide {
   /**
    * Drains a tenant's Moodle inbox, then writes the grades it stored to Zoho. Concurrent calls for one
    * tenant share the running drain and cause one more afterwards (events that arrived meanwhile), so a
-   * burst of plugin events costs two drains, not one each. Never rejects: failures are logged and the
-   * events stay pending for the next drain.
+   * burst of plugin events costs two drains, not one each. Never rejects: a failure is logged, the
+   * events stay pending, and the drain is tried again by itself (backoff from `retryDelayMs.min` doubling
+   * to `max`) until one succeeds, so events accepted while the Store was failing never wait for the next
+   * event, or a restart, to be processed.
    */
   drain(tenant: string): Promise<DrainResult | undefined>
   /** Provisions a class's course and writes the course id back to Zoho. */
@@ -73,6 +75,8 @@ export interface MoodleSideOptions {
   readonly logger: Logger
   /** The Zoho client of a tenant; by default built from its `zoho` credentials. */
   readonly zohoFor?: ((tenant: string) => ZohoClient | undefined) | undefined
+  /** Delays between retries of a failed drain. @default { min: 1000, max: 30000 } */
+  readonly retryDelayMs?: { readonly min: number; readonly max: number } | undefined
 }
 
 /** Creates the host's {@link MoodleSide}. */
@@ -146,6 +150,24 @@ export function createMoodleSide(options: MoodleSideOptions): MoodleSide {
 
   const running = new Map<string, Promise<DrainResult | undefined>>()
   const again = new Set<string>()
+  const { min: retryMin, max: retryMax } = options.retryDelayMs ?? { min: 1_000, max: 30_000 }
+  const retryTimers = new Map<string, ReturnType<typeof setTimeout>>()
+  const retryDelay = new Map<string, number>()
+  // A failed drain (the Store unreachable) is tried again by itself: the plugin already had its 202 and
+  // will not send those events again.
+  function retryLater(tenant: string) {
+    if (retryTimers.has(tenant)) return
+    const delay = retryDelay.get(tenant) ?? retryMin
+    retryDelay.set(tenant, Math.min(retryMax, delay * 2))
+    const timer = setTimeout(() => {
+      retryTimers.delete(tenant)
+      void drain(tenant)
+    }, delay)
+    // Never what keeps a stopping process alive; pending events are drained again at the next start.
+    timer.unref?.()
+    retryTimers.set(tenant, timer)
+  }
+
   function drain(tenant: string): Promise<DrainResult | undefined> {
     const current = running.get(tenant)
     if (current) {
@@ -160,10 +182,14 @@ export function createMoodleSide(options: MoodleSideOptions): MoodleSide {
           result = await drainOnce(tenant)
         } while (again.has(tenant))
       } catch (error) {
+        result = undefined
         logger.error('moodle inbox drain threw', { tenant, error })
       } finally {
         running.delete(tenant)
       }
+      // Only a drain that failed leaves undefined (see drainOnce).
+      if (result === undefined) retryLater(tenant)
+      else retryDelay.delete(tenant)
       return result
     })()
     running.set(tenant, loop)

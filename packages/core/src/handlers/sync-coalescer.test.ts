@@ -44,6 +44,23 @@ function gatedStore() {
 const student = (id: string, lastName: string) => ({ id, firstName: 'Ayşe', lastName, status: 'active' })
 
 describe('createSyncCoalescer', () => {
+  // Regression (found by the host benchmark): 16 concurrent 200-record webhooks were merged into one
+  // batch above the host engine's 1,000-record bound and every delivery of it was refused with 422.
+  it("never merges deliveries into a batch above the engine's record bound", async () => {
+    const { store, open, writes } = gatedStore()
+    const engine = createSyncEngine({ store, limits: { maxRecords: 100 } })
+    const coalescer = createSyncCoalescer({ engine })
+    const delivery = (n: number) => Array.from({ length: 40 }, (_, k) => student(`${n}-${k}`, `L${n}`))
+    const results = [1, 2, 3, 4, 5, 6].map((n) => coalescer.sync('acme', 'student', delivery(n)))
+    open()
+    for (const r of await Promise.all(results)) {
+      expect(r._unsafeUnwrap().counts).toMatchObject({ total: 40, new: 40 })
+    }
+    expect(writes.every((n) => n <= 100)).toBe(true)
+    expect(writes.reduce((a, b) => a + b, 0)).toBe(240)
+    expect((await store.countRecords('acme', 'student'))._unsafeUnwrap()).toBe(240)
+  })
+
   it('merges deliveries that arrive while a batch is in flight, each getting its own outcomes', async () => {
     const { store, open, writes } = gatedStore()
     const lines: string[] = []

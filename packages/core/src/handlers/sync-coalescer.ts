@@ -35,7 +35,10 @@ export interface SyncCoalescerOptions {
    * A batch serving one request logs on that request's logger. @default no logging
    */
   readonly logger?: HandlerLogger | undefined
-  /** Upper bound of records in one shared batch. @default 2000 */
+  /**
+   * Upper bound of records in one shared batch, never above the engine's own per-batch bound
+   * (`engine.limits.maxRecords`), which would refuse the merged batch whole. @default 2000
+   */
   readonly maxRecords?: number
   /**
    * Shared batches of one tenant/entity in flight at once (on disjoint record ids): two keep a second
@@ -68,7 +71,9 @@ interface Queue {
  * ```
  */
 export function createSyncCoalescer(options: SyncCoalescerOptions) {
-  const maxRecords = options.maxRecords ?? 2000
+  // Deliveries that fit the engine alone must fit it together: a merged batch over the engine's bound
+  // would be refused whole (a 422 for deliveries that were each valid).
+  const maxRecords = Math.min(options.maxRecords ?? 2000, options.engine.limits.maxRecords)
   const maxInFlight = options.maxInFlight ?? 2
   const queues = new Map<string, Queue>()
 

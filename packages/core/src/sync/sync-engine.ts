@@ -119,6 +119,8 @@ export interface SyncEngine {
   readonly entities: ReadonlyMap<EntityName, EntityDefinition>
   /** The dependency order of all known entities (parents first). */
   readonly order: readonly EntityName[]
+  /** The input limits this engine enforces (`maxRecords` bounds one `syncBatch` call). */
+  readonly limits: InputLimits
   /**
    * Syncs one batch of one entity in one tenant: parse, fingerprint, then a bounded number of Store
    * calls and one atomic write. One bad record never affects the others; a Store failure fails the
@@ -348,6 +350,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const engine: SyncEngine = {
     entities,
     order: order.value,
+    limits,
 
     syncBatch(input) {
       try {

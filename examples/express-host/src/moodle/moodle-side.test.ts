@@ -69,8 +69,8 @@ describe('createMoodleSide drain', () => {
     expect(lines.some((l) => l.includes('moodle inbox drain failed'))).toBe(true)
   })
 
-  // Regression (found by the soak): a drain failing while PostgreSQL restarted left the events it was
-  // started for pending until the next plugin event arrived, or forever if none did.
+  // Regression (the soak's log showed drains failing during its database faults): a failed drain left
+  // the events it was started for pending until the next plugin event arrived, or forever if none did.
   it('retries a failed drain by itself until the pending events are handled', async () => {
     const memory = createMemoryStore()
     const { store, state } = switchableStore(memory)

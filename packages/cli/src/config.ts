@@ -32,6 +32,22 @@ const zohoConfig = z
   })
   .strict()
 
+const quickbooksConfig = z
+  .object({
+    realmId: z.string().regex(/^\d+$/, { message: 'expected the company (realm) id: digits' }),
+    clientId: z.string().min(1, { message: 'required' }),
+    clientSecret: z.string().min(1, { message: 'required' }),
+    /** Seeds the token store when it holds nothing for the realm (see `seedRefreshToken`). */
+    refreshToken: z.string().min(1).optional(),
+    environment: z.enum(['production', 'sandbox']).default('production'),
+    /** Overrides of Intuit's hosts (a local stand-in). */
+    baseUrl: z.url().optional(),
+    tokenUrl: z.url().optional(),
+    /** A JSON file of applicants and students (`CustomerSubject`s); default: read them from the Store. */
+    subjectsFile: z.string().min(1).optional(),
+  })
+  .strict()
+
 /** The CLI's configuration, validated: a file (JSON) with environment variables over it. */
 export const cliConfig = z
   .object({
@@ -40,6 +56,7 @@ export const cliConfig = z
     }),
     store: storeConfig.default({}),
     zoho: zohoConfig.optional(),
+    quickbooks: quickbooksConfig.optional(),
   })
   .strict()
 
@@ -53,7 +70,19 @@ export const DEFAULT_CONFIG_FILE = 'edusync.config.json'
 export const DEFAULT_DATA_DIR = '.data/edusync'
 
 /** Config paths whose values are secrets: never printed, not even in an error. */
-const SECRET_PATHS = new Set(['zoho.clientSecret', 'zoho.refreshToken', 'store.connectionString'])
+const SECRET_PATHS = new Set([
+  'zoho.clientSecret',
+  'zoho.refreshToken',
+  'store.connectionString',
+  'quickbooks.clientSecret',
+  'quickbooks.refreshToken',
+])
+
+/** Secrets that must come from the environment: a configuration file is checked in, copied, shared. */
+const ENV_ONLY: readonly (readonly [string, string])[] = [
+  ['quickbooks', 'clientSecret'],
+  ['quickbooks', 'refreshToken'],
+]
 
 /** Environment variables and the config path each sets. Empty values count as unset. */
 const ENV: readonly (readonly [string, string])[] = [
@@ -67,6 +96,14 @@ const ENV: readonly (readonly [string, string])[] = [
   ['ZOHO_DC', 'zoho.dataCenter'],
   ['ZOHO_ACCOUNTS_URL', 'zoho.accountsUrl'],
   ['ZOHO_DEFAULT_CURRENCY', 'zoho.defaultCurrency'],
+  ['QUICKBOOKS_REALM_ID', 'quickbooks.realmId'],
+  ['QUICKBOOKS_CLIENT_ID', 'quickbooks.clientId'],
+  ['QUICKBOOKS_CLIENT_SECRET', 'quickbooks.clientSecret'],
+  ['QUICKBOOKS_REFRESH_TOKEN', 'quickbooks.refreshToken'],
+  ['QUICKBOOKS_ENVIRONMENT', 'quickbooks.environment'],
+  ['QUICKBOOKS_BASE_URL', 'quickbooks.baseUrl'],
+  ['QUICKBOOKS_TOKEN_URL', 'quickbooks.tokenUrl'],
+  ['QUICKBOOKS_SUBJECTS_FILE', 'quickbooks.subjectsFile'],
 ]
 
 /** Loading the configuration failed: every problem found, each naming its path and source. */
@@ -105,6 +142,14 @@ export function loadConfig(options: {
       )
     }
   }
+  for (const [section, key] of ENV_ONLY) {
+    const block = raw[section]
+    if (typeof block === 'object' && block !== null && key in block) {
+      const variable = ENV.find(([, target]) => target === `${section}.${key}`)?.[0]
+      problems.push(`${section}.${key}: a secret is read from ${variable} only, never from the file`)
+      delete (block as Record<string, unknown>)[key]
+    }
+  }
   for (const [variable, target] of ENV) {
     const value = options.env[variable]
     if (value === undefined || value === '') continue
@@ -115,6 +160,16 @@ export function loadConfig(options: {
         typeof raw[head] === 'object' && raw[head] !== null ? (raw[head] as Record<string, unknown>) : {}
       raw[head] = { ...section, [tail]: value }
     }
+  }
+  // Only host overrides (base or token URL, subjects file, environment) and no company: the connection
+  // itself may be in the tenant registry, which reads those overrides from the environment.
+  const qb = raw.quickbooks
+  if (
+    typeof qb === 'object' &&
+    qb !== null &&
+    !['realmId', 'clientId', 'clientSecret', 'refreshToken'].some((key) => key in qb)
+  ) {
+    delete raw.quickbooks
   }
   const parsed = cliConfig.safeParse(raw)
   if (!parsed.success) {
@@ -127,9 +182,17 @@ export function loadConfig(options: {
     }
   }
   if (problems.length > 0) throw new ConfigError(problems)
-  const config = (parsed as { data: CliConfig }).data
+  const parsedConfig = (parsed as { data: CliConfig }).data
+  // Relative paths are relative to where the command runs (or the caller's `cwd`).
+  const section = parsedConfig.quickbooks
+  const config =
+    section?.subjectsFile !== undefined
+      ? {
+          ...parsedConfig,
+          quickbooks: { ...section, subjectsFile: resolve(options.cwd, section.subjectsFile) },
+        }
+      : parsedConfig
   if (config.store.connectionString) return config
-  // A relative data directory is relative to where the command runs (or the caller's `cwd`).
   return {
     ...config,
     store: { ...config.store, dataDir: resolve(options.cwd, config.store.dataDir ?? DEFAULT_DATA_DIR) },
@@ -160,6 +223,15 @@ export function redactConfig(config: CliConfig): Record<string, unknown> {
     },
     ...(config.zoho
       ? { zoho: { ...config.zoho, clientSecret: '[REDACTED]', refreshToken: '[REDACTED]' } }
+      : {}),
+    ...(config.quickbooks
+      ? {
+          quickbooks: {
+            ...config.quickbooks,
+            clientSecret: '[REDACTED]',
+            ...(config.quickbooks.refreshToken ? { refreshToken: '[REDACTED]' } : {}),
+          },
+        }
       : {}),
   }
 }

@@ -1,28 +1,36 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import type { Store, SyncEngine } from '@edusync/core'
+import type { SyncEngine } from '@edusync/core'
 import { createSyncEngine } from '@edusync/core'
 import { createFinance } from '@edusync/core/finance'
 import type { Step, StepRunner } from '@edusync/core/steps'
 import { createStepRunner, parkedReplayStep } from '@edusync/core/steps'
+import { gradePushStep, moodleInboxStep } from '@edusync/moodle'
+import { customersStep } from '@edusync/quickbooks'
 import type { PgStore } from '@edusync/store-pg'
 import { createPgFinanceStore, createPgStore } from '@edusync/store-pg'
-import { createZohoClient, defaultFieldMap, withFieldMap, zohoPullSteps } from '@edusync/zoho'
+import type { ZohoClient } from '@edusync/zoho'
+import { createZohoClient, defaultFieldMap, upsertGrades, withFieldMap, zohoPullSteps } from '@edusync/zoho'
+import { ResultAsync } from 'neverthrow'
 import type { CliConfig } from './config.ts'
 import { DEFAULT_DATA_DIR } from './config.ts'
+import type { QuickBooksSetup, QuickBooksSide } from './quickbooks.ts'
+import { quickbooksSide } from './quickbooks.ts'
 
 /** What the commands work with, opened from the configuration. */
 export interface CliContext {
   readonly config: CliConfig
   readonly store: PgStore
   readonly engine: SyncEngine
-  /** The registered steps in their fixed order: Zoho pulls (when Zoho is configured), then parked replay. */
+  /** The tenant's QuickBooks company, when configured (here or in the tenant registry). */
+  readonly quickbooks: QuickBooksSide | undefined
+  /** The registered steps in their fixed order (see {@link shippedSteps}). */
   readonly runner: StepRunner
   close(): Promise<void>
 }
 
 /** Opens the Store (nothing connects until the first call) and registers the steps the config allows. */
-export function openContext(config: CliConfig): CliContext {
+export function openContext(config: CliConfig, quickbooks?: QuickBooksSetup): CliContext {
   const { connectionString, dataDir, schema } = config.store
   // PGlite creates its own directory but not the ones above it (`.data/` on a fresh checkout).
   if (!connectionString && dataDir) mkdirSync(dirname(resolve(dataDir)), { recursive: true })
@@ -41,26 +49,63 @@ export function openContext(config: CliConfig): CliContext {
   )
   const finance = createFinance({ store, finance: financeStore })
   const engine = createSyncEngine({ store, extensions: [finance.engineExtension] })
+  const qb = quickbooks ? quickbooksSide(quickbooks, store, config.tenant) : undefined
   return {
     config,
     store,
     engine,
-    runner: createStepRunner({ store, steps: shippedSteps(config, store, engine) }),
+    quickbooks: qb,
+    runner: createStepRunner({ store, steps: shippedSteps(config, store, engine, qb) }),
     close: async () => {
       await Promise.all([store.close(), financeStore.close()])
     },
   }
 }
 
-/** The shipped steps, in execution order. */
-function shippedSteps(config: CliConfig, store: Store, engine: SyncEngine): Step[] {
+/**
+ * The shipped steps, in execution order:
+ * 1. `zoho:<module>` pulls in dependency order (when Zoho is configured);
+ * 2. `moodle:inbox`: the Moodle plugin events waiting in the Store;
+ * 3. `moodle:grade-push`: those grades back to Zoho (when Zoho is configured);
+ * 4. `parked-replay`: records whose parents arrived;
+ * 5. `quickbooks:customers`: new and changed applicants and students to QuickBooks (when configured).
+ */
+function shippedSteps(
+  config: CliConfig,
+  store: PgStore,
+  engine: SyncEngine,
+  qb: QuickBooksSide | undefined,
+): Step[] {
   const steps: Step[] = []
+  let zoho: ZohoClient | undefined
   if (config.zoho) {
     const { defaultCurrency, ...connection } = config.zoho
-    const client = createZohoClient(connection)
+    zoho = createZohoClient(connection)
     const fieldMap = defaultCurrency ? withFieldMap(defaultFieldMap, { defaultCurrency }) : defaultFieldMap
-    steps.push(...zohoPullSteps({ client, engine, store, fieldMap }))
+    steps.push(...zohoPullSteps({ client: zoho, engine, store, fieldMap }))
+  }
+  steps.push(moodleInboxStep({ store, engine }))
+  if (zoho) {
+    const client = zoho
+    steps.push(gradePushStep({ store, upsert: () => (grades) => upsertGrades(client, grades) }))
   }
   steps.push(parkedReplayStep(engine))
+  if (qb) {
+    const customers = customersStep({
+      client: () => qb.client,
+      ledger: store.pushLedger,
+      store,
+      subjects: (_tenant, kinds) => qb.subjects(kinds, () => {}),
+      worker: `edusync-cli:${config.tenant}`,
+    })
+    // The configured refresh token seeds an empty token store before the first QuickBooks call.
+    steps.push({
+      ...customers,
+      run: (context) =>
+        ResultAsync.fromPromise(qb.ready(), (e) => (e instanceof Error ? e : new Error(String(e)))).andThen(
+          () => customers.run(context),
+        ),
+    })
+  }
   return steps
 }

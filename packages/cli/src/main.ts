@@ -1,6 +1,14 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import type { ConnectionsSetOptions } from './commands/connections.ts'
 import { connectionsSetCommand, connectionsTestCommand } from './commands/connections.ts'
+import type { CustomersSyncOptions, SubjectKind } from './commands/customers.ts'
+import {
+  customersAnalyzeCommand,
+  customersPreviewCommand,
+  customersRetryCommand,
+  customersStatusCommand,
+  customersSyncCommand,
+} from './commands/customers.ts'
 import { deleteCommand, deletionsListCommand, deletionsResolveCommand } from './commands/deletions.ts'
 import { keysRotateCommand } from './commands/keys.ts'
 import { mappingsSetCommand, mappingsValidateCommand } from './commands/mappings.ts'
@@ -21,6 +29,7 @@ import type { CliContext } from './context.ts'
 import { openContext } from './context.ts'
 import type { Io } from './output.ts'
 import { EXIT } from './output.ts'
+import { resolveQuickBooks } from './quickbooks.ts'
 import type { RegistryApi } from './registry-api.ts'
 import { openRegistryApi } from './registry-api.ts'
 
@@ -63,7 +72,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
 
   const program = new Command('edusync')
     .description(
-      'Keep Zoho CRM, Moodle and QuickBooks in agreement: run sync steps, inspect runs and parked records, delete records and resolve quarantined deletions.',
+      'Keep Zoho CRM, Moodle and QuickBooks in agreement: run sync steps, push customers to QuickBooks, inspect runs and parked records, delete records and resolve quarantined deletions.',
     )
     .option(
       '-c, --config <file>',
@@ -79,27 +88,29 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
       `
 Configuration: a JSON file { "tenant", "store": { "dataDir" | "connectionString", "schema" }, "zoho": { ... } }
 with environment variables over it: EDUSYNC_TENANT, DATABASE_URL, EDUSYNC_DATA_DIR, EDUSYNC_PG_SCHEMA,
-ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_DC, ZOHO_ACCOUNTS_URL, ZOHO_DEFAULT_CURRENCY.
+ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_DC, ZOHO_ACCOUNTS_URL, ZOHO_DEFAULT_CURRENCY,
+QUICKBOOKS_REALM_ID, QUICKBOOKS_CLIENT_ID, QUICKBOOKS_CLIENT_SECRET, QUICKBOOKS_REFRESH_TOKEN (seeds an empty
+token store), QUICKBOOKS_ENVIRONMENT, QUICKBOOKS_SUBJECTS_FILE. QuickBooks secrets come from the environment only.
 Without a store, records live in embedded PGlite under .data/edusync.
 
 Exit codes: 0 done, 1 failures recorded, 2 bad usage or configuration.`,
     )
 
   const globals = () => program.opts<{ config?: string; tenant?: string; json?: boolean }>()
-  const open = (): CliContext => {
+  const open = async (): Promise<CliContext> => {
     const g = globals()
     const config = loadConfig({
       file: g.config,
       env: g.tenant ? { ...env, EDUSYNC_TENANT: g.tenant } : env,
       cwd,
     })
-    context = openContext(config)
+    context = openContext(config, await resolveQuickBooks(config, env))
     return context
   }
   const action =
     <A extends unknown[]>(fn: (ctx: CliContext, asJson: boolean, ...args: A) => Promise<number> | number) =>
     async (...args: A) => {
-      code = await fn(open(), globals().json === true, ...args)
+      code = await fn(await open(), globals().json === true, ...args)
     }
 
   program
@@ -149,6 +160,75 @@ Exit codes: 0 done, 1 failures recorded, 2 bad usage or configuration.`,
     .description('one run: counts, parameters, error')
     .argument('<id>', 'run id')
     .action(action((ctx, asJson, id: string) => runsShowCommand(ctx, io, id, asJson)))
+
+  const kindOption = () =>
+    new Option('--kind <kind>', 'only applicants or only students').choices(['applicant', 'student'])
+  const customers = program
+    .command('customers')
+    .description('applicants and students as QuickBooks customers (QUICKBOOKS_* or a registry connection)')
+  customers
+    .command('analyze')
+    .description('how many records are not synced, in progress, synced or failed; reads only')
+    .addOption(kindOption())
+    .action(
+      action((ctx, asJson, opts: { kind?: SubjectKind }) => customersAnalyzeCommand(ctx, io, opts, asJson)),
+    )
+  customers
+    .command('preview')
+    .description('the records a sync would push, with each field now and after; sends nothing')
+    .addOption(kindOption())
+    .addOption(
+      new Option('--limit <n>', 'records per page (1-100)').default(10).argParser(positiveInt('--limit')),
+    )
+    .addOption(
+      new Option('--offset <n>', 'records to skip').default(0).argParser((v) => {
+        const n = Number(v)
+        if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('--offset: expected 0 or more')
+        return n
+      }),
+    )
+    .action(
+      action((ctx, asJson, opts: { kind?: SubjectKind; limit: number; offset: number }) =>
+        customersPreviewCommand(ctx, io, opts, asJson),
+      ),
+    )
+  customers
+    .command('sync')
+    .description(
+      'push new and changed records (a recorded run: Ctrl-C stops between chunks, --resume carries on)',
+    )
+    .addOption(kindOption())
+    .addOption(
+      new Option('--batch-size <n>', 'records per chunk (1-1000, default 30)').argParser(
+        positiveInt('--batch-size'),
+      ),
+    )
+    .option('--resume <run-id>', 'carry on an interrupted or failed customers run')
+    .action(
+      action((ctx, asJson, opts: CustomersSyncOptions) =>
+        customersSyncCommand(ctx, io, opts, asJson, signal),
+      ),
+    )
+  customers
+    .command('status')
+    .description('push state per type and status, failed records with their errors')
+    .addOption(kindOption())
+    .option('--ids <id...>', 'show these records (with --kind)')
+    .action(
+      action((ctx, asJson, opts: { kind?: SubjectKind; ids?: string[] }) =>
+        customersStatusCommand(ctx, io, opts, asJson),
+      ),
+    )
+  customers
+    .command('retry')
+    .description('make failed records (parked ones too) due again')
+    .addOption(kindOption())
+    .option('--ids <id...>', 'only these records (with --kind)')
+    .action(
+      action((ctx, asJson, opts: { kind?: SubjectKind; ids?: string[] }) =>
+        customersRetryCommand(ctx, io, opts, asJson),
+      ),
+    )
 
   const parked = program.command('parked').description('records waiting for a parent (DEFERRED)')
   parked

@@ -1,81 +1,13 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { run } from '../src/main.ts'
 import type { MockZoho } from './mock-zoho.ts'
 import { startMockZoho } from './mock-zoho.ts'
+import { cli, inProcess } from './run-cli.ts'
 
 // The CLI as a user runs it: a child process (from source through tsx), against embedded PGlite in a
-// temporary directory and a Zoho stand-in on loopback.
-const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url))
-// node itself with tsx's loader (not the tsx wrapper process), so a signal reaches the CLI's own process.
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-
-interface Ran {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-function cli(
-  args: string[],
-  options: {
-    cwd: string
-    env?: Record<string, string>
-    onStderr?: (text: string, child: ReturnType<typeof spawn>) => void
-  },
-): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', tsxLoader, '--conditions=@edusync/source', bin, ...args],
-      {
-        cwd: options.cwd,
-        env: { PATH: process.env.PATH ?? '', HOME: options.cwd, ...options.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk
-      options.onStderr?.(stderr, child)
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
-
-/** The same CLI called in process (`run`), for the checks that need no process boundary: much faster. */
-async function inProcess(
-  args: string[],
-  options: { cwd: string; env?: Record<string, string> },
-): Promise<Ran> {
-  let stdout = ''
-  let stderr = ''
-  const code = await run(args, {
-    cwd: options.cwd,
-    env: options.env ?? {},
-    signal: new AbortController().signal,
-    io: {
-      out: (text) => {
-        stdout += `${text}\n`
-      },
-      err: (text) => {
-        stderr += `${text}\n`
-      },
-      interactive: false,
-    },
-  })
-  return { code, stdout, stderr }
-}
+// temporary directory and a Zoho stand-in on loopback; in process where no process boundary is needed.
 
 let zoho: MockZoho
 let dir: string

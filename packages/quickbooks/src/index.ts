@@ -4,6 +4,8 @@ export type { ConnectCallback } from './auth/connect.ts'
 export { connectQuickBooks } from './auth/connect.ts'
 export type { QuickBooksOAuth } from './auth/oauth-client.ts'
 export { accountingScope, createQuickBooksOAuth } from './auth/oauth-client.ts'
+export type { SeedOutcome } from './auth/seed-tokens.ts'
+export { seedRefreshToken } from './auth/seed-tokens.ts'
 export { tokenKey } from './auth/token-manager.ts'
 export type { QuickBooksClient } from './client.ts'
 export { createQuickBooksClient } from './client.ts'
@@ -56,6 +58,8 @@ export type { EntitiesApi } from './resources/entities.ts'
 export type { QueryApi, QueryOptions } from './resources/query.ts'
 export { inList, MAX_RESULTS, quote } from './resources/query-text.ts'
 export type { QbCustomer, QbEntity } from './schemas/entities.ts'
+export type { CustomersStepOptions } from './steps/customers-step.ts'
+export { CUSTOMERS_STEP, customersStep } from './steps/customers-step.ts'
 export type { SubjectSource } from './sync/common.ts'
 export { QUICKBOOKS_TARGET } from './sync/common.ts'
 export type {
@@ -81,6 +85,8 @@ export type {
 export { syncCustomers } from './sync/customer-sync.ts'
 export type { ItemResolver, ItemResolverOptions } from './sync/items.ts'
 export { createItemResolver } from './sync/items.ts'
+export type { StoreSubjectsOptions } from './sync/store-subjects.ts'
+export { storeSubjects } from './sync/store-subjects.ts'
 export type {
   TransactionPushContext,
   TransactionPushOptions,

@@ -6,3 +6,16 @@ export type { ReplayJob, StepsJob } from './job-payloads.ts'
 export { replayJob, stepsJob } from './job-payloads.ts'
 export type { JobsErrorReason } from './jobs-error.ts'
 export { JobsError } from './jobs-error.ts'
+export type {
+  InvalidSchedule,
+  ScheduleSyncOptions,
+  ScheduleSyncReport,
+  ScheduleWatcher,
+  WatchSchedulesOptions,
+} from './registry-schedules.ts'
+export {
+  REGISTRY_SCHEDULE_PREFIX,
+  registryScheduleKey,
+  syncRegistrySchedules,
+  watchRegistrySchedules,
+} from './registry-schedules.ts'

@@ -36,11 +36,15 @@ const env = {
 function edusync(...args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     process.stdout.write(`$ edusync ${args.join(' ')}\n`)
-    const child = spawn(process.execPath, ['--import', tsxLoader, '--conditions=@edusync/source', bin, ...args], {
-      cwd: dir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      ['--import', tsxLoader, '--conditions=@edusync/source', bin, ...args],
+      {
+        cwd: dir,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     child.stdout.pipe(process.stdout, { end: false })
     child.stderr.pipe(process.stdout, { end: false })
     child.on('error', reject)
@@ -54,7 +58,16 @@ function edusync(...args: string[]): Promise<void> {
 try {
   await edusync('migrate')
   await edusync('steps', 'list')
-  await edusync('sync', '--dry-run', '--from-step', 'zoho:registration', '--start', '2024-03-01', '--end', '2024-07-01')
+  await edusync(
+    'sync',
+    '--dry-run',
+    '--from-step',
+    'zoho:registration',
+    '--start',
+    '2024-03-01',
+    '--end',
+    '2024-07-01',
+  )
   await edusync('sync', '--only', 'zoho:program', 'zoho:student')
   await edusync('customers', 'analyze')
   await edusync('customers', 'preview', '--limit', '1')

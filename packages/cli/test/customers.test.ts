@@ -119,6 +119,11 @@ describe('edusync customers (PGlite, QuickBooks stand-in on loopback)', () => {
     expect(names).toContain('Leyla Aydın (A01B3011C)')
     expect(names).toContain('Leyla Aydın (Student 6493490000001000002)')
     // Batch calls carry at most 30 items; the seeded refresh token was used once and rotated.
+    const batchSizes = qb.mock.state.requests
+      .filter((r) => r.url.pathname.endsWith('/batch'))
+      .map((r) => (JSON.parse(r.body) as { BatchItemRequest: unknown[] }).BatchItemRequest.length)
+    expect(batchSizes.length).toBeGreaterThan(0)
+    expect(Math.max(...batchSizes)).toBeLessThanOrEqual(30)
     expect(qb.mock.state.counts.token).toBe(1)
     expect(synced.stdout + synced.stderr).not.toContain(SECRET)
 
@@ -134,6 +139,9 @@ describe('edusync customers (PGlite, QuickBooks stand-in on loopback)', () => {
     // Fixed in QuickBooks' eyes: retry makes it due, the next sync creates only it.
     qb.mock.state.hooks.length = 0
     expect((await inProcess(['customers', 'retry'], { cwd: dir, env })).code).toBe(0)
+    // The access token is revoked: QuickBooks answers 401 in XML; the client refreshes with the rotated
+    // refresh token the first process stored (the stale one in the environment is not used) and repeats.
+    qb.mock.state.accessTokens.clear()
     const again = await inProcess(['--json', 'customers', 'sync'], {
       cwd: dir,
       env: { ...env, QUICKBOOKS_REFRESH_TOKEN: 'rt-stale' },
@@ -141,6 +149,7 @@ describe('edusync customers (PGlite, QuickBooks stand-in on loopback)', () => {
     expect(again.code).toBe(0)
     expect(JSON.parse(again.stdout)).toMatchObject({ created: 1, failed: 0 })
     expect(customers()).toHaveLength(STUDENTS)
+    expect(qb.mock.state.counts.token).toBe(2)
     const after = await inProcess(['--json', 'customers', 'analyze'], { cwd: dir, env })
     expect(JSON.parse(after.stdout).students).toMatchObject({ synced: STUDENTS, progress: 100 })
     const batches = qb.mock.state.counts.batch

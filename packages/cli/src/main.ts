@@ -138,6 +138,7 @@ Exit codes: 0 done, 1 failures recorded, 2 bad usage or configuration.`,
       ),
     )
     .option('--full', 'pull everything, not only what changed since the last pull')
+    .option('--option <key=value...>', 'a step option (see steps list), e.g. kinds=student batchSize=50')
     .option('--dry-run', 'print the steps and months that would run, and run nothing')
     .option('--continue-on-error', 'go on with the next step when one fails')
     .option('--resume <run-id>', 'resume a failed or interrupted steps run from the step that did not finish')

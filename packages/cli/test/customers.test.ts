@@ -226,6 +226,25 @@ describe('edusync customers (PGlite, QuickBooks stand-in on loopback)', () => {
     )
     expect(bad.stderr).toMatch(/quickbooks\.environment: .*\(received "staging"\)/)
     expect(bad.stderr + bad.stdout).not.toContain('file-secret-123')
+    // Step options from `edusync sync`: checked by the step, which names the value it refuses.
+    rmSync(join(dir, 'edusync.config.json'))
+    const applicants = await inProcess(
+      ['--json', 'sync', '--only', 'quickbooks:customers', '--option', 'kinds=applicant'],
+      { cwd: dir, env },
+    )
+    expect(applicants.code).toBe(0)
+    expect(JSON.parse(applicants.stdout).steps[0].counts).toMatchObject({ total: 0 })
+    const teachers = await inProcess(
+      ['--json', 'sync', '--only', 'quickbooks:customers', '--option', 'kinds=teacher'],
+      { cwd: dir, env },
+    )
+    expect(teachers.code).toBe(1)
+    expect(JSON.parse(teachers.stdout).steps[0].error).toBe(
+      'kinds: expected applicant or student, received "teacher"',
+    )
+    const malformed = await inProcess(['sync', '--option', 'kinds'], { cwd: dir, env })
+    expect(malformed.code).toBe(2)
+    expect(malformed.stderr).toContain('--option: expected key=value (received "kinds")')
     const help = await inProcess(['customers', 'sync', '--help'], { cwd: dir, env })
     expect(help.code).toBe(0)
     expect(help.stdout).toContain('--resume <run-id>')

@@ -23,13 +23,14 @@ export function stepsListCommand(ctx: CliContext, io: Io, asJson: boolean): numb
     const byOption = new Map<string, string[]>()
     for (const s of steps) {
       for (const [name, description] of Object.entries(s.options)) {
-        const key = `--${name}  ${description}`
+        // `full` has its own flag; every option can be given as `--option name=value`.
+        const key = `${name === 'full' ? '--full' : `--option ${name}=...`}  ${description}`
         byOption.set(key, [...(byOption.get(key) ?? []), s.name])
       }
     }
     if (byOption.size > 0) {
       const lines = [...byOption].map(([option, names]) => `  ${option}\n      (${names.join(', ')})`)
-      io.out(`\nstep options:\n${lines.join('\n')}`)
+      io.out(`\nstep options (edusync sync ...):\n${lines.join('\n')}`)
     }
     if (!ctx.config.zoho) io.out('\n(Zoho pull steps appear when Zoho is configured: ZOHO_CLIENT_ID, ...)')
   }

@@ -12,6 +12,8 @@ export interface SyncOptions {
   readonly end?: string
   readonly year?: number
   readonly full?: boolean
+  /** Step options as `key=value` (JSON values accepted: numbers, arrays). */
+  readonly option?: readonly string[]
   readonly dryRun?: boolean
   readonly continueOnError?: boolean
   readonly resume?: string
@@ -55,6 +57,19 @@ export async function syncCommand(
     }
     return EXIT.ok
   }
+  const stepOptions: Record<string, unknown> = options.full ? { full: true } : {}
+  for (const pair of options.option ?? []) {
+    const at = pair.indexOf('=')
+    if (at <= 0) return usage(io, `--option: expected key=value (received ${JSON.stringify(pair)})`)
+    const text = pair.slice(at + 1)
+    let value: unknown = text
+    try {
+      value = JSON.parse(text)
+    } catch {
+      // Not JSON: the text itself (e.g. kinds=student).
+    }
+    stepOptions[pair.slice(0, at)] = value
+  }
   const progress = progressReporter(io)
   const common = { signal, onEvent: progress.onEvent, continueOnError: options.continueOnError ?? false }
   const result = options.resume
@@ -62,7 +77,7 @@ export async function syncCommand(
     : await ctx.runner.run(ctx.config.tenant, {
         ...selection,
         range,
-        options: options.full ? { full: true } : {},
+        options: stepOptions,
         ...common,
         metadata: { via: 'cli' },
       })

@@ -1,6 +1,6 @@
 /** @module Background jobs for edusync on pg-boss: steps runs, parked replays, schedules, dead letters. */
 
-export type { DeadLetter, EdusyncJobs, EdusyncJobsOptions, TenantWork } from './edusync-jobs.ts'
+export type { DeadLetter, EdusyncJobs, EdusyncJobsOptions, TenantWork, WorkOptions } from './edusync-jobs.ts'
 export { createEdusyncJobs, QUEUES } from './edusync-jobs.ts'
 export type { ReplayJob, StepsJob } from './job-payloads.ts'
 export { replayJob, stepsJob } from './job-payloads.ts'

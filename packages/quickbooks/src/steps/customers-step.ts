@@ -3,6 +3,7 @@ import type { Step } from '@edusync/core/steps'
 import { defineStep } from '@edusync/core/steps'
 import { err, errAsync, ok, ResultAsync } from 'neverthrow'
 import type { QuickBooksClient } from '../client.ts'
+import type { CustomerSubject } from '../map/customer.ts'
 import type { SubjectSource } from '../sync/common.ts'
 import type { CustomerSyncContext } from '../sync/customer-sync.ts'
 import { syncCustomers } from '../sync/customer-sync.ts'
@@ -10,14 +11,12 @@ import { syncCustomers } from '../sync/customer-sync.ts'
 /** The step's name in the execution order and in run records. */
 export const CUSTOMERS_STEP = 'quickbooks:customers'
 
-type Kind = 'applicant' | 'student'
-
 /** Options of {@link customersStep}. */
 export interface CustomersStepOptions extends Omit<CustomerSyncContext, 'client' | 'tenant'> {
   /** The tenant's QuickBooks client (`undefined`: the step fails, naming the tenant). */
   readonly client: (tenant: TenantId) => QuickBooksClient | undefined
   /** The tenant's applicants and students (e.g. `storeSubjects(store, tenant, { kinds })`). */
-  readonly subjects: (tenant: TenantId, kinds: ReadonlySet<Kind>) => SubjectSource
+  readonly subjects: (tenant: TenantId, kinds: ReadonlySet<CustomerSubject['kind']>) => SubjectSource
   /** Records per chunk. @default 30 */
   readonly batchSize?: number
   /** Claim holder; the same id resumes a crashed run's claims at once. @default 'edusync-step' */
@@ -110,10 +109,10 @@ function noClient(tenant: TenantId): Error {
   return new Error(`${tenant} has no QuickBooks connection configured`)
 }
 
-function kindsOf(value: unknown): ReadonlySet<Kind> | Error {
-  if (value === undefined) return new Set<Kind>(['applicant', 'student'])
+function kindsOf(value: unknown): ReadonlySet<CustomerSubject['kind']> | Error {
+  if (value === undefined) return new Set<CustomerSubject['kind']>(['applicant', 'student'])
   const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [value]
-  const kinds = new Set<Kind>()
+  const kinds = new Set<CustomerSubject['kind']>()
   for (const item of list) {
     const kind = typeof item === 'string' ? item.trim() : item
     if (kind !== 'applicant' && kind !== 'student') {

@@ -169,7 +169,7 @@ export interface ScheduleWatcher {
 
 /**
  * Keeps pg-boss's schedules in agreement with the registry: syncs at once, then every `intervalMs`, and
- * whenever {@link ScheduleWatcher.sync} is called. Run it in the worker processes (any number: see
+ * whenever {@link ScheduleWatcher.sync} is called. Start it after `jobs.start()` (pg-boss must be running). Run it in the worker processes (any number: see
  * {@link syncRegistrySchedules} for why concurrent syncs are safe).
  *
  * @example

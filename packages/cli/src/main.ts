@@ -86,7 +86,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     .addHelpText(
       'after',
       `
-Configuration: a JSON file { "tenant", "store": { "dataDir" | "connectionString", "schema" }, "zoho": { ... } }
+Configuration: a JSON file { "tenant", "store": { "dataDir" | "connectionString", "schema" }, "zoho": { ... }, "quickbooks": { ... } }
 with environment variables over it: EDUSYNC_TENANT, DATABASE_URL, EDUSYNC_DATA_DIR, EDUSYNC_PG_SCHEMA,
 ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_DC, ZOHO_ACCOUNTS_URL, ZOHO_DEFAULT_CURRENCY,
 QUICKBOOKS_REALM_ID, QUICKBOOKS_CLIENT_ID, QUICKBOOKS_CLIENT_SECRET, QUICKBOOKS_REFRESH_TOKEN (seeds an empty

@@ -83,6 +83,8 @@ export type {
   TrackResult,
 } from './push/push-ledger.ts'
 export { pushStatuses } from './push/push-ledger.ts'
+export type { OutboxTargets, PushOutbox } from './push/push-outbox.ts'
+export { deletedFingerprint, isDeletedFingerprint } from './push/push-outbox.ts'
 export type {
   AuditContext,
   AuditEntry,

@@ -1,3 +1,4 @@
+import type { PushOutbox } from '@edusync/core'
 import type { SqlExecutor } from './executor/executor.ts'
 import type { PgPoolLike } from './executor/pg-executor.ts'
 import { pgExecutor } from './executor/pg-executor.ts'
@@ -29,6 +30,11 @@ export interface PgStoreCommonOptions {
    * should exit so its supervisor restarts it. Never called for a PostgreSQL server.
    */
   readonly onFatal?: (event: PgStoreFatalEvent) => void
+  /**
+   * Records every changed record in this Store's push ledger (`pushLedger`) in the same transaction as
+   * the write (see `PushOutbox` in core). Absent: writes track nothing.
+   */
+  readonly outbox?: PushOutbox
 }
 
 /** What {@link PgStoreCommonOptions.onFatal} receives. */

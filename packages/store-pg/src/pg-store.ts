@@ -27,6 +27,7 @@ import { runsSql } from './sql/runs-sql.ts'
 import { tokensSql } from './sql/tokens-sql.ts'
 import { tombstonesSql } from './sql/tombstones-sql.ts'
 import { isEngineCrash, toStoreError } from './to-store-error.ts'
+import { createOutboxWriter } from './outbox.ts'
 import { createBatchWriter } from './write-batch.ts'
 
 /** The Postgres Store: the core {@link Store} plus its schema management. */
@@ -77,6 +78,8 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
   const runs = runsSql(s)
   const events = eventsSql(s)
   const tombstones = tombstonesSql(s)
+  const ledgerSql = pushLedgerSql(s)
+  const outbox = createOutboxWriter(s, config.outbox, ledgerSql)
   let closed = false
   let opening: Promise<SqlExecutor> | undefined
   let executor: SqlExecutor | undefined
@@ -89,7 +92,7 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
     opening ??= (async () => {
       executor ??= await resolved.open()
       if (resolved.migrate) await migrateSchema(executor, resolved.schema, migrations)
-      writer = createBatchWriter(executor, sql.records, resolved.conflictRetries)
+      writer = createBatchWriter(executor, sql.records, resolved.conflictRetries, outbox)
       return executor
     })().catch((error: unknown) => {
       opening = undefined
@@ -228,9 +231,9 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
     ...idempotencyMethods(op, sql.idem, resolved.maxJsonbDepth),
     ...eventMethods(op, events),
     ...runMethods(op, runs, resolved.maxJsonbDepth),
-    ...tombstoneMethods(op, tombstones, sql.records, resolved.conflictRetries),
+    ...tombstoneMethods(op, tombstones, sql.records, resolved.conflictRetries, outbox),
 
-    pushLedger: pgPushLedger(op, pushLedgerSql(s)),
+    pushLedger: pgPushLedger(op, ledgerSql),
     tokenStore: pgTokenStore(op, tokensSql(s)),
 
     async close() {

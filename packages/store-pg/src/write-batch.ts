@@ -2,6 +2,7 @@ import type { BatchChanges, EntityName, TenantId, WriteEffect } from '@edusync/c
 import { isFingerprint, StoreError, unsafeTextInWrite } from '@edusync/core'
 import { copyField } from './copy-text.ts'
 import type { SqlExecutor, SqlSession } from './executor/executor.ts'
+import type { OutboxWriter } from './outbox.ts'
 import type { RecordsSql } from './sql/records-sql.ts'
 import { reasonOf, sqlState } from './to-store-error.ts'
 
@@ -30,7 +31,12 @@ export interface BatchWriter {
  * a concurrent process) rolls that COPY back, switches the pair to upserts for good, and redoes the batch
  * as an upsert, so outcomes and guarantees are the same as on the upsert path.
  */
-export function createBatchWriter(executor: SqlExecutor, sql: RecordsSql, retries: number): BatchWriter {
+export function createBatchWriter(
+  executor: SqlExecutor,
+  sql: RecordsSql,
+  retries: number,
+  outbox?: OutboxWriter,
+): BatchWriter {
   const modes = new Map<string, LoadMode>()
 
   async function loadMode(tenant: TenantId, entity: EntityName): Promise<LoadMode> {
@@ -57,6 +63,8 @@ export function createBatchWriter(executor: SqlExecutor, sql: RecordsSql, retrie
       if (changes.unpark.length > 0) await tx.query(sql.unpark, [tenant, entity, changes.unpark])
       if (!tx.copyFrom) throw new Error('edusync store-pg: COPY requested on a session without COPY support')
       await tx.copyFrom(sql.copyRecords, lines)
+      // The outbox (push ledger rows of the written records) commits with the COPY or not at all.
+      if (outbox) await outbox.track(tx, tenant, entity, outbox.targets(tenant, entity), changes.upserts)
     })
     return new Map(changes.upserts.map((w) => [w.id, 'inserted' as const]))
   }
@@ -74,7 +82,8 @@ export function createBatchWriter(executor: SqlExecutor, sql: RecordsSql, retrie
       for (const row of rows)
         effects.set(row.id, row.inserted ? 'inserted' : row.restored ? 'restored' : 'updated')
     }
-    if (park.length === 0) {
+    const targets = outbox?.targets(tenant, entity) ?? []
+    if (park.length === 0 && targets.length === 0) {
       // One statement is one implicit transaction: atomic without BEGIN/COMMIT round trips.
       if (upserts.length > 0) record(await executor.query(sql.upsert, upsertParams))
       else if (unpark.length > 0) await executor.query(sql.unpark, [tenant, entity, unpark])
@@ -84,6 +93,11 @@ export function createBatchWriter(executor: SqlExecutor, sql: RecordsSql, retrie
       if (upserts.length > 0) record(await tx.query(sql.upsert, upsertParams))
       else if (unpark.length > 0) await tx.query(sql.unpark, [tenant, entity, unpark])
       // Old references first: a record parked again may wait for other parents now.
+      if (outbox && targets.length > 0) {
+        const written = upserts.filter((w) => effects.get(w.id) !== 'unchanged')
+        await outbox.track(tx, tenant, entity, targets, written)
+      }
+      if (park.length === 0) return
       await tx.query(sql.clearWaiting, [tenant, entity, park.map((p) => p.id)])
       await tx.query(sql.park, [
         tenant,

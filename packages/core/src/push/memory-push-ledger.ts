@@ -164,6 +164,7 @@ export function createMemoryPushLedger(): PushLedger {
       const limit = options.limit ?? 100
       const rows = [...t.values()]
         .filter((e) => (options.status ? e.status === options.status : true))
+        .filter((e) => (options.deadLetters ? e.status === 'failed' && e.nextAttemptAt === null : true))
         .filter((e) => (options.after !== undefined ? e.recordId > options.after : true))
         .sort((a, b) => (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0))
         .slice(0, limit)

@@ -100,6 +100,8 @@ export type PushCounts = Readonly<Record<PushStatus, number>>
 /** Arguments of {@link PushLedger.list}. */
 export interface PushListOptions {
   readonly status?: PushStatus
+  /** Only dead letters: `failed` entries with no next attempt (parked until {@link PushLedger.retry}). */
+  readonly deadLetters?: boolean
   /** Keyset paging: entries whose record id sorts after this one. */
   readonly after?: string
   /** @default 100 */

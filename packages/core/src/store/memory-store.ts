@@ -3,6 +3,9 @@ import type { ResultAsync } from 'neverthrow'
 import { errAsync, okAsync } from 'neverthrow'
 import { StoreError } from '../errors/store-error.ts'
 import { isFingerprint } from '../fingerprint/fingerprint.ts'
+import type { PushLedger } from '../push/push-ledger.ts'
+import type { PushOutbox } from '../push/push-outbox.ts'
+import { deletedFingerprint } from '../push/push-outbox.ts'
 import type { EntityName, TenantId } from '../types/primitives.ts'
 import type {
   BatchChanges,
@@ -67,6 +70,12 @@ const ZERO_COUNTS: OutcomeCounts = {
 export interface MemoryStoreOptions {
   /** Clock used for `updatedAt`/`parkedAt` and run times. @default () => new Date() */
   readonly now?: () => Date
+  /**
+   * Records every change in a push ledger in the same (synchronous, hence atomic) write: see
+   * {@link PushOutbox}. The ledger must be a {@link createMemoryPushLedger} one, whose `track` applies
+   * before it returns. Absent: nothing is tracked.
+   */
+  readonly outbox?: PushOutbox & { readonly ledger: PushLedger }
 }
 
 /**
@@ -115,6 +124,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       s.records.set(entity, t)
     }
     return t
+  }
+
+  // The memory ledger applies `track` before returning, so this runs inside the caller's atomic section.
+  function trackOutbox(
+    tenant: TenantId,
+    entity: EntityName,
+    records: readonly { readonly id: string; readonly fingerprint: string }[],
+  ): void {
+    if (!options.outbox || records.length === 0) return
+    for (const target of options.outbox.targets(tenant, entity)) {
+      void options.outbox.ledger.track(tenant, target, entity, records, { now: now() })
+    }
   }
 
   // Runs a synchronous operation as a ResultAsync, turning a closed store or a thrown StoreError into err.
@@ -209,6 +230,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
           }
           t.set(write.id, { fingerprint: write.fingerprint, data: write.data, updatedAt: at })
           effects.set(write.id, existing ? (existing.deleted ? 'restored' : 'updated') : 'inserted')
+        }
+        if (options.outbox) {
+          const changed = changes.upserts.filter((w) => effects.get(w.id) !== 'unchanged')
+          trackOutbox(tenant, entity, changed)
         }
         for (const id of changes.unpark) s.parked.delete(parkedKey(entity, id))
         for (const park of changes.park) {
@@ -464,7 +489,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         // Validation is complete: nothing below throws, so the call is atomic.
         const at = now()
         if (wave) s.quarantine.set(wave.id, { ...wave, status: 'approved', resolvedAt: at })
-        return deletes.map((d): DeleteEffect => {
+        const effects = deletes.map((d): DeleteEffect => {
           const t = table(tenant, d.entity)
           const row = t.get(d.id)
           const key = parkedKey(d.entity, d.id)
@@ -481,6 +506,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
           })
           return 'deleted'
         })
+        if (options.outbox) {
+          const byEntity = new Map<EntityName, { id: string; fingerprint: string }[]>()
+          for (const [i, d] of deletes.entries()) {
+            if (effects[i] !== 'deleted') continue
+            const row = table(tenant, d.entity).get(d.id) as StoredRow
+            const list = byEntity.get(d.entity) ?? []
+            list.push({ id: d.id, fingerprint: deletedFingerprint(row.fingerprint) })
+            byEntity.set(d.entity, list)
+          }
+          for (const [entity, records] of byEntity) trackOutbox(tenant, entity, records)
+        }
+        return effects
       })
     },
 

@@ -292,6 +292,20 @@ export function describePushLedgerConformance(name: string, options: PushLedgerC
       expect(failed.map((e) => e.recordId)).toEqual(['s2'])
     })
 
+    test('list with deadLetters shows only failed entries without a next attempt', async () => {
+      await track(['s1', 's2', 's3'])
+      await ledger.claim(T1, QB, 'student', claimOf('w1'))
+      await ledger.complete(T1, QB, 'student', 'w1', [
+        { id: 's1', result: 'failed', fingerprint: fp('s1:v1'), error: 'parked', retryAt: null },
+        { id: 's2', result: 'failed', fingerprint: fp('s2:v1'), error: 'later', retryAt: at(60_000) },
+        synced('s3'),
+      ])
+      const dead = (await ledger.list(T1, QB, 'student', { deadLetters: true }))._unsafeUnwrap()
+      expect(dead.map((e) => [e.recordId, e.lastError, e.nextAttemptAt])).toEqual([['s1', 'parked', null]])
+      await ledger.retry(T1, QB, 'student', ['s1'])
+      expect((await ledger.list(T1, QB, 'student', { deadLetters: true }))._unsafeUnwrap()).toEqual([])
+    })
+
     test('tenants and targets never see each other', async () => {
       await track(['s1'])
       expect((await ledger.read(T2, QB, 'student', ['s1']))._unsafeUnwrap().size).toBe(0)

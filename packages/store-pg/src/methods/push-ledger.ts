@@ -139,6 +139,7 @@ export function pgPushLedger(op: Op, sql: ReturnType<typeof pushLedgerSql>): Pus
           options.status ?? null,
           options.after ?? null,
           options.limit ?? 100,
+          options.deadLetters ?? false,
         ])
         return rows.map(toEntry)
       })

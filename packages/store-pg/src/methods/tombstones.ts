@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { DeleteEffect, DeleteWrite, EntityName, Store, StoredRecord } from '@edusync/core'
-import { StoreError, unsafeTextInDelete } from '@edusync/core'
+import { deletedFingerprint, StoreError, unsafeTextInDelete } from '@edusync/core'
 import type { SqlSession } from '../executor/executor.ts'
+import type { OutboxWriter } from '../outbox.ts'
 import type { RecordsSql } from '../sql/records-sql.ts'
 import type { QuarantineRow, TombstoneRow, tombstonesSql } from '../sql/tombstones-sql.ts'
 import { toQuarantined, toTombstone } from '../sql/tombstones-sql.ts'
@@ -31,6 +32,7 @@ export function tombstoneMethods(
   sql: ReturnType<typeof tombstonesSql>,
   records: RecordsSql,
   retries: number,
+  outbox?: OutboxWriter,
 ): TombstoneMethods {
   return {
     readRecords(tenant, entity, ids, options = {}) {
@@ -192,7 +194,30 @@ export function tombstoneMethods(
       const k = key(r.entity, r.id)
       if (!effects.has(k)) effects.set(k, 'already_deleted')
     }
+    if (outbox) await trackDeletes(tx, tenant, effects)
     return effects
+  }
+
+  // The push ledger learns of each delete in the delete's own transaction (see PushOutbox).
+  async function trackDeletes(tx: SqlSession, tenant: string, effects: ReadonlyMap<string, DeleteEffect>) {
+    if (!outbox) return
+    const byEntity = new Map<string, string[]>()
+    for (const [k, effect] of effects) {
+      if (effect !== 'deleted') continue
+      const [entity = '', id = ''] = k.split('\u0000')
+      const targets = outbox.targets(tenant, entity)
+      if (targets.length === 0) continue
+      byEntity.set(entity, [...(byEntity.get(entity) ?? []), id])
+    }
+    for (const [entity, ids] of byEntity) {
+      const rows = await tx.query<{ id: string; fingerprint: string }>(outbox.tombstoneFingerprints, [
+        tenant,
+        entity,
+        ids,
+      ])
+      const records = rows.map((r) => ({ id: r.id, fingerprint: deletedFingerprint(r.fingerprint) }))
+      await outbox.track(tx, tenant, entity, outbox.targets(tenant, entity), records)
+    }
   }
 
   async function notPending(tx: SqlSession, tenant: string, id: string): Promise<StoreError> {

@@ -89,9 +89,10 @@ export function pushLedgerSql(s: string) {
     /** $4 ids. */
     read: `SELECT ${columns} FROM ${t} p WHERE ${scope} AND p.record_id = ANY($4::text[] COLLATE "C")`,
 
-    /** $4 status or NULL, $5 after or NULL, $6 limit. */
+    /** $4 status or NULL, $5 after or NULL, $6 limit, $7 dead letters only. */
     list: `SELECT ${columns} FROM ${t} p
       WHERE ${scope} AND ($4::text IS NULL OR p.status = $4) AND ($5::text IS NULL OR p.record_id > $5 COLLATE "C")
+        AND (NOT $7::boolean OR (p.status = 'failed' AND p.next_attempt_at IS NULL))
       ORDER BY p.record_id LIMIT $6`,
 
     /** $1 tenant, $2 target, $3 entities or NULL. */

@@ -70,6 +70,7 @@ export {
   unsafeTextMessage,
   withSafeText,
 } from './parse/text-safety.ts'
+export { backfillLedger } from './push/backfill.ts'
 export { createMemoryPushLedger } from './push/memory-push-ledger.ts'
 export type {
   PushClaimRequest,
@@ -85,6 +86,9 @@ export type {
 export { pushStatuses } from './push/push-ledger.ts'
 export type { OutboxTargets, PushOutbox } from './push/push-outbox.ts'
 export { deletedFingerprint, isDeletedFingerprint } from './push/push-outbox.ts'
+export type { PushContext, PushItem, PushItemResult, PushTarget } from './push/push-target.ts'
+export type { PushBackoff, PushEntityReport, PushReport, RunPushOptions } from './push/run-push.ts'
+export { runPush } from './push/run-push.ts'
 export type {
   AuditContext,
   AuditEntry,

@@ -1,6 +1,8 @@
 import type { ResultAsync } from 'neverthrow'
 import type { MoodleConfig, MoodleRoles } from './config.ts'
 import { resolveConfig } from './config.ts'
+import type { DashboardApi } from './dashboard/dashboard-api.ts'
+import { createDashboardApi } from './dashboard/dashboard-api.ts'
 import type { MoodleError } from './errors.ts'
 import type { WsCall } from './http/api-client.ts'
 import { createApiClient } from './http/api-client.ts'
@@ -23,6 +25,8 @@ export interface MoodleClient {
   readonly courses: CoursesApi
   readonly enrol: EnrolApi
   readonly grades: GradesApi
+  /** The school plugin's student-dashboard functions (`local_mzi_*`). */
+  readonly dashboard: DashboardApi
   /** `core_webservice_get_site_info`. */
   siteInfo(): ResultAsync<SiteInfo, MoodleError>
   /**
@@ -54,6 +58,7 @@ export function createMoodleClient(config: MoodleConfig): MoodleClient {
     courses: createCoursesApi(call),
     enrol: createEnrolApi(call),
     grades: createGradesApi(call),
+    dashboard: createDashboardApi(call),
     siteInfo: () => getSiteInfo(call),
     preflight: (required) => preflight(call, required),
     call,

@@ -7,6 +7,22 @@ export { createMoodleClient } from './client.ts'
 export { moodleConnectionTester } from './config/moodle-connection-tester.ts'
 export type { MoodleConfig, MoodleRetryOptions, MoodleRoles, ResolvedMoodleConfig } from './config.ts'
 export { DEFAULT_ROLES, resolveConfig } from './config.ts'
+export type { DashboardApi, DashboardDeletable, PluginAnswer } from './dashboard/dashboard-api.ts'
+export { createDashboardApi, DASHBOARD_DELETES, pluginAnswer } from './dashboard/dashboard-api.ts'
+export type { DashboardNames, InstallmentItem, PayloadContext } from './dashboard/dashboard-payloads.ts'
+export {
+  classPayload,
+  enrollmentPayload,
+  gradePayload,
+  installmentItems,
+  paymentPayload,
+  pluginMoney,
+  registrationPayload,
+  studentPayload,
+  teacherPayload,
+} from './dashboard/dashboard-payloads.ts'
+export type { DashboardTargetOptions } from './dashboard/dashboard-target.ts'
+export { createDashboardTarget, DASHBOARD_ENTITIES, DASHBOARD_TARGET } from './dashboard/dashboard-target.ts'
 export type { MoodleErrorOptions, MoodleErrorReason } from './errors.ts'
 export { MoodleError, redact } from './errors.ts'
 export type { BtecTemplateOptions, TemplateOutcome } from './flows/btec-templates.ts'

@@ -3,6 +3,8 @@
 export type { Month, MonthRange, MonthRangeInput } from './month-range.ts'
 export { monthRange } from './month-range.ts'
 export { parkedReplayStep } from './parked-replay-step.ts'
+export type { PushStepOptions } from './push-step.ts'
+export { pushStep } from './push-step.ts'
 export type { Step, StepContext, StepKind, StepProgress, StepSummary } from './step.ts'
 export { defineStep } from './step.ts'
 export type { StepErrorReason } from './step-error.ts'

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { deletedFingerprint } from '../push/push-outbox.ts'
 import type { PushLedger } from '../push/push-ledger.ts'
 import type { OutboxTargets } from '../push/push-outbox.ts'
+import { deletedFingerprint } from '../push/push-outbox.ts'
 import type { Store } from '../store/store.ts'
 import { fp, T1, T2 } from './conformance-data.ts'
 
@@ -99,7 +99,7 @@ export function describePushOutboxConformance(name: string, options: PushOutboxC
         })
       )._unsafeUnwrap()
       const refused = await apply(
-        [write('p2'), { id: 'p3', fingerprint: 'not-a-fingerprint', data: {} }],
+        [write('p2'), { id: 'p3', fingerprint: 'not-a-fingerprint', data: { id: 'p3', label: 'v1' } }],
         'payment',
       )
       expect(refused.isErr()).toBe(true)

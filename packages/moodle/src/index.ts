@@ -22,7 +22,12 @@ export {
   teacherPayload,
 } from './dashboard/dashboard-payloads.ts'
 export type { DashboardTargetOptions } from './dashboard/dashboard-target.ts'
-export { createDashboardTarget, DASHBOARD_ENTITIES, DASHBOARD_TARGET } from './dashboard/dashboard-target.ts'
+export {
+  createDashboardTarget,
+  DASHBOARD_ENTITIES,
+  DASHBOARD_TARGET,
+  dashboardOutboxTargets,
+} from './dashboard/dashboard-target.ts'
 export type { MoodleErrorOptions, MoodleErrorReason } from './errors.ts'
 export { MoodleError, redact } from './errors.ts'
 export type { BtecTemplateOptions, TemplateOutcome } from './flows/btec-templates.ts'

@@ -2,6 +2,7 @@ import type {
   EntityDefinition,
   EntityName,
   Link,
+  OutboxTargets,
   PushItem,
   PushItemResult,
   PushTarget,
@@ -43,6 +44,25 @@ export const DASHBOARD_ENTITIES: readonly EntityDefinition[] = [
   entities.enrollment,
   entities.grade,
 ]
+
+const DASHBOARD_NAMES = new Set(DASHBOARD_ENTITIES.map((e) => e.name))
+
+/**
+ * The Store outbox targets of the dashboard: `[name]` for the dashboard's entities of a tenant whose
+ * switch is on, nothing otherwise. Pass it as the Store's `outbox.targets`.
+ *
+ * @example
+ * ```ts
+ * const store = createPgStore({ connectionString, outbox: { targets: dashboardOutboxTargets((t) => on.has(t)) } })
+ * ```
+ */
+export function dashboardOutboxTargets(
+  enabled: (tenant: TenantId) => boolean,
+  name: string = DASHBOARD_TARGET,
+): OutboxTargets {
+  const on = [name]
+  return (tenant, entity) => (DASHBOARD_NAMES.has(entity) && enabled(tenant) ? on : [])
+}
 
 /** Options of {@link createDashboardTarget}. */
 export interface DashboardTargetOptions {

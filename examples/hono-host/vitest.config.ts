@@ -20,6 +20,7 @@ const SHARED_SUITE = [
   'fairness.test.ts',
   'pglite-recovery.test.ts',
   'hostile-requests.test.ts',
+  'dashboard.test.ts',
 ].map((file) => `../express-host/test/${file}`)
 
 export default defineProject({

@@ -53,6 +53,12 @@ const tenantSchema = z.object({
   zoho: zohoCredentials.optional(),
   /** The Moodle site the tenant provisions courses on (optional: the plugin's events are processed without it). */
   moodle: moodleSite.optional(),
+  /**
+   * The student dashboard switch: push what Zoho knows about each student (registrations, instalments,
+   * payments, classes, enrollments, grades) into the school plugin's `local_mzi_*` tables on `moodle`.
+   * Off unless set (the plugin must be installed). The registry's module switch `moodle-dashboard` sets it.
+   */
+  dashboard: z.boolean().optional(),
   /** Currency of Zoho money in modules without a currency field (e.g. `Products` prices), ISO 4217. */
   defaultCurrency: z
     .string()

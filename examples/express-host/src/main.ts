@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     logger,
     quickbooks,
     finance: money.finance,
+    pushLedger: store.pushLedger,
     ...(hosted ? { configApi: hosted.api, moduleEnabled: hosted.directory.moduleEnabled } : {}),
   })
   const server = app.listen(config.PORT, config.HOST)

@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import type { PgStore, PgStoreFatalEvent } from '@edusync/store-pg'
 import { createPgStore } from '@edusync/store-pg'
 import type { HostConfig } from './config.ts'
+import { hostOutboxTargets } from './moodle/dashboard-push.ts'
 
 /** Where the host's Store lives, for the startup log (never the URL: it may hold a password). */
 export type StoreKind = 'postgres' | 'pglite'
@@ -18,13 +19,19 @@ export async function openStore(
 ): Promise<{ store: PgStore; kind: StoreKind; migrated: readonly string[] }> {
   let store: PgStore
   let kind: StoreKind
+  // Every write records its dashboard push in the same transaction (tenants whose switch is on).
+  const outbox = { targets: hostOutboxTargets(config) }
   if (config.DATABASE_URL !== undefined) {
-    store = createPgStore({ connectionString: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE })
+    store = createPgStore({
+      connectionString: config.DATABASE_URL,
+      poolSize: config.DATABASE_POOL_SIZE,
+      outbox,
+    })
     kind = 'postgres'
   } else {
     const dataDir = resolve(config.DATA_DIR)
     mkdirSync(dataDir, { recursive: true })
-    store = createPgStore({ dataDir, ...(onFatal ? { onFatal } : {}) })
+    store = createPgStore({ dataDir, outbox, ...(onFatal ? { onFatal } : {}) })
     kind = 'pglite'
   }
   const migrated = await store.migrate()

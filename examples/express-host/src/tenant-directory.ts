@@ -83,6 +83,9 @@ export function createTenantDirectory(options: TenantDirectoryOptions): TenantDi
           }
         }
       }
+      // The dashboard push is off unless its module switch is explicitly on.
+      if (item.kind === 'module' && item.key === 'moodle-dashboard')
+        config.dashboard = item.value.enabled === true
       if (item.kind === 'field-map' && typeof item.value.defaultCurrency === 'string') {
         config.defaultCurrency = item.value.defaultCurrency
       }

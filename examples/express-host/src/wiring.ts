@@ -1,4 +1,4 @@
-import type { Store, SyncEngine } from '@edusync/core'
+import type { PushLedger, Store, SyncEngine } from '@edusync/core'
 import { createSyncEngine } from '@edusync/core'
 import type { Finance } from '@edusync/core/finance'
 import { createFinance, createMemoryFinanceStore } from '@edusync/core/finance'
@@ -8,6 +8,7 @@ import {
   createDeleteHandlers,
   createEventInboxHandler,
   createListingHandlers,
+  createPushLedgerHandlers,
   createSyncCoalescer,
 } from '@edusync/core/handlers'
 import type { WebhookHandler } from '@edusync/core/webhooks'
@@ -22,6 +23,8 @@ import { financeHandlers } from './finance-handlers.ts'
 import { bulkLimits, webhookLimits } from './limits.ts'
 import type { Logger } from './logging.ts'
 import { withModuleSwitches } from './module-switches.ts'
+import type { DashboardPush } from './moodle/dashboard-push.ts'
+import { createDashboardPush, PUSH_TARGETS } from './moodle/dashboard-push.ts'
 import { moodleProvisionHandler } from './moodle/moodle-provision.ts'
 import type { MoodleSide } from './moodle/moodle-side.ts'
 import { createMoodleSide } from './moodle/moodle-side.ts'
@@ -53,12 +56,20 @@ export interface HostDeps {
   readonly finance?: Finance | undefined
   /** The tenants' module switches; a delivery for a switched-off module is acknowledged and skipped. */
   readonly moduleEnabled?: ((tenant: string, entity: string) => boolean) | undefined
+  /**
+   * The push ledger the Store's outbox writes into (`PgStore.pushLedger`, or the memory ledger given to
+   * `createMemoryStore({ outbox })`). With it the host pushes the student dashboard after each sync and
+   * serves `GET /api/:tenant/push/:target` and `POST /api/:tenant/push/:target/replay`.
+   */
+  readonly pushLedger?: PushLedger | undefined
 }
 
 /** The host's endpoints plus its Moodle side (whose `drain` and `preflight` also run at start). */
 export interface Host {
   readonly routes: readonly HostRoute[]
   readonly moodle: MoodleSide
+  /** The dashboard push (when a push ledger was given): kicked after syncs, stopped at shutdown. */
+  readonly dashboard?: DashboardPush | undefined
 }
 
 /** The switch graceful shutdown flips (health then answers 503). */
@@ -114,14 +125,31 @@ export function createHost(deps: HostDeps, state: HostState): Host {
     idempotency,
   })
   const moodle = deps.moodle ?? createMoodleSide({ config, store, engine, logger })
+  const dashboard = deps.pushLedger
+    ? createDashboardPush({ config, store, ledger: deps.pushLedger, logger, clientFor: moodle.client })
+    : undefined
+  // The push runs after the sync, in process, once the write (and its ledger rows) committed.
+  const thenPush = (handler: WebhookHandler<HandlerContext>): WebhookHandler<HandlerContext> =>
+    dashboard
+      ? async (request, context) => {
+          const response = await handler(request, context)
+          if (response.ok && context.tenant !== undefined) void dashboard.kick(context.tenant)
+          return response
+        }
+      : handler
   const money = financeHandlers(config, store, finance)
   const routes: HostRoute[] = [
     { method: 'GET', path: '/health', handler: healthHandler(store, state) },
-    { method: 'POST', path: '/webhooks/:tenant/zoho', handler: zoho, maxBodyBytes: config.MAX_BODY_BYTES },
+    {
+      method: 'POST',
+      path: '/webhooks/:tenant/zoho',
+      handler: thenPush(zoho),
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    },
     {
       method: 'POST',
       path: '/webhooks/:tenant/zoho/:module',
-      handler: zoho,
+      handler: thenPush(zoho),
       maxBodyBytes: config.MAX_BODY_BYTES,
     },
     {
@@ -143,14 +171,16 @@ export function createHost(deps: HostDeps, state: HostState): Host {
     {
       method: 'POST',
       path: '/api/:tenant/sync/:entity',
-      handler: createBulkSyncHandler({
-        ...api,
-        engine,
-        store,
-        maxBodyBytes: config.MAX_BULK_BODY_BYTES,
-        limits: bulkLimits(config),
-        idempotency,
-      }),
+      handler: thenPush(
+        createBulkSyncHandler({
+          ...api,
+          engine,
+          store,
+          maxBodyBytes: config.MAX_BULK_BODY_BYTES,
+          limits: bulkLimits(config),
+          idempotency,
+        }),
+      ),
       maxBodyBytes: config.MAX_BULK_BODY_BYTES,
     },
     { method: 'GET', path: '/api/:tenant/runs', handler: list.runs },
@@ -159,14 +189,14 @@ export function createHost(deps: HostDeps, state: HostState): Host {
     {
       method: 'POST',
       path: '/api/:tenant/deletes/:entity',
-      handler: deletes.delete,
+      handler: thenPush(deletes.delete),
       maxBodyBytes: config.MAX_BULK_BODY_BYTES,
     },
     { method: 'GET', path: '/api/:tenant/deletions/quarantine', handler: list.quarantine },
     {
       method: 'POST',
       path: '/api/:tenant/deletions/quarantine/:id/approve',
-      handler: deletes.approve,
+      handler: thenPush(deletes.approve),
       maxBodyBytes: 64 * 1024,
     },
     {
@@ -197,7 +227,24 @@ export function createHost(deps: HostDeps, state: HostState): Host {
     { method: 'GET', path: '/api/:tenant/students/:id/statement', handler: money.studentStatement },
     { method: 'GET', path: '/api/:tenant/statement', handler: money.schoolStatement },
   ]
-  return { routes, moodle }
+  if (deps.pushLedger) {
+    const push = createPushLedgerHandlers({
+      ...api,
+      ledger: deps.pushLedger,
+      targets: PUSH_TARGETS,
+      afterReplay: (tenant) => void dashboard?.kick(tenant),
+    })
+    routes.push(
+      { method: 'GET', path: '/api/:tenant/push/:target', handler: push.list },
+      {
+        method: 'POST',
+        path: '/api/:tenant/push/:target/replay',
+        handler: push.replay,
+        maxBodyBytes: 1024 * 1024,
+      },
+    )
+  }
+  return { routes, moodle, dashboard }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Store } from '@edusync/core'
+import type { PushLedger, Store } from '@edusync/core'
 import type { Finance } from '@edusync/core/finance'
 import type { ZohoClient } from '@edusync/zoho'
 import type { HostConfig, TenantConfig } from '../src/config.ts'
@@ -34,6 +34,8 @@ export async function startHost(options: {
   /** Builds the Moodle side (e.g. with an injected Zoho client); by default from the tenants' config. */
   moodle?: (config: HostConfig, logger: Logger) => MoodleSide
   finance?: Finance
+  /** The ledger the Store's outbox writes into (turns the dashboard push and its routes on). */
+  pushLedger?: PushLedger
 }): Promise<TestHost> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -50,6 +52,7 @@ export async function startHost(options: {
     clientFor: options.clientFor,
     moodle: options.moodle?.(config, logger),
     finance: options.finance,
+    pushLedger: options.pushLedger,
   })
   return { url: server.url, logs, moodle: server.moodle, close: () => server.close() }
 }

@@ -12,7 +12,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL)
   const { store, kind, migrated } = await openStore(config)
   const money = await openFinance(config, store, logger)
-  const { app, state, moodle } = createHonoApp({ config, store, logger, finance: money.finance })
+  const { app, state, moodle } = createHonoApp({
+    config,
+    store,
+    logger,
+    finance: money.finance,
+    pushLedger: store.pushLedger,
+  })
   const server = createNodeServer(app.fetch).listen(config.PORT, config.HOST)
   await runServer({
     config,

@@ -48,6 +48,18 @@ const quickbooksConfig = z
   })
   .strict()
 
+/**
+ * The Moodle site whose school plugin (`local_mzi_*`) shows the student dashboard. With `dashboard: true`
+ * every write records its dashboard push and the step `push:moodle-dashboard` is registered.
+ */
+const moodleConfig = z
+  .object({
+    url: z.url({ message: 'expected the Moodle site URL, e.g. https://lms.example.edu' }),
+    token: z.string().min(1, { message: 'required' }),
+    dashboard: z.boolean().default(false),
+  })
+  .strict()
+
 /** The CLI's configuration, validated: a file (JSON) with environment variables over it. */
 export const cliConfig = z
   .object({
@@ -57,6 +69,7 @@ export const cliConfig = z
     store: storeConfig.default({}),
     zoho: zohoConfig.optional(),
     quickbooks: quickbooksConfig.optional(),
+    moodle: moodleConfig.optional(),
   })
   .strict()
 
@@ -76,6 +89,7 @@ const SECRET_PATHS = new Set([
   'store.connectionString',
   'quickbooks.clientSecret',
   'quickbooks.refreshToken',
+  'moodle.token',
 ])
 
 /** Secrets that must come from the environment: a configuration file is checked in, copied, shared. */
@@ -104,6 +118,8 @@ const ENV: readonly (readonly [string, string])[] = [
   ['QUICKBOOKS_BASE_URL', 'quickbooks.baseUrl'],
   ['QUICKBOOKS_TOKEN_URL', 'quickbooks.tokenUrl'],
   ['QUICKBOOKS_SUBJECTS_FILE', 'quickbooks.subjectsFile'],
+  ['MOODLE_URL', 'moodle.url'],
+  ['MOODLE_TOKEN', 'moodle.token'],
 ]
 
 /** Loading the configuration failed: every problem found, each naming its path and source. */
@@ -221,6 +237,7 @@ export function redactConfig(config: CliConfig): Record<string, unknown> {
         ? { connectionString: connection.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:[REDACTED]@') }
         : {}),
     },
+    ...(config.moodle ? { moodle: { ...config.moodle, token: '[REDACTED]' } } : {}),
     ...(config.zoho
       ? { zoho: { ...config.zoho, clientSecret: '[REDACTED]', refreshToken: '[REDACTED]' } }
       : {}),

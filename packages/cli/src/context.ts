@@ -1,11 +1,18 @@
 import { mkdirSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import type { SyncEngine } from '@edusync/core'
 import { createSyncEngine } from '@edusync/core'
 import { createFinance } from '@edusync/core/finance'
 import type { Step, StepRunner } from '@edusync/core/steps'
-import { createStepRunner, parkedReplayStep } from '@edusync/core/steps'
-import { gradePushStep, moodleInboxStep } from '@edusync/moodle'
+import { createStepRunner, parkedReplayStep, pushStep } from '@edusync/core/steps'
+import {
+  createDashboardTarget,
+  createMoodleClient,
+  dashboardOutboxTargets,
+  gradePushStep,
+  moodleInboxStep,
+} from '@edusync/moodle'
 import { customersStep } from '@edusync/quickbooks'
 import type { PgStore } from '@edusync/store-pg'
 import { createPgFinanceStore, createPgStore } from '@edusync/store-pg'
@@ -34,10 +41,12 @@ export function openContext(config: CliConfig, quickbooks?: QuickBooksSetup): Cl
   const { connectionString, dataDir, schema } = config.store
   // PGlite creates its own directory but not the ones above it (`.data/` on a fresh checkout).
   if (!connectionString && dataDir) mkdirSync(dirname(resolve(dataDir)), { recursive: true })
+  // With the dashboard on, every write records its push in the same transaction (see PushOutbox).
+  const outbox = config.moodle?.dashboard ? { outbox: { targets: dashboardOutboxTargets(() => true) } } : {}
   const store = createPgStore(
     connectionString
-      ? { connectionString, ...(schema ? { schema } : {}) }
-      : { dataDir, ...(schema ? { schema } : {}) },
+      ? { connectionString, ...(schema ? { schema } : {}), ...outbox }
+      : { dataDir, ...(schema ? { schema } : {}), ...outbox },
   )
   // The finance side of the same database (with PGlite, its own directory beside the Store's, as the
   // host keeps it): its parked invoices replay with the engine's, and it refuses deleting a student with
@@ -68,7 +77,8 @@ export function openContext(config: CliConfig, quickbooks?: QuickBooksSetup): Cl
  * 2. `moodle:inbox`: the Moodle plugin events waiting in the Store;
  * 3. `moodle:grade-push`: those grades back to Zoho (when Zoho is configured);
  * 4. `parked-replay`: records whose parents arrived;
- * 5. `quickbooks:customers`: new and changed applicants and students to QuickBooks (when configured).
+ * 5. `quickbooks:customers`: new and changed applicants and students to QuickBooks (when configured);
+ * 6. `push:moodle-dashboard`: changed records to the Moodle plugin's student dashboard (when switched on).
  */
 function shippedSteps(
   config: CliConfig,
@@ -106,6 +116,17 @@ function shippedSteps(
           () => customers.run(context),
         ),
     })
+  }
+  if (config.moodle?.dashboard) {
+    const client = createMoodleClient({ url: config.moodle.url, token: config.moodle.token })
+    steps.push(
+      pushStep({
+        store,
+        ledger: store.pushLedger,
+        target: createDashboardTarget({ api: client.dashboard }),
+        worker: `cli:${hostname()}:${process.pid}`,
+      }),
+    )
   }
   return steps
 }

@@ -1,14 +1,16 @@
+import { hostname } from 'node:os'
 import { createSyncEngine } from '@edusync/core'
 import type { Step } from '@edusync/core/steps'
-import { createStepRunner, parkedReplayStep } from '@edusync/core/steps'
+import { createStepRunner, parkedReplayStep, pushStep } from '@edusync/core/steps'
 import type { TenantWork } from '@edusync/jobs'
 import { createEdusyncJobs, watchRegistrySchedules } from '@edusync/jobs'
-import { gradePushStep, moodleInboxStep } from '@edusync/moodle'
+import { createDashboardTarget, createMoodleClient, gradePushStep, moodleInboxStep } from '@edusync/moodle'
 import { customersStep } from '@edusync/quickbooks'
 import { createZohoClient, defaultFieldMap, upsertGrades, withFieldMap, zohoPullSteps } from '@edusync/zoho'
 import { loadConfig } from './config.ts'
 import { openFinance } from './finance.ts'
 import { createLogger } from './logging.ts'
+import { dashboardEnabled } from './moodle/dashboard-push.ts'
 import { quickbooksFromEnv } from './quickbooks/quickbooks-env.ts'
 import { loadSecretBox, openHostRegistry, openRegistry } from './registry.ts'
 import { openStore } from './store.ts'
@@ -73,6 +75,19 @@ async function main(): Promise<void> {
           store,
           subjects: (t, kinds) => quickbooks.deps.subjects(t, kinds),
           worker: `express-host-worker:${process.pid}`,
+        }),
+      )
+    }
+    // The dashboard push as a job (`push:moodle-dashboard`): backfills (`backfill`), retries (`replay`).
+    if (tenantConfig.moodle) {
+      const moodle = createMoodleClient({ url: tenantConfig.moodle.url, token: tenantConfig.moodle.token })
+      steps.push(
+        pushStep({
+          store,
+          ledger: store.pushLedger,
+          target: createDashboardTarget({ api: moodle.dashboard }),
+          worker: `worker:${hostname()}:${process.pid}`,
+          enabled: (t) => dashboardEnabled(config, t),
         }),
       )
     }

@@ -30,6 +30,11 @@ export interface RunPushOptions {
   readonly worker: string
   /** Entries claimed per round. @default 200 */
   readonly batchSize?: number
+  /**
+   * Claim loops per entity in this worker (each claims as `<worker>#<lane>`), so one batch's ledger
+   * round trips overlap another's calls to the target. @default 2
+   */
+  readonly lanes?: number
   /** How long a claim lasts before another worker may take it over. @default 300_000 */
   readonly leaseMs?: number
   readonly backoff?: PushBackoff
@@ -88,22 +93,50 @@ async function pushAll(options: RunPushOptions): Promise<PushReport> {
   const { target } = options
   const entities: Record<EntityName, PushEntityReport> = {}
   const inTarget = new Set(target.entities.map((e) => e.name))
+  const lanes = Math.max(1, Math.floor(options.lanes ?? 2))
   for (const definition of target.entities) {
     if (options.only && !options.only.includes(definition.name)) continue
     if (options.signal?.aborted) break
-    const { report, outage } = await pushEntity(options, definition, inTarget)
-    entities[definition.name] = report
-    if (outage !== undefined) return { target: target.name, entities, stoppedBy: outage }
+    // Every lane of an entity finishes before the next entity starts: parents before children.
+    const stop: Stop = {}
+    const reports = await Promise.all(
+      Array.from({ length: lanes }, (_, lane) =>
+        pushEntity(
+          options,
+          definition,
+          inTarget,
+          lanes === 1 ? options.worker : `${options.worker}#${lane}`,
+          stop,
+        ),
+      ),
+    )
+    entities[definition.name] = {
+      pushed: sum(reports, 'pushed'),
+      retrying: sum(reports, 'retrying'),
+      deadLettered: sum(reports, 'deadLettered'),
+      held: sum(reports, 'held'),
+    }
+    if (stop.outage !== undefined) return { target: target.name, entities, stoppedBy: stop.outage }
   }
   return { target: target.name, entities }
 }
+
+/** Shared by the lanes of one entity: the first outage stops them all. */
+interface Stop {
+  outage?: string
+}
+
+const sum = (reports: readonly PushEntityReport[], key: keyof PushEntityReport) =>
+  reports.reduce((n, r) => n + r[key], 0)
 
 async function pushEntity(
   options: RunPushOptions,
   definition: EntityDefinition,
   inTarget: ReadonlySet<EntityName>,
-): Promise<{ report: PushEntityReport; outage?: string }> {
-  const { store, ledger, target, tenant, worker } = options
+  worker: string,
+  stop: Stop,
+): Promise<PushEntityReport> {
+  const { store, ledger, target, tenant } = options
   const entity = definition.name
   const batchSize = options.batchSize ?? 200
   const clock = options.now ?? (() => new Date())
@@ -111,9 +144,8 @@ async function pushEntity(
   // Held entries stay claimed until the entity is done; a worker's claim query returns its own claims
   // again, so they are recognised and skipped, and the claim limit grows by their number.
   const held = new Set<string>()
-  let outage: string | undefined
   try {
-    while (outage === undefined && !options.signal?.aborted) {
+    while (stop.outage === undefined && !options.signal?.aborted) {
       const claimed = unwrap(
         await ledger.claim(tenant, target.name, entity, {
           worker,
@@ -184,12 +216,12 @@ async function pushEntity(
             result: 'synced',
             fingerprint,
             targetId: result.targetId,
-            pushedBy: options.pushedBy ?? worker,
+            pushedBy: options.pushedBy ?? options.worker,
           })
           report.pushed++
           continue
         }
-        if (result.outage) outage ??= result.error
+        if (result.outage) stop.outage ??= result.error
         const retryAt = result.retryable ? nextAttempt(options, entry.attempts, clock()) : null
         outcomes.push(fail(entry, fingerprint, result.error, retryAt))
         if (retryAt === null) report.deadLettered++
@@ -200,7 +232,7 @@ async function pushEntity(
   } finally {
     if (held.size > 0) await ledger.release(tenant, target.name, entity, worker, [...held])
   }
-  return outage === undefined ? { report } : { report, outage }
+  return report
 }
 
 function fail(entry: PushEntry, fingerprint: string, error: string, retryAt: Date | null): PushOutcome {

@@ -144,6 +144,10 @@ async function pushEntity(
   // Held entries stay claimed until the entity is done; a worker's claim query returns its own claims
   // again, so they are recognised and skipped, and the claim limit grows by their number.
   const held = new Set<string>()
+  // What this loop sent per id. An id due again with the very version it sent means the ledger holds a
+  // fingerprint the Store no longer has (changes written while the target was switched off): it is not
+  // sent twice in one run (that would never settle); it stays due, and `backfillLedger` realigns it.
+  const sent = new Map<string, string>()
   try {
     while (stop.outage === undefined && !options.signal?.aborted) {
       const claimed = unwrap(
@@ -186,11 +190,16 @@ async function pushEntity(
         items.map((i) => i.item),
       )
       const send = items.filter((i) => {
+        if (sent.get(i.item.id) === i.fingerprint) {
+          held.add(i.item.id)
+          return false
+        }
         if (!blocked.has(i.item.id)) return true
         held.add(i.item.id)
         report.held++
         return false
       })
+      for (const { item, fingerprint } of send) sent.set(item.id, fingerprint)
       const results =
         send.length === 0
           ? []

@@ -118,8 +118,8 @@ const ENV: readonly (readonly [string, string])[] = [
   ['QUICKBOOKS_BASE_URL', 'quickbooks.baseUrl'],
   ['QUICKBOOKS_TOKEN_URL', 'quickbooks.tokenUrl'],
   ['QUICKBOOKS_SUBJECTS_FILE', 'quickbooks.subjectsFile'],
-  ['MOODLE_URL', 'moodle.url'],
-  ['MOODLE_TOKEN', 'moodle.token'],
+  ['EDUSYNC_MOODLE_URL', 'moodle.url'],
+  ['EDUSYNC_MOODLE_TOKEN', 'moodle.token'],
 ]
 
 /** Loading the configuration failed: every problem found, each naming its path and source. */

@@ -73,3 +73,59 @@ export async function rawCopy(url: string, records: readonly Record<string, unkn
     await client.end()
   }
 }
+
+/** The slice of PGlite the raw baselines use. */
+export interface PgliteRaw {
+  query<T>(text: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ rows: T[] }>
+  exec(text: string): Promise<unknown>
+}
+
+/**
+ * The same rows inserted by hand into the same PGlite, into an empty table with the Store's key: one
+ * multi-row `INSERT ... SELECT FROM json_to_recordset` per batch of `batch` rows (the rows' fingerprints
+ * computed beforehand, untimed). PGlite's physical limit for writing them through SQL. Records per second.
+ */
+export async function rawInsertPglite(
+  db: PgliteRaw,
+  records: readonly Record<string, unknown>[],
+  batch: number,
+) {
+  await db.exec('CREATE SCHEMA IF NOT EXISTS bench_baseline')
+  await db.exec(DDL('bench_baseline.raw_insert'))
+  const docs: string[] = []
+  for (let i = 0; i < records.length; i += batch) {
+    const rows = records
+      .slice(i, i + batch)
+      .map((r) => ({ i: String(r.id), f: fingerprint(registrationEntity, r), d: r }))
+    docs.push(JSON.stringify(rows))
+  }
+  const started = performance.now()
+  for (const doc of docs) {
+    await db.query(
+      `INSERT INTO bench_baseline.raw_insert (tenant, entity, id, fingerprint, data)
+       SELECT 't', 'registration', e.i, e.f, e.d FROM json_to_recordset($1::json) AS e(i text, f text, d json)`,
+      [doc],
+    )
+  }
+  return Math.round(records.length / ((performance.now() - started) / 1000))
+}
+
+/** COPY of the same rows into the same PGlite (`FROM '/dev/blob'`): context next to the raw insert. */
+export async function rawCopyPglite(db: PgliteRaw, records: readonly Record<string, unknown>[]) {
+  await db.exec('CREATE SCHEMA IF NOT EXISTS bench_baseline')
+  await db.exec(DDL('bench_baseline.raw_copy'))
+  const text = records
+    .map(
+      (r) =>
+        `t\tregistration\t${copyField(String(r.id))}\t${fingerprint(registrationEntity, r)}\t${copyField(JSON.stringify(r))}\n`,
+    )
+    .join('')
+  const blob = new Blob([text])
+  const started = performance.now()
+  await db.query(
+    `COPY bench_baseline.raw_copy (tenant, entity, id, fingerprint, data) FROM '/dev/blob'`,
+    [],
+    { blob },
+  )
+  return Math.round(records.length / ((performance.now() - started) / 1000))
+}

@@ -1,10 +1,17 @@
 /**
  * Benchmark suite `store-pg`: the Postgres Store through the public engine API, on a real PostgreSQL
  * server and on PGlite. Writes bench/results/store-pg.json at the repository root. Uses DATABASE_URL when
- * set; otherwise starts its own throw-away server (see test/pg-server.ts). Run: `pnpm bench`.
+ * set; otherwise starts its own throw-away server (see test/pg-server.ts). Run: `pnpm bench store-pg`.
+ *
+ * Each rate sits next to the ceiling it is judged against, measured in this process on the same rows
+ * right before it (a `<row> share` row, unit `ratio`, the median of the per-repetition ratios): the first
+ * pass and the initial load against a raw COPY of the rows into PostgreSQL, the unchanged pass against
+ * the engine's unchanged pass on the memory Store, PGlite's first pass against a raw multi-row INSERT of
+ * the rows into the same PGlite (in memory and in a directory). The machine's load is recorded too.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Store } from '@edusync/core'
@@ -12,12 +19,14 @@ import { createMemoryStore, createSyncEngine } from '@edusync/core'
 import type { PgliteLike, PgStore } from '../src/index.ts'
 import { createPgStore } from '../src/index.ts'
 import { startPostgres } from '../test/pg-server.ts'
-import { naivePerRecord, rawCopy } from './baselines.ts'
+import type { PgliteRaw } from './baselines.ts'
+import { naivePerRecord, rawCopy, rawCopyPglite, rawInsertPglite } from './baselines.ts'
 import { changed, programs, registration, registrations, students } from './workload.ts'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = join(HERE, '..', '..', '..')
-const N = 100_000
+// BENCH_RECORDS (a multiple of 10) and BENCH_STREAM=0 (no 1M stream) shorten a run while iterating.
+const N = Number(process.env.BENCH_RECORDS ?? 100_000)
 // 2,000 keeps a batch's JSON document under PostgreSQL's default work_mem and the 1M stream's memory low.
 const BATCH = 2_000
 const REPS = Number(process.env.BENCH_REPS ?? 3)
@@ -29,6 +38,11 @@ interface Row {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
+const ratio = (value: number) => Math.round(value * 1000) / 1000
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
 
 /** Syncs `records` as one stream and returns records per second. */
 async function timedStream(store: Store, tenant: string, records: Iterable<unknown>, count: number) {
@@ -61,18 +75,43 @@ async function seed(store: Store, tenant: string, existingRegistrations = 0) {
   }
 }
 
-/** First pass, unchanged pass and 10% changed on one Store; medians over `reps` tenants. */
-async function passes(store: Store, prefix: string, reps: number) {
+/** The engine's unchanged pass on the memory Store over the same rows: store-pg's unchanged ceiling. */
+async function memoryUnchanged(fresh: readonly Record<string, unknown>[]) {
+  const memory = createMemoryStore()
+  await seed(memory, 'memory', 10_000)
+  await timedStream(memory, 'memory', fresh, N)
+  const r = await timedStream(memory, 'memory', fresh, N)
+  if (r.counts.unchanged !== N) throw new Error(`memory unchanged pass: ${JSON.stringify(r.counts)}`)
+  return r.rate
+}
+
+/** A same-run ceiling per pass, each measured right before that pass (`undefined`: none). */
+interface Ceilings {
+  readonly first?: () => Promise<number>
+  readonly unchanged?: () => Promise<number>
+}
+
+/**
+ * First pass, unchanged pass and 10% changed on one Store; medians over `reps` tenants, and the median
+ * per-repetition share of each pass that has a ceiling.
+ */
+async function passes(store: Store, prefix: string, reps: number, ceilings: Ceilings = {}) {
   const fresh = Array.from({ length: N }, (_, n) => registration(n))
   const tenPercent = fresh.map((r, n) => (n % 10 === 0 ? changed(r) : r))
   const first: number[] = []
   const unchanged: number[] = []
   const tenth: number[] = []
+  const firstCeiling: number[] = []
+  const unchangedCeiling: number[] = []
+  const firstShare: number[] = []
+  const unchangedShare: number[] = []
   for (let rep = 0; rep < reps; rep++) {
     const tenant = `${prefix}-${rep}`
     await seed(store, tenant, 10_000)
+    const ceilingA = await ceilings.first?.()
     const a = await timedStream(store, tenant, fresh, N)
     if (a.counts.new !== N) throw new Error(`first pass: ${JSON.stringify(a.counts)}`)
+    const ceilingB = await ceilings.unchanged?.()
     const b = await timedStream(store, tenant, fresh, N)
     if (b.counts.unchanged !== N) throw new Error(`unchanged pass: ${JSON.stringify(b.counts)}`)
     const c = await timedStream(store, tenant, tenPercent, N)
@@ -80,23 +119,63 @@ async function passes(store: Store, prefix: string, reps: number) {
     first.push(a.rate)
     unchanged.push(b.rate)
     tenth.push(c.rate)
-    console.error(`${prefix} rep ${rep}: first ${a.rate}/s, unchanged ${b.rate}/s, 10% changed ${c.rate}/s`)
+    if (ceilingA !== undefined) {
+      firstCeiling.push(ceilingA)
+      firstShare.push(a.rate / ceilingA)
+    }
+    if (ceilingB !== undefined) {
+      unchangedCeiling.push(ceilingB)
+      unchangedShare.push(b.rate / ceilingB)
+    }
+    console.error(
+      `${prefix} rep ${rep}: first ${a.rate}/s (ceiling ${ceilingA ?? '-'}), unchanged ${b.rate}/s (ceiling ${ceilingB ?? '-'}), 10% changed ${c.rate}/s; load ${load()}`,
+    )
   }
-  return { first: median(first), unchanged: median(unchanged), tenth: median(tenth) }
+  return {
+    first: median(first),
+    unchanged: median(unchanged),
+    tenth: median(tenth),
+    firstCeiling: median(firstCeiling),
+    unchangedCeiling: median(unchangedCeiling),
+    firstShare: ratio(median(firstShare)),
+    unchangedShare: ratio(median(unchangedShare)),
+  }
 }
 
-async function initialLoad(store: Store, reps: number) {
+async function initialLoad(store: Store, reps: number, ceiling: () => Promise<number>) {
   const fresh = Array.from({ length: N }, (_, n) => registration(n))
   const rates: number[] = []
+  const ceilings: number[] = []
+  const shares: number[] = []
   for (let rep = 0; rep < reps; rep++) {
     const tenant = `initial-${rep}`
     await seed(store, tenant)
+    const raw = await ceiling()
     const r = await timedStream(store, tenant, fresh, N)
     if (r.counts.new !== N) throw new Error(`initial load: ${JSON.stringify(r.counts)}`)
     rates.push(r.rate)
-    console.error(`initial load rep ${rep}: ${r.rate}/s`)
+    ceilings.push(raw)
+    shares.push(r.rate / raw)
+    console.error(`initial load rep ${rep}: ${r.rate}/s (raw COPY ${raw}/s); load ${load()}`)
   }
-  return median(rates)
+  return { rate: median(rates), ceiling: median(ceilings), share: ratio(median(shares)) }
+}
+
+/** PGlite's passes and its raw-insert ceiling, on one PGlite instance (`dataDir` absent: in memory). */
+async function pglite(label: string, dataDir?: string) {
+  // Imported here so the 1M stream child does not load PGlite at all.
+  const { PGlite } = await import('@electric-sql/pglite')
+  const db = await PGlite.create(dataDir)
+  const fresh = Array.from({ length: N }, (_, n) => registration(n))
+  const lite = createPgStore({ pglite: db as unknown as PgliteLike, schema: 'bench_pglite' })
+  const raw = db as unknown as PgliteRaw
+  const result = await passes(lite, `pglite-${label}`, 1, {
+    first: () => rawInsertPglite(raw, fresh, BATCH),
+  })
+  const copy = await rawCopyPglite(raw, fresh)
+  await lite.close()
+  await db.close()
+  return { ...result, copy }
 }
 
 // The 1M stream runs in a child process so its peak RSS is its own, not this process's.
@@ -129,39 +208,55 @@ async function main() {
   const rows: Row[] = []
   const rate = (name: string, value: number) => rows.push({ name, unit: 'records/s', value })
   try {
+    const share = (name: string, value: number) => rows.push({ name: `${name} share`, unit: 'ratio', value })
+    const fresh = Array.from({ length: N }, (_, n) => registration(n))
     const store: PgStore = createPgStore({ connectionString: url, schema: 'bench_store_pg' })
-    const pg = await passes(store, 'tenant', REPS)
+    const pg = await passes(store, 'tenant', REPS, {
+      first: () => rawCopy(url, fresh),
+      unchanged: () => memoryUnchanged(fresh),
+    })
+    rate('store-pg raw COPY (same rows)', pg.firstCeiling)
     rate('store-pg first pass', pg.first)
+    share('store-pg first pass', pg.firstShare)
+    rate('store-pg core unchanged pass (memory Store, same rows)', pg.unchangedCeiling)
     rate('store-pg unchanged pass', pg.unchanged)
+    share('store-pg unchanged pass', pg.unchangedShare)
     rate('store-pg 10% changed', pg.tenth)
-    rate('store-pg initial load', await initialLoad(store, REPS))
+    const initial = await initialLoad(store, REPS, () => rawCopy(url, fresh))
+    rate('store-pg initial load', initial.rate)
+    share('store-pg initial load', initial.share)
     await store.close()
 
-    const streamStore = createPgStore({ connectionString: url, schema: 'bench_stream' })
-    await seed(streamStore, 'stream')
-    await streamStore.close()
-    const stream = streamPeak(url)
-    console.error(`1M stream: ${stream.rate}/s, peak RSS ${stream.peakMiB} MiB`)
-    rows.push({ name: 'store-pg 1M stream peak RSS', unit: 'MiB', value: stream.peakMiB })
+    if (process.env.BENCH_STREAM !== '0') {
+      const streamStore = createPgStore({ connectionString: url, schema: 'bench_stream' })
+      await seed(streamStore, 'stream')
+      await streamStore.close()
+      const stream = streamPeak(url)
+      console.error(`1M stream: ${stream.rate}/s, peak RSS ${stream.peakMiB} MiB`)
+      rows.push({ name: 'store-pg 1M stream peak RSS', unit: 'MiB', value: stream.peakMiB })
+    }
 
-    const fresh = Array.from({ length: N }, (_, n) => registration(n))
     rate('store-pg naive per-record', await naivePerRecord(url, fresh.slice(0, 5_000)))
-    rate('store-pg raw COPY', await rawCopy(url, fresh))
 
-    // Imported here so the 1M stream child does not load PGlite at all.
-    const { PGlite } = await import('@electric-sql/pglite')
-    const db = await PGlite.create()
-    const lite = createPgStore({ pglite: db as unknown as PgliteLike, schema: 'bench_pglite' })
-    const pl = await passes(lite, 'pglite', 1)
-    rate('pglite first pass', pl.first)
-    rate('pglite unchanged pass', pl.unchanged)
-    rate('pglite 10% changed', pl.tenth)
-    await lite.close()
-    await db.close()
-
-    // Context, not a result row: the engine's own ceiling on this machine right now (no database).
-    const memory = await passes(createMemoryStore(), 'memory-store', 1)
-    console.error(`engine alone (memory store): ${JSON.stringify(memory)} records/s`)
+    for (const where of ['memory', 'directory'] as const) {
+      const dir = where === 'directory' ? mkdtempSync(join(tmpdir(), 'edusync-bench-pglite-')) : undefined
+      try {
+        const pl = await pglite(where, dir)
+        rate(`pglite ${where} raw insert (same rows)`, pl.firstCeiling)
+        rate(`pglite ${where} first pass`, pl.first)
+        share(`pglite ${where} first pass`, pl.firstShare)
+        rate(`pglite ${where} unchanged pass`, pl.unchanged)
+        rate(`pglite ${where} 10% changed`, pl.tenth)
+        rate(`pglite ${where} raw COPY (same rows, context)`, pl.copy)
+      } finally {
+        if (dir) rmSync(dir, { recursive: true, force: true })
+      }
+    }
+    const [l1, l5, l15] = loadavg()
+    rows.push({ name: 'store-pg load average 1m', unit: 'load', value: ratio(l1 ?? 0) })
+    rows.push({ name: 'store-pg load average 5m', unit: 'load', value: ratio(l5 ?? 0) })
+    rows.push({ name: 'store-pg load average 15m', unit: 'load', value: ratio(l15 ?? 0) })
+    rows.push({ name: 'store-pg cores', unit: 'count', value: availableParallelism() })
   } finally {
     server?.stop()
   }

@@ -1,6 +1,6 @@
 import type { BatchChanges, EntityName, TenantId, WriteEffect } from '@edusync/core'
 import { isFingerprint, StoreError, unsafeTextInWrite } from '@edusync/core'
-import { copyField } from './copy-text.ts'
+import { copyField, copyJsonField } from './copy-text.ts'
 import type { SqlExecutor, SqlSession } from './executor/executor.ts'
 import type { OutboxWriter } from './outbox.ts'
 import type { RecordsSql } from './sql/records-sql.ts'
@@ -53,10 +53,10 @@ export function createBatchWriter(
   async function copyInsert(tenant: TenantId, entity: EntityName, changes: BatchChanges) {
     const t = copyField(tenant)
     const e = copyField(entity)
-    const docs = changes.upserts.map((w) => JSON.stringify(w.data))
+    // Each document is serialised once, when its line is sent, and escaped without a second full pass.
     const lines = (function* () {
-      for (const [n, w] of changes.upserts.entries()) {
-        yield `${t}\t${e}\t${copyField(w.id)}\t${w.fingerprint}\t${copyField(docs[n] ?? '')}\n`
+      for (const w of changes.upserts) {
+        yield `${t}\t${e}\t${copyField(w.id)}\t${w.fingerprint}\t${copyJsonField(JSON.stringify(w.data))}\n`
       }
     })()
     await executor.transaction(async (tx: SqlSession) => {

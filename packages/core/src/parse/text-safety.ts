@@ -136,8 +136,9 @@ export function unsafeTextMessage(found: Pick<UnsafeText, 'path' | 'rule'>): str
  * escaped); empty when every string is safe. `parseRecord` runs it on every record it accepts.
  */
 export function unsafeTextIssues(record: unknown): ParseIssue[] {
-  // A parsed record's keys are its schema's (unknown keys were stripped), so only values need the scan.
-  if (!hasUnsafeText(record, false)) return []
+  // Keys are scanned too: a strict schema's keys are its own, but a loose one keeps the input's, and a
+  // bad key found here fails only its record, where the Store's write check would refuse the batch.
+  if (!hasUnsafeText(record)) return []
   const unsafe = findUnsafeText(record)
   if (unsafe.length === 0) return []
   return unsafe.map((u) => ({ path: u.path, rule: u.rule, message: MESSAGES[u.rule], received: u.text }))

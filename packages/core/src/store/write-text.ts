@@ -1,4 +1,5 @@
 import { StoreError } from '../errors/store-error.ts'
+import { CheckedWrite } from '../parse/checked-text.ts'
 import { escapeUnsafeText, findUnsafeText, unsafeTextMessage } from '../parse/text-safety.ts'
 import type { EntityName } from '../types/primitives.ts'
 import type { InboundEventWrite, ParkWrite, RecordWrite } from './store.ts'
@@ -15,7 +16,9 @@ export function unsafeTextInWrite(
   entity: EntityName,
   write: RecordWrite | ParkWrite,
 ): StoreError | undefined {
-  const [found] = findUnsafeText(write, 1)
+  // Data the engine parsed and checked is not walked again (see checked-text.ts): only the id.
+  const [found] =
+    write instanceof CheckedWrite ? findUnsafeText({ id: write.id }, 1) : findUnsafeText(write, 1)
   if (!found) return undefined
   return new StoreError(
     'Invalid',

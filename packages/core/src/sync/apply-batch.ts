@@ -1,6 +1,7 @@
 import { okAsync, ResultAsync } from 'neverthrow'
 import type { StoreError } from '../errors/store-error.ts'
 import { changedFields } from '../fingerprint/fingerprint.ts'
+import { CheckedWrite } from '../parse/checked-text.ts'
 import type { ParkWrite, RecordRef, RecordWrite, Store, StoredRecord, WriteEffect } from '../store/store.ts'
 import type { EntityName, TenantId } from '../types/primitives.ts'
 import { groupRefs, toRefs } from '../util/group-refs.ts'
@@ -85,7 +86,9 @@ export function applyPreparedBatch(
             if (plan.kind === 'park') park.push({ id, fingerprint, data, waitingFor: plan.waitingFor })
             else if (plan.kind === 'orphan') continue
             else if (plan.kind !== 'same') {
-              upserts.push({ id, fingerprint, data })
+              upserts.push(
+                plan.record.textChecked ? new CheckedWrite(id, fingerprint, data) : { id, fingerprint, data },
+              )
               unpark.push(id)
             } else if (options.fromParked) {
               // A replayed parked record equal to the stored one is done. An UNCHANGED record from a normal

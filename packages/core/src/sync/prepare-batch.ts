@@ -1,6 +1,7 @@
 import { fingerprintParsed } from '../fingerprint/fingerprint.ts'
 import type { InputLimits } from '../limits/input-limits.ts'
 import { DEFAULT_INPUT_LIMITS } from '../limits/input-limits.ts'
+import { trustsParsedText } from '../parse/checked-text.ts'
 import { parseRecord } from '../parse/parse-record.ts'
 import type { RecordRef } from '../store/store.ts'
 import type { EntityDefinition } from '../types/entity.ts'
@@ -15,6 +16,11 @@ export interface PreparedRecord {
   readonly fingerprint: string
   /** Non-null references of the record. */
   readonly refs: readonly RecordRef[]
+  /**
+   * Whether `data`'s text was checked by parsing and nothing else can reach it before the write (see
+   * parse/checked-text.ts): the Store need not walk it again.
+   */
+  readonly textChecked: boolean
 }
 
 /** The CPU-only half of a batch: parsing, fingerprinting, de-duplication. No I/O. */
@@ -68,6 +74,8 @@ function startBatch(entity: EntityDefinition, limits: InputLimits) {
   const byId = new Map<string, PreparedRecord>()
   const refFields = Object.entries(entity.references)
   const options = { limits }
+  // parseRecord refuses unsafe text; whether the parsed object is the engine's alone depends on the schema.
+  const textChecked = trustsParsedText(entity.schema)
   return {
     add(inputs: readonly unknown[], from: number, to: number, indexOffset: number) {
       for (let i = from; i < to; i++) {
@@ -99,7 +107,7 @@ function startBatch(entity: EntityDefinition, limits: InputLimits) {
             byId.delete(id)
             decided.push(superseded(entity.name, previous.index, id, index))
           }
-          byId.set(id, { index, id, data, fingerprint: fingerprintParsed(entity, data), refs })
+          byId.set(id, { index, id, data, fingerprint: fingerprintParsed(entity, data), refs, textChecked })
         } catch (error) {
           decided.push({
             status: 'ERROR',

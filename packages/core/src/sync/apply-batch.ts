@@ -29,22 +29,23 @@ type Plan =
   | { kind: 'park'; record: PreparedRecord; waitingFor: RecordRef[] }
   | { kind: 'orphan'; record: PreparedRecord; deleted: RecordRef[] }
 
+/** What a batch reads before it decides: stored fingerprints of its ids and which references exist. */
+export interface BatchReads {
+  readonly stored: ReadonlyMap<string, string>
+  readonly found: ReadonlyMap<EntityName, ReadonlySet<string>>
+}
+
 /**
- * The I/O half of a batch: at most four Store calls whatever the batch size — fingerprints and referenced
- * ids (concurrently), the previous versions of changed records (only when some changed), one atomic
- * write — plus one existence re-check when records were parked. `fromParked` marks a replay of parked
- * records: those are unparked even when UNCHANGED.
+ * The reads of {@link applyPreparedBatch}, two Store calls issued concurrently: the stored fingerprints of
+ * the batch's ids and the existence of the ids it references. Separate so a stream can issue them for
+ * the next batch while the current one is still being written (see sync-stream.ts).
  */
-export function applyPreparedBatch(
+export function readBatch(
   store: Store,
   tenant: TenantId,
   batch: PreparedBatch,
-  options: { readonly fromParked?: boolean } = {},
-): ResultAsync<AppliedBatch, StoreError> {
+): ResultAsync<BatchReads, StoreError> {
   const { entity, records } = batch
-  if (records.length === 0)
-    return okAsync({ outcomes: sortByIndex(batch.decided), present: [], arrivedMeanwhile: [] })
-
   const ids = records.map((r) => r.id)
   const refQuery = [...groupRefs(records.flatMap((r) => r.refs))].map(([name, refIds]) => ({
     entity: name,
@@ -54,119 +55,139 @@ export function applyPreparedBatch(
     refQuery.length === 0
       ? okAsync(new Map<EntityName, ReadonlySet<string>>())
       : store.existingIds(tenant, refQuery)
-
-  return ResultAsync.combine([store.readFingerprints(tenant, entity.name, ids), existing] as const).andThen(
-    ([stored, found]) => {
-      const inBatch = new Set(ids)
-      const planned: Plan[] = records.map((record) => {
-        const missing = record.refs.filter(
-          (ref) =>
-            !found.get(ref.entity)?.has(ref.id) && !(ref.entity === entity.name && inBatch.has(ref.id)),
-        )
-        if (missing.length > 0) return { kind: 'park', record, waitingFor: missing }
-        const previous = stored.get(record.id)
-        if (previous === undefined) return { kind: 'new', record }
-        if (previous === record.fingerprint) return { kind: 'same', record }
-        return { kind: 'update', record, previous }
-      })
-      return refuseOrphans(store, tenant, planned).andThen(write)
-
-      function write(plans: Plan[]) {
-        const updatedIds = plans.filter((p) => p.kind === 'update').map((p) => p.record.id)
-        const previousRecords: ResultAsync<
-          ReadonlyMap<string, StoredRecord>,
-          StoreError
-        > = updatedIds.length === 0 ? okAsync(new Map()) : store.readRecords(tenant, entity.name, updatedIds)
-        return previousRecords.andThen((before) => {
-          const upserts: RecordWrite[] = []
-          const park: ParkWrite[] = []
-          const unpark: string[] = []
-          for (const plan of plans) {
-            const { id, fingerprint, data } = plan.record
-            if (plan.kind === 'park') park.push({ id, fingerprint, data, waitingFor: plan.waitingFor })
-            else if (plan.kind === 'orphan') continue
-            else if (plan.kind !== 'same') {
-              upserts.push(
-                plan.record.textChecked ? new CheckedWrite(id, fingerprint, data) : { id, fingerprint, data },
-              )
-              unpark.push(id)
-            } else if (options.fromParked) {
-              // A replayed parked record equal to the stored one is done. An UNCHANGED record from a normal
-              // batch must not unpark: the parked version may be newer (v1 stored, v2 parked, v1 redelivered).
-              unpark.push(id)
-            }
-          }
-          return store.applyBatch(tenant, entity.name, { upserts, park, unpark }).andThen((effects) => {
-            const outcomes = [...batch.decided]
-            const present: string[] = []
-            for (const plan of plans) {
-              outcomes.push(decide(plan, effects.get(plan.record.id), before.get(plan.record.id)?.data))
-              if (plan.kind !== 'park' && plan.kind !== 'orphan') present.push(plan.record.id)
-            }
-            const result = { outcomes: sortByIndex(outcomes), present, arrivedMeanwhile: [] as RecordRef[] }
-            if (park.length === 0) return okAsync(result)
-            return recheckParents(store, tenant, park).map((arrived) => ({
-              ...result,
-              arrivedMeanwhile: arrived,
-            }))
-          })
-        })
-      }
-
-      function decide(
-        plan: Plan,
-        effect: WriteEffect | undefined,
-        previousData?: Readonly<Record<string, unknown>>,
-      ): RecordOutcome {
-        const { id, index } = plan.record
-        const name = entity.name
-        // Object literals rather than spreads of a shared base: this runs once per record.
-        switch (plan.kind) {
-          case 'park':
-            return { entity: name, index, id, status: 'DEFERRED', waitingFor: plan.waitingFor }
-          case 'orphan': {
-            const refs = plan.deleted.map((ref) => `${ref.entity} ${ref.id}`).join(', ')
-            const message = `references deleted ${refs}: restore it first (sync it again), or fix the reference; nothing was written`
-            return {
-              entity: name,
-              index,
-              id,
-              status: 'INVALID',
-              issues: plan.deleted.map((ref) => ({
-                path: fieldOf(plan.record, ref),
-                rule: 'references_deleted',
-                message,
-                received: ref.id,
-              })),
-              message,
-            }
-          }
-          case 'same':
-            return { entity: name, index, id, status: 'UNCHANGED' }
-          case 'new':
-          case 'update':
-            if (effect === 'inserted') return { entity: name, index, id, status: 'NEW' }
-            // Decided by the Store under its row lock: right even when a delete raced our read.
-            if (effect === 'restored') return { entity: name, index, id, status: 'RESTORED' }
-            if (effect === 'unchanged' || effect === undefined)
-              return { entity: name, index, id, status: 'UNCHANGED' }
-            // A concurrent writer changed the row between our read and write; without its previous
-            // version every field is reported as changed (all of them were written).
-            return {
-              entity: name,
-              index,
-              id,
-              status: 'UPDATED',
-              changedFields: previousData
-                ? changedFields(entity, previousData, plan.record.data)
-                : [...entity.fields],
-            }
-          default:
-            return plan satisfies never
-        }
-      }
-    },
+  return ResultAsync.combine([store.readFingerprints(tenant, entity.name, ids), existing] as const).map(
+    ([stored, found]) => ({ stored, found }),
   )
+}
+
+/**
+ * The I/O half of a batch: at most four Store calls whatever the batch size — fingerprints and referenced
+ * ids (concurrently), the previous versions of changed records (only when some changed), one atomic
+ * write — plus one existence re-check when records were parked. `fromParked` marks a replay of parked
+ * records: those are unparked even when UNCHANGED. `reads`, when given, are this batch's
+ * {@link readBatch}, already issued.
+ */
+export function applyPreparedBatch(
+  store: Store,
+  tenant: TenantId,
+  batch: PreparedBatch,
+  options: { readonly fromParked?: boolean } = {},
+  reads?: ResultAsync<BatchReads, StoreError>,
+): ResultAsync<AppliedBatch, StoreError> {
+  const { entity, records } = batch
+  if (records.length === 0)
+    return okAsync({ outcomes: sortByIndex(batch.decided), present: [], arrivedMeanwhile: [] })
+
+  const ids = records.map((r) => r.id)
+  return (reads ?? readBatch(store, tenant, batch)).andThen(({ stored, found }) => {
+    const inBatch = new Set(ids)
+    const planned: Plan[] = records.map((record) => {
+      const missing = record.refs.filter(
+        (ref) => !found.get(ref.entity)?.has(ref.id) && !(ref.entity === entity.name && inBatch.has(ref.id)),
+      )
+      if (missing.length > 0) return { kind: 'park', record, waitingFor: missing }
+      const previous = stored.get(record.id)
+      if (previous === undefined) return { kind: 'new', record }
+      if (previous === record.fingerprint) return { kind: 'same', record }
+      return { kind: 'update', record, previous }
+    })
+    return refuseOrphans(store, tenant, planned).andThen(write)
+
+    function write(plans: Plan[]) {
+      const updatedIds = plans.filter((p) => p.kind === 'update').map((p) => p.record.id)
+      const previousRecords: ResultAsync<
+        ReadonlyMap<string, StoredRecord>,
+        StoreError
+      > = updatedIds.length === 0 ? okAsync(new Map()) : store.readRecords(tenant, entity.name, updatedIds)
+      return previousRecords.andThen((before) => {
+        const upserts: RecordWrite[] = []
+        const park: ParkWrite[] = []
+        const unpark: string[] = []
+        for (const plan of plans) {
+          const { id, fingerprint, data } = plan.record
+          if (plan.kind === 'park') park.push({ id, fingerprint, data, waitingFor: plan.waitingFor })
+          else if (plan.kind === 'orphan') continue
+          else if (plan.kind !== 'same') {
+            upserts.push(
+              plan.record.textChecked ? new CheckedWrite(id, fingerprint, data) : { id, fingerprint, data },
+            )
+            unpark.push(id)
+          } else if (options.fromParked) {
+            // A replayed parked record equal to the stored one is done. An UNCHANGED record from a normal
+            // batch must not unpark: the parked version may be newer (v1 stored, v2 parked, v1 redelivered).
+            unpark.push(id)
+          }
+        }
+        return store.applyBatch(tenant, entity.name, { upserts, park, unpark }).andThen((effects) => {
+          const outcomes = [...batch.decided]
+          const present: string[] = []
+          for (const plan of plans) {
+            outcomes.push(decide(plan, effects.get(plan.record.id), before.get(plan.record.id)?.data))
+            if (plan.kind !== 'park' && plan.kind !== 'orphan') present.push(plan.record.id)
+          }
+          const result = { outcomes: sortByIndex(outcomes), present, arrivedMeanwhile: [] as RecordRef[] }
+          if (park.length === 0) return okAsync(result)
+          return recheckParents(store, tenant, park).map((arrived) => ({
+            ...result,
+            arrivedMeanwhile: arrived,
+          }))
+        })
+      })
+    }
+
+    function decide(
+      plan: Plan,
+      effect: WriteEffect | undefined,
+      previousData?: Readonly<Record<string, unknown>>,
+    ): RecordOutcome {
+      const { id, index } = plan.record
+      const name = entity.name
+      // Object literals rather than spreads of a shared base: this runs once per record.
+      switch (plan.kind) {
+        case 'park':
+          return { entity: name, index, id, status: 'DEFERRED', waitingFor: plan.waitingFor }
+        case 'orphan': {
+          const refs = plan.deleted.map((ref) => `${ref.entity} ${ref.id}`).join(', ')
+          const message = `references deleted ${refs}: restore it first (sync it again), or fix the reference; nothing was written`
+          return {
+            entity: name,
+            index,
+            id,
+            status: 'INVALID',
+            issues: plan.deleted.map((ref) => ({
+              path: fieldOf(plan.record, ref),
+              rule: 'references_deleted',
+              message,
+              received: ref.id,
+            })),
+            message,
+          }
+        }
+        case 'same':
+          return { entity: name, index, id, status: 'UNCHANGED' }
+        case 'new':
+        case 'update':
+          if (effect === 'inserted') return { entity: name, index, id, status: 'NEW' }
+          // Decided by the Store under its row lock: right even when a delete raced our read.
+          if (effect === 'restored') return { entity: name, index, id, status: 'RESTORED' }
+          if (effect === 'unchanged' || effect === undefined)
+            return { entity: name, index, id, status: 'UNCHANGED' }
+          // A concurrent writer changed the row between our read and write; without its previous
+          // version every field is reported as changed (all of them were written).
+          return {
+            entity: name,
+            index,
+            id,
+            status: 'UPDATED',
+            changedFields: previousData
+              ? changedFields(entity, previousData, plan.record.data)
+              : [...entity.fields],
+          }
+        default:
+          return plan satisfies never
+      }
+    }
+  })
 }
 
 // A record whose missing parent is a tombstone would wait forever: it is refused instead (INVALID,

@@ -10,8 +10,8 @@ import type { QuarantinedDeletion } from '../store/tombstones.ts'
 import type { EntityDefinition } from '../types/entity.ts'
 import type { EntityName, TenantId } from '../types/primitives.ts'
 import { groupRefs, toRefs } from '../util/group-refs.ts'
-import type { AppliedBatch } from './apply-batch.ts'
-import { applyPreparedBatch } from './apply-batch.ts'
+import type { AppliedBatch, BatchReads } from './apply-batch.ts'
+import { applyPreparedBatch, readBatch } from './apply-batch.ts'
 import type { DeleteBatchInput, DeleteContext, DeleteResult } from './delete-batch.ts'
 import { approveDeletions, deleteRecords } from './delete-batch.ts'
 import type { DeletePolicy } from './delete-policy.ts'
@@ -303,9 +303,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     prepared: PreparedBatch,
     runId: string | undefined,
     logger: SyncLogger,
+    reads?: ResultAsync<BatchReads, StoreError>,
   ): ResultAsync<BatchResult, SyncError> {
     const entity = prepared.entity.name
-    return applyPreparedBatch(store, tenant, prepared)
+    return applyPreparedBatch(store, tenant, prepared, {}, reads)
       .mapErr((e) => storeFailed(e))
       .andThen((applied: AppliedBatch) => {
         const counts = countOutcomes(applied.outcomes)
@@ -386,8 +387,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         const definition = resolve(input.entity)
         if (definition instanceof SyncError) return errAsync(definition)
         const logger = input.logger ?? options.logger ?? silent
-        return syncStreamWith(input, definition, limits, (prepared) =>
-          runPrepared(input.tenant, prepared, input.runId, logger),
+        return syncStreamWith(
+          input,
+          definition,
+          limits,
+          (prepared, reads) => runPrepared(input.tenant, prepared, input.runId, logger, reads),
+          (prepared) => readBatch(store, input.tenant, prepared),
         )
       } catch (cause) {
         return errAsync(unexpected(cause))

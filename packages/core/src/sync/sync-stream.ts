@@ -1,11 +1,13 @@
 import type { Result } from 'neverthrow'
 import { err, ok, ResultAsync } from 'neverthrow'
+import type { StoreError } from '../errors/store-error.ts'
 import { SyncError } from '../errors/sync-error.ts'
 import type { InputLimits } from '../limits/input-limits.ts'
 import type { OutcomeCounts } from '../store/store.ts'
 import type { EntityDefinition } from '../types/entity.ts'
 import type { EntityName, TenantId } from '../types/primitives.ts'
 import { yieldToEventLoop } from '../util/yield-to-event-loop.ts'
+import type { BatchReads } from './apply-batch.ts'
 import type { RecordOutcome } from './outcome.ts'
 import { addCounts, emptyCounts } from './outcome.ts'
 import type { PreparedBatch } from './prepare-batch.ts'
@@ -51,12 +53,28 @@ export interface StreamResult {
   readonly problems: readonly RecordOutcome[]
 }
 
-/** @internal Drives a stream through `runBatch`, keeping one batch in flight while the next is prepared. */
+/**
+ * @internal Drives a stream through `runBatch`, keeping one batch in flight while the next is prepared.
+ *
+ * With `readAhead`, the next batch's reads (stored fingerprints, existing references) are issued as soon
+ * as it is prepared, while the batch in flight is still being written, so a database's round trips for
+ * the two overlap; the next batch's write still starts only after the one in flight has settled, so
+ * batches are written in order. Reading early gives the same answers as reading after the write only
+ * when the batch in flight cannot change what the next one reads, so the reads are issued early only
+ * when the two batches share no id and the entity does not reference itself (a batch's write can then
+ * change neither the next batch's fingerprints nor its references' existence), and they are thrown away
+ * and read again when the batch in flight parked or replayed anything (a replay can write records of
+ * any entity).
+ */
 export function syncStreamWith(
   input: SyncStreamInput,
   entity: EntityDefinition,
   limits: InputLimits,
-  runBatch: (prepared: PreparedBatch) => ResultAsync<BatchResult, SyncError>,
+  runBatch: (
+    prepared: PreparedBatch,
+    reads?: ResultAsync<BatchReads, StoreError>,
+  ) => ResultAsync<BatchResult, SyncError>,
+  readAhead?: (prepared: PreparedBatch) => ResultAsync<BatchReads, StoreError>,
 ): ResultAsync<StreamResult, SyncError> {
   const batchSize = Math.max(1, input.batchSize ?? 1000)
   const maxProblems = input.maxProblems ?? 1000
@@ -71,8 +89,13 @@ export function syncStreamWith(
       cause: input.signal?.reason,
     })
 
+  const selfReferencing = Object.values(entity.references).includes(entity.name)
+
   async function drive(): Promise<Result<StreamResult, SyncError>> {
     let inFlight: Promise<Result<BatchResult, SyncError>> | undefined
+    // Ids the batch in flight writes, and whether it (or its replay) parked or replayed anything.
+    let inFlightIds: ReadonlySet<string> = new Set()
+    let inFlightMovedParked = false
     const settle = async (): Promise<SyncError | undefined> => {
       if (!inFlight) return undefined
       const result = await inFlight
@@ -84,6 +107,7 @@ export function syncStreamWith(
         return new SyncError(e.reason, e.message, { cause: e.cause, completed })
       }
       const batch = result.value
+      inFlightMovedParked = batch.counts.deferred > 0 || batch.replayed.length > 0
       batches++
       addCounts(counts, batch.counts)
       addCounts(replayedCounts, batch.replayedCounts)
@@ -110,10 +134,22 @@ export function syncStreamWith(
       await yieldToEventLoop()
       // Parse and fingerprint this chunk while the previous batch's Store work is still in flight.
       const prepared = await prepareBatchYielding(entity, chunk, offset, limits)
+      let reads: ResultAsync<BatchReads, StoreError> | undefined
+      if (
+        readAhead &&
+        inFlight &&
+        !selfReferencing &&
+        prepared.records.every((r) => !inFlightIds.has(r.id))
+      ) {
+        reads = readAhead(prepared)
+      }
+      // Early reads that are dropped below still settle (a ResultAsync resolves to an Err, never rejects).
       const failure = await settle()
       if (failure) return failure
       if (input.signal?.aborted) return aborted()
-      inFlight = Promise.resolve(runBatch(prepared))
+      if (inFlightMovedParked) reads = undefined
+      inFlightIds = new Set(prepared.records.map((r) => r.id))
+      inFlight = Promise.resolve(runBatch(prepared, reads))
       return undefined
     }
 

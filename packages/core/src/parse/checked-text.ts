@@ -17,11 +17,14 @@ import type { RecordWrite } from '../store/store.ts'
 
 /** An upsert the engine built from data it parsed and text-checked (see the file comment). */
 export class CheckedWrite implements RecordWrite {
-  constructor(
-    readonly id: string,
-    readonly fingerprint: string,
-    readonly data: Readonly<Record<string, unknown>>,
-  ) {}
+  readonly id: string
+  readonly fingerprint: string
+  readonly data: Readonly<Record<string, unknown>>
+  constructor(id: string, fingerprint: string, data: Readonly<Record<string, unknown>>) {
+    this.id = id
+    this.fingerprint = fingerprint
+    this.data = data
+  }
 }
 
 const fresh = new WeakMap<z.ZodType, boolean>()

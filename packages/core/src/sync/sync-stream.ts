@@ -134,6 +134,9 @@ export function syncStreamWith(
       await yieldToEventLoop()
       // Parse and fingerprint this chunk while the previous batch's Store work is still in flight.
       const prepared = await prepareBatchYielding(entity, chunk, offset, limits)
+      // The raw records are parsed now; letting go of them before waiting for the batch in flight keeps
+      // them from surviving into V8's old generation (most of a stream's peak memory).
+      chunk.length = 0
       let reads: ResultAsync<BatchReads, StoreError> | undefined
       if (
         readAhead &&
@@ -160,9 +163,10 @@ export function syncStreamWith(
       for await (const record of input.records) {
         chunk.push(record)
         if (chunk.length < batchSize) continue
+        const size = chunk.length
         const failure = await launch(chunk, offset)
         if (failure) return err(failure)
-        offset += chunk.length
+        offset += size
         chunk = []
       }
       if (chunk.length > 0) {

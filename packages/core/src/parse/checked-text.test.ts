@@ -7,8 +7,9 @@ import { buildsFreshOutput, CheckedWrite } from './checked-text.ts'
 describe('checked text (the Store write check skips data the engine already checked)', () => {
   it('trusts every canonical entity: their parsers build every object and array afresh', () => {
     for (const entity of Object.values(entities)) expect(buildsFreshOutput(entity.schema)).toBe(true)
-    const input = makeRegistration(3, { programs: 4, students: 10 }) as Record<string, unknown[]>
-    const output = parseRecord(entities.registration, input)._unsafeUnwrap() as Record<string, unknown[]>
+    type WithSchedule = { paymentSchedule?: unknown[] }
+    const input = makeRegistration(3, { programs: 4, students: 10 }) as WithSchedule
+    const output: WithSchedule = parseRecord(entities.registration, input)._unsafeUnwrap()
     expect(output).not.toBe(input)
     expect(output.paymentSchedule).not.toBe(input.paymentSchedule)
     expect(output.paymentSchedule?.[0]).not.toBe(input.paymentSchedule?.[0])

@@ -21,6 +21,7 @@ const SHARED_SUITE = [
   'pglite-recovery.test.ts',
   'hostile-requests.test.ts',
   'dashboard.test.ts',
+  'quickbooks.test.ts',
 ].map((file) => `../express-host/test/${file}`)
 
 export default defineProject({

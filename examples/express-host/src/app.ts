@@ -6,8 +6,6 @@ import express from 'express'
 import type { RequestContext } from './context.ts'
 import { requestScope } from './logging.ts'
 import type { MoodleSide } from './moodle/moodle-side.ts'
-import type { QuickBooksHost } from './quickbooks/quickbooks-host.ts'
-import { quickbooksRouter } from './quickbooks/quickbooks-routes.ts'
 import { configApiRoute } from './routes/config-api.ts'
 import { sendWebResponse, toWebRequest } from './web-adapter.ts'
 import type { HostDeps, HostRoute, HostState } from './wiring.ts'
@@ -15,11 +13,6 @@ import { createHost, notFound } from './wiring.ts'
 
 /** What {@link createApp} needs (configuration, Store, logger; Zoho clients and Moodle side optional). */
 export interface AppDeps extends HostDeps {
-  /**
-   * QuickBooks connect flow and customer routes (an Express router of their own, mounted on this host
-   * only); not mounted when absent.
-   */
-  readonly quickbooks?: QuickBooksHost | undefined
   /** The configuration API (tenant registry), mounted under `/config` when given. */
   readonly configApi?: ConfigApi | undefined
 }
@@ -80,7 +73,6 @@ export function createApp(deps: AppDeps): App {
     app[method](route.path, mount(route))
   }
 
-  if (deps.quickbooks) app.use(quickbooksRouter(deps.config, deps.quickbooks))
   if (deps.configApi) {
     app.all('/config{/*path}', configApiRoute(deps.configApi, deps.config.MAX_BODY_BYTES))
   }

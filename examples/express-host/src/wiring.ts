@@ -30,6 +30,8 @@ import type { MoodleSide } from './moodle/moodle-side.ts'
 import { createMoodleSide } from './moodle/moodle-side.ts'
 import { moodleUsersHandler } from './moodle/moodle-users.ts'
 import { MOODLE_SOURCE, readMoodleEvent } from './moodle-event.ts'
+import type { QuickBooksHost } from './quickbooks/quickbooks-host.ts'
+import { quickbooksRoutes } from './quickbooks/quickbooks-routes.ts'
 
 /** One endpoint: method, path (`:param` segments, as Express and Hono write them) and its handler. */
 export interface HostRoute {
@@ -62,6 +64,10 @@ export interface HostDeps {
    * serves `GET /api/:tenant/push/:target` and `POST /api/:tenant/push/:target/replay`.
    */
   readonly pushLedger?: PushLedger | undefined
+  /** The QuickBooks connect flow and customer API; their routes are not mounted when absent. */
+  readonly quickbooks?: QuickBooksHost | undefined
+  /** The host's name in what it records (QuickBooks push claims). @default "express-host" */
+  readonly name?: string | undefined
 }
 
 /** The host's endpoints plus its Moodle side (whose `drain` and `preflight` also run at start). */
@@ -226,6 +232,7 @@ export function createHost(deps: HostDeps, state: HostState): Host {
     },
     { method: 'GET', path: '/api/:tenant/students/:id/statement', handler: money.studentStatement },
     { method: 'GET', path: '/api/:tenant/statement', handler: money.schoolStatement },
+    ...(deps.quickbooks ? quickbooksRoutes(config, deps.quickbooks, deps.name ?? 'express-host') : []),
   ]
   if (deps.pushLedger) {
     const push = createPushLedgerHandlers({

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net'
 import { createMemoryPushLedger, createMemoryStore, createMemoryTokenStore } from '@edusync/core'
 import type { CustomerSubject } from '@edusync/quickbooks'
 import type { MockQuickBooks } from '@edusync/quickbooks/testing'
@@ -6,11 +5,11 @@ import { createMockQuickBooks, REALM } from '@edusync/quickbooks/testing'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { createLogger } from '../src/logging.ts'
 import { createQuickBooksHost } from '../src/quickbooks/quickbooks-host.ts'
 import { SECRETS, tenant } from './host.ts'
+import { startServer } from './server-under-test.ts'
 
 // QuickBooks and Intuit's token endpoint are mocked at the HTTP boundary; the host itself is real.
 let company: MockQuickBooks = createMockQuickBooks()
@@ -62,15 +61,14 @@ async function start() {
       limits: { requestsPerMinute: 100_000, batchPerMinute: 100_000 },
     },
   })
-  const { app } = createApp({
+  // The host under test: Express here, Hono in the Hono host's project (the shared suite).
+  const server = await startServer({
     config,
     store: createMemoryStore(),
     logger: createLogger('error', () => {}),
     quickbooks,
   })
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise<void>((resolve) => server.once('listening', resolve))
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const base = server.url
   const auth = { authorization: `Bearer ${SECRETS.apiToken}` }
   const get = async (path: string, headers: Record<string, string> = auth) => {
     const r = await fetch(`${base}${path}`, { headers })
@@ -84,7 +82,7 @@ async function start() {
     auth,
     get,
     tokenStore,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => server.close(),
   }
 }
 

@@ -60,7 +60,7 @@ export function createHonoApp(deps: AppDeps): {
     })
   })
 
-  const { routes, moodle } = createHost(deps, state)
+  const { routes, moodle } = createHost({ name: 'hono-host', ...deps }, state)
   for (const route of routes) {
     app.on(route.method, route.path, (c) => {
       const context: RequestContext = { ...c.get('ctx'), params: c.req.param() }

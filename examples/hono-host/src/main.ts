@@ -2,6 +2,7 @@ import { loadConfig } from '@edusync/example-express-host/config'
 import { openFinance } from '@edusync/example-express-host/finance'
 import { failStart, runServer, startMoodleSide } from '@edusync/example-express-host/lifecycle'
 import { createLogger } from '@edusync/example-express-host/logging'
+import { quickbooksFromEnv } from '@edusync/example-express-host/quickbooks'
 import { openStore } from '@edusync/example-express-host/store'
 import { createHonoApp } from './app.ts'
 import { createNodeServer } from './node-server.ts'
@@ -11,11 +12,13 @@ async function main(): Promise<void> {
   const config = loadConfig()
   const logger = createLogger(config.LOG_LEVEL)
   const { store, kind, migrated } = await openStore(config)
+  const quickbooks = quickbooksFromEnv(process.env, store)
   const money = await openFinance(config, store, logger)
   const { app, state, moodle } = createHonoApp({
     config,
     store,
     logger,
+    quickbooks,
     finance: money.finance,
     pushLedger: store.pushLedger,
   })

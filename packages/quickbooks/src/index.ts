@@ -93,3 +93,5 @@ export type {
   TransactionPushReport,
 } from './sync/transaction-push.ts'
 export { pushInvoices, pushPayments } from './sync/transaction-push.ts'
+export type { QuickBooksTenants, QuickBooksTenantsOptions } from './tenants/quickbooks-tenants.ts'
+export { createQuickBooksTenants } from './tenants/quickbooks-tenants.ts'

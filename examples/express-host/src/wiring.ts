@@ -6,13 +6,13 @@ import type { HandlerContext } from '@edusync/core/handlers'
 import {
   createBulkSyncHandler,
   createDeleteHandlers,
-  createEventInboxHandler,
   createListingHandlers,
   createPushLedgerHandlers,
   createSyncCoalescer,
 } from '@edusync/core/handlers'
 import type { WebhookHandler } from '@edusync/core/webhooks'
 import { jsonResponse } from '@edusync/core/webhooks'
+import { createMoodleEventHandler } from '@edusync/moodle/handlers'
 import type { FieldMap, ZohoClient } from '@edusync/zoho'
 import { createZohoClient, createZohoWebhookHandler, defaultFieldMap, withFieldMap } from '@edusync/zoho'
 import { apiAuth, moodleAuth, zohoAuth } from './auth.ts'
@@ -29,7 +29,6 @@ import { moodleProvisionHandler } from './moodle/moodle-provision.ts'
 import type { MoodleSide } from './moodle/moodle-side.ts'
 import { createMoodleSide } from './moodle/moodle-side.ts'
 import { moodleUsersHandler } from './moodle/moodle-users.ts'
-import { MOODLE_SOURCE, readMoodleEvent } from './moodle-event.ts'
 import type { QuickBooksHost } from './quickbooks/quickbooks-host.ts'
 import { quickbooksRoutes } from './quickbooks/quickbooks-routes.ts'
 
@@ -161,14 +160,12 @@ export function createHost(deps: HostDeps, state: HostState): Host {
     {
       method: 'POST',
       path: '/webhooks/:tenant/moodle/events',
-      handler: createEventInboxHandler({
+      handler: createMoodleEventHandler({
         store,
         knownTenant,
         authenticate: moodleAuth(config),
         maxBodyBytes: config.MAX_BODY_BYTES,
         limits: webhookLimits(config),
-        source: MOODLE_SOURCE,
-        read: readMoodleEvent,
         // Processed after the answer: the plugin waits for nothing but the event being stored.
         onAccepted: (tenant) => void moodle.drain(tenant),
       }),

@@ -23,6 +23,8 @@ export interface App {
   readonly state: HostState
   /** The Moodle side (its `drain` also runs at start, see main.ts). */
   readonly moodle: MoodleSide
+  /** Stops background work (QuickBooks syncs) at shutdown; see `Host.stopBackground`. */
+  readonly stopBackground: () => Promise<void>
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/
@@ -67,7 +69,7 @@ export function createApp(deps: AppDeps): App {
     })
   })
 
-  const { routes, moodle } = createHost(deps, state)
+  const { routes, moodle, stopBackground } = createHost(deps, state)
   for (const route of routes) {
     const method = route.method === 'GET' ? 'get' : 'post'
     app[method](route.path, mount(route))
@@ -95,7 +97,7 @@ export function createApp(deps: AppDeps): App {
     logger.error('unhandled error', { error })
     if (!res.headersSent) res.status(500).json({ error: { reason: 'Internal', message: 'internal error' } })
   })
-  return { app, state, moodle }
+  return { app, state, moodle, stopBackground }
 }
 
 /** Mounts a web-standard library handler as an Express route, passing the route params. */

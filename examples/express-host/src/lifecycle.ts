@@ -21,6 +21,11 @@ export interface RunServerOptions {
   readonly close?: (() => Promise<unknown>) | undefined
   /** Engine extensions whose parked records the start-up replay releases too (finance). */
   readonly extensions?: readonly SyncExtension[]
+  /**
+   * Stops background work the requests started (see the route table's `stopBackground`), awaited once
+   * requests are done and before the Store closes, so that work never writes to a closed Store.
+   */
+  readonly stopBackground?: (() => Promise<unknown>) | undefined
 }
 
 /**
@@ -66,11 +71,13 @@ export async function runServer(options: RunServerOptions): Promise<{ fatal: () 
     server.close(() => {
       clearTimeout(timer)
       clearInterval(idle)
-      void Promise.all([store.close(), options.close?.()]).finally(() => {
-        logger.info('stopped')
-        logger.flush()
-        process.exit(exitCode)
-      })
+      void stopBackground(options, logger)
+        .then(() => Promise.all([store.close(), options.close?.()]))
+        .finally(() => {
+          logger.info('stopped')
+          logger.flush()
+          process.exit(exitCode)
+        })
     })
     server.closeIdleConnections()
   }
@@ -101,4 +108,23 @@ export function startMoodleSide(config: HostConfig, moodle: MoodleSide): void {
 export function failStart(error: unknown): never {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
   process.exit(1)
+}
+
+// Background work stops between its steps; one step still waiting on an upstream API is given at most
+// SHUTDOWN_TIMEOUT_MS, so a hung call never holds the exit.
+async function stopBackground(options: RunServerOptions, logger: Logger): Promise<void> {
+  if (!options.stopBackground) return
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), options.config.SHUTDOWN_TIMEOUT_MS)
+    timer.unref()
+  })
+  try {
+    const outcome = await Promise.race([options.stopBackground(), timeout])
+    if (outcome === 'timeout') logger.warn('shutdown timeout: background work still running')
+  } catch (error) {
+    logger.warn('background work did not stop cleanly', { error })
+  } finally {
+    clearTimeout(timer)
+  }
 }

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     secrets && registry
       ? await openHostRegistry({ config, env: process.env, registry, secrets, store, logger })
       : undefined
-  const { app, state, moodle } = createApp({
+  const { app, state, moodle, stopBackground } = createApp({
     config,
     store,
     logger,
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     storeKind: kind,
     migrated,
     extensions: [money.finance.engineExtension],
+    stopBackground,
     close: () => {
       hosted?.stop()
       return Promise.allSettled([money.close(), registry?.close()])

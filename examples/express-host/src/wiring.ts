@@ -75,6 +75,11 @@ export interface Host {
   readonly moodle: MoodleSide
   /** The dashboard push (when a push ledger was given): kicked after syncs, stopped at shutdown. */
   readonly dashboard?: DashboardPush | undefined
+  /**
+   * Stops the work the endpoints started in the background (QuickBooks customer syncs, between chunks)
+   * and resolves once it has stopped; shutdown calls it before the Store closes.
+   */
+  stopBackground(): Promise<void>
 }
 
 /** The switch graceful shutdown flips (health then answers 503). */
@@ -143,6 +148,10 @@ export function createHost(deps: HostDeps, state: HostState): Host {
         }
       : handler
   const money = financeHandlers(config, store, finance)
+  const background = new AbortController()
+  const quickbooks =
+    deps.quickbooks &&
+    quickbooksRoutes(config, deps.quickbooks, deps.name ?? 'express-host', background.signal)
   const routes: HostRoute[] = [
     { method: 'GET', path: '/health', handler: healthHandler(store, state) },
     {
@@ -229,7 +238,7 @@ export function createHost(deps: HostDeps, state: HostState): Host {
     },
     { method: 'GET', path: '/api/:tenant/students/:id/statement', handler: money.studentStatement },
     { method: 'GET', path: '/api/:tenant/statement', handler: money.schoolStatement },
-    ...(deps.quickbooks ? quickbooksRoutes(config, deps.quickbooks, deps.name ?? 'express-host') : []),
+    ...(quickbooks?.routes ?? []),
   ]
   if (deps.pushLedger) {
     const push = createPushLedgerHandlers({
@@ -248,7 +257,11 @@ export function createHost(deps: HostDeps, state: HostState): Host {
       },
     )
   }
-  return { routes, moodle, dashboard }
+  const stopBackground = async () => {
+    background.abort()
+    await quickbooks?.idle()
+  }
+  return { routes, moodle, dashboard, stopBackground }
 }
 
 /**

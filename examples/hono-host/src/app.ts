@@ -20,6 +20,7 @@ export function createHonoApp(deps: AppDeps): {
   app: Hono<HostEnv>
   state: HostState
   moodle: MoodleSide
+  stopBackground: () => Promise<void>
 } {
   const { logger } = deps
   const state: HostState = { shuttingDown: false }
@@ -60,7 +61,7 @@ export function createHonoApp(deps: AppDeps): {
     })
   })
 
-  const { routes, moodle } = createHost({ name: 'hono-host', ...deps }, state)
+  const { routes, moodle, stopBackground } = createHost({ name: 'hono-host', ...deps }, state)
   for (const route of routes) {
     app.on(route.method, route.path, (c) => {
       const context: RequestContext = { ...c.get('ctx'), params: c.req.param() }
@@ -74,5 +75,5 @@ export function createHonoApp(deps: AppDeps): {
     logger.error('unhandled error', { error })
     return Response.json({ error: { reason: 'Internal', message: 'internal error' } }, { status: 500 })
   })
-  return { app, state, moodle }
+  return { app, state, moodle, stopBackground }
 }

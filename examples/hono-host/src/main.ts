@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const { store, kind, migrated } = await openStore(config)
   const quickbooks = quickbooksFromEnv(process.env, store)
   const money = await openFinance(config, store, logger)
-  const { app, state, moodle } = createHonoApp({
+  const { app, state, moodle, stopBackground } = createHonoApp({
     config,
     store,
     logger,
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     server,
     storeKind: kind,
     migrated,
+    stopBackground,
     close: money.close,
     // Invoices parked for students replay with the engine's parked records at start.
     extensions: [money.finance.engineExtension],

@@ -17,9 +17,15 @@ import type { QuickBooksHost } from './quickbooks-host.ts'
  * - `GET  /api/:tenant/quickbooks/customers/status` (ledger counts, failures, the running job's progress)
  * - `POST /api/:tenant/quickbooks/customers/retry` `{ kind?, ids? }` -> failed records due again
  *
- * `worker` names this process in the push ledger's claims (`<host>:<pid>`).
+ * `worker` names this process in the push ledger's claims (`<host>:<pid>`); `signal` stops the background
+ * syncs between chunks at shutdown, and `idle` resolves once none runs.
  */
-export function quickbooksRoutes(config: HostConfig, qb: QuickBooksHost, worker: string): HostRoute[] {
+export function quickbooksRoutes(
+  config: HostConfig,
+  qb: QuickBooksHost,
+  worker: string,
+  signal: AbortSignal,
+): { routes: HostRoute[]; idle: () => Promise<void> } {
   const handlers = createQuickBooksHandlers({
     tenants: qb,
     subjects: qb.subjects,
@@ -29,9 +35,10 @@ export function quickbooksRoutes(config: HostConfig, qb: QuickBooksHost, worker:
     limits: webhookLimits(config),
     worker: `${worker}:${process.pid}`,
     pushedBy: worker,
+    signal,
   })
   const api = '/api/:tenant/quickbooks'
-  return [
+  const routes: HostRoute[] = [
     { method: 'GET', path: `${api}/connect`, handler: handlers.connect },
     { method: 'GET', path: '/quickbooks/callback', handler: handlers.callback },
     { method: 'GET', path: `${api}/customers/analyze`, handler: handlers.analyze },
@@ -40,4 +47,5 @@ export function quickbooksRoutes(config: HostConfig, qb: QuickBooksHost, worker:
     { method: 'GET', path: `${api}/customers/status`, handler: handlers.status },
     { method: 'POST', path: `${api}/customers/retry`, handler: handlers.retry, maxBodyBytes: 64 * 1024 },
   ]
+  return { routes, idle: () => handlers.idle() }
 }

@@ -19,7 +19,12 @@ const people: CustomerSubject[] = [
 ]
 
 async function setup(
-  options: { connected?: boolean; maxBodyBytes?: number; hold?: { current?: Promise<void> } } = {},
+  options: {
+    connected?: boolean
+    maxBodyBytes?: number
+    hold?: { current?: Promise<void> }
+    signal?: AbortSignal
+  } = {},
 ) {
   const tokenStore = options.connected ? await connectedTokenStore('acme') : createMemoryTokenStore()
   const tenants = createQuickBooksTenants({
@@ -51,6 +56,7 @@ async function setup(
     authenticate: bearerAuth({ token: () => TOKEN }),
     worker: 'test-worker',
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   })
   const call = async (
     handler: (request: Request, context: HandlerContext) => Promise<Response>,
@@ -209,6 +215,27 @@ describe('createQuickBooksHandlers: the customer API', () => {
     expect(all.status).toBe(202)
     await handlers.idle()
     expect(mock().state.customers.size).toBe(3)
+  })
+
+  it('stops a background sync between chunks when the signal aborts (shutdown), sending nothing more', async () => {
+    const hold: { current?: Promise<void> } = {}
+    let release = () => {}
+    hold.current = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const shutdown = new AbortController()
+    const { handlers, call } = await setup({ connected: true, hold, signal: shutdown.signal })
+    const started = await call(handlers.sync, '/api/acme/quickbooks/customers/sync', {
+      method: 'POST',
+      body: '',
+    })
+    expect(started.status).toBe(202)
+    shutdown.abort()
+    release()
+    await handlers.idle()
+    const status = await call(handlers.status, '/api/acme/quickbooks/customers/status')
+    expect(status.body.data.job).toMatchObject({ running: false, report: { cancelled: true, created: 0 } })
+    expect(mock().state.customers.size).toBe(0)
   })
 
   it('refuses bad queries and bodies naming the field, non-JSON bodies (415) and bodies past the limit (413)', async () => {

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
           client: (t) => quickbooks.client(t),
           ledger: store.pushLedger,
           store,
-          subjects: (t, kinds) => quickbooks.deps.subjects(t, kinds),
+          subjects: (t, kinds) => quickbooks.subjects(t, kinds),
           worker: `express-host-worker:${process.pid}`,
         }),
       )

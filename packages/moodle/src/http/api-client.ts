@@ -1,3 +1,4 @@
+import { createLimiter, withRetry } from '@edusync/http'
 import type { Result } from 'neverthrow'
 import { err, ok, ResultAsync } from 'neverthrow'
 import type * as z from 'zod'
@@ -6,8 +7,6 @@ import { MoodleError } from '../errors.ts'
 import { jsonError, xmlError } from './error-mapping.ts'
 import type { WsValue } from './flatten.ts'
 import { flattenArgs } from './flatten.ts'
-import { createLimiter } from './limiter.ts'
-import { withRetry } from './retry.ts'
 import type { RawResponse } from './transport.ts'
 import { createTransport } from './transport.ts'
 
@@ -44,7 +43,9 @@ export function createApiClient(config: ResolvedMoodleConfig): WsCall {
     ])
     const run = async () => {
       const sent = await limiter.run(() =>
-        withRetry(() => transport(wsfunction, form), config.retry, options.idempotent ?? false),
+        withRetry(() => transport(wsfunction, form), config.retry, {
+          idempotent: options.idempotent ?? false,
+        }),
       )
       return sent.andThen((response) => decodeResponse(response, wsfunction, schema))
     }

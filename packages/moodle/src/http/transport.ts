@@ -1,23 +1,18 @@
-import ky, { isTimeoutError } from 'ky'
+import type { RawResponse } from '@edusync/http'
+import { createTransport as createHttpTransport, failureMessage } from '@edusync/http'
 import type { Result } from 'neverthrow'
-import { err, ok } from 'neverthrow'
 import { MoodleError } from '../errors.ts'
 
-/** A response with its body read as text (parsed by the caller: Moodle errors hide in 200 bodies). */
-export interface RawResponse {
-  readonly status: number
-  readonly contentType: string
-  readonly body: string
-}
+export type { RawResponse }
 
-/** Sends one form-encoded POST. Never throws: ky's exceptions become `Timeout`/`Transport` errors here. */
+/** Sends one form-encoded POST. Never throws: a timeout or network failure is a `Timeout`/`Transport` error. */
 export type Transport = (
   wsfunction: string,
   form: URLSearchParams,
 ) => Promise<Result<RawResponse, MoodleError>>
 
 /**
- * Builds the {@link Transport} over ky with no retries of its own (retries live in `retry.ts`). The token
+ * Builds the {@link Transport} over the shared kit (no retries of its own: see `withRetry`). The token
  * travels in the POST body, never in the URL, so no URL that a proxy or a log records carries it.
  */
 export function createTransport(options: {
@@ -25,39 +20,27 @@ export function createTransport(options: {
   timeoutMs: number
   fetch: typeof fetch | undefined
 }): Transport {
-  const client = ky.create({
-    retry: 0,
-    throwHttpErrors: false,
-    timeout: options.timeoutMs,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  })
-  return async (wsfunction, form) => {
-    try {
-      const response = await client.post(options.endpoint, {
-        body: form,
-        headers: { accept: 'application/json' },
-      })
-      const body = await response.text()
-      return ok({ status: response.status, contentType: response.headers.get('content-type') ?? '', body })
-    } catch (thrown) {
+  const send = createHttpTransport({
+    timeoutMs: options.timeoutMs,
+    fetch: options.fetch,
+    onFailure: (failure) => {
+      const wsfunction = failure.request.label ?? ''
+      const thrown = failure.cause
       // ky's errors hold the Request, whose body carries the token: only their name and message are kept.
       const cause =
         thrown instanceof Error ? new Error(thrown.message, { cause: { name: thrown.name } }) : thrown
-      if (isTimeoutError(thrown)) {
-        return err(
-          new MoodleError('Timeout', `${wsfunction}: no answer from Moodle within ${options.timeoutMs} ms`, {
-            wsfunction,
-            cause,
-          }),
-        )
-      }
-      const detail = thrown instanceof Error ? thrown.message : String(thrown)
-      return err(
-        new MoodleError('Transport', `${wsfunction}: could not reach Moodle: ${detail}`, {
-          wsfunction,
-          cause,
-        }),
-      )
-    }
-  }
+      return new MoodleError(failure.reason, `${wsfunction}: ${failureMessage(failure, 'Moodle')}`, {
+        wsfunction,
+        cause,
+      })
+    },
+  })
+  return (wsfunction, form) =>
+    send({
+      method: 'POST',
+      url: options.endpoint,
+      body: form,
+      headers: { accept: 'application/json' },
+      label: wsfunction,
+    })
 }

@@ -1,8 +1,8 @@
-/** Sleeps; injectable so waits stay testable. */
-export type Sleep = (ms: number) => Promise<void>
+import type { Sleep } from '@edusync/http'
+import { createLimiter, realSleep } from '@edusync/http'
 
-/** The default {@link Sleep}. */
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+export type { Sleep }
+export { realSleep }
 
 /** QuickBooks' per-realm limits (api-facts §3.9); lift them only for a local mock. */
 export interface QuickBooksLimits {
@@ -45,30 +45,15 @@ export function createRealmLimiter(
   sleep: Sleep = realSleep,
   now: () => number = Date.now,
 ): RealmLimiter {
-  const concurrent = limits.concurrent ?? 10
   const requests = windowOf(limits.requestsPerMinute ?? 500, sleep, now)
   const batches = windowOf(limits.batchPerMinute ?? 40, sleep, now)
-  let active = 0
-  const waiting: Array<() => void> = []
-  const release = () => {
-    active--
-    const next = waiting.shift()
-    if (next) {
-      active++
-      next()
-    }
-  }
+  const slots = createLimiter(limits.concurrent ?? 10)
   return {
     async run(kind, task) {
+      // The windows are passed before a slot is taken: a call waiting out a minute holds no slot.
       if (kind === 'batch') await batches()
       await requests()
-      if (active < concurrent) active++
-      else await new Promise<void>((resolve) => waiting.push(resolve))
-      try {
-        return await task()
-      } finally {
-        release()
-      }
+      return slots.run(task)
     },
   }
 }

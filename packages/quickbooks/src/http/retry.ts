@@ -1,8 +1,9 @@
+import type { Sleep } from '@edusync/http'
+import { withRetry as retryHttp } from '@edusync/http'
 import type { Result } from 'neverthrow'
 import type { ResolvedQuickBooksConfig } from '../config.ts'
 import type { QuickBooksError } from '../errors.ts'
 import { readFault } from './fault.ts'
-import type { Sleep } from './limiter.ts'
 import type { RawResponse } from './transport.ts'
 
 /** Whether a response is QuickBooks' throttle answer: 429, or fault 3001 under another status. */
@@ -12,48 +13,26 @@ export function isThrottled(response: RawResponse): boolean {
   return readFault(response.body)?.errors.some((e) => e.code === '3001') ?? false
 }
 
-/** The wait a throttled response asks for (`Retry-After` seconds or date), else `fallbackMs`. */
-export function throttleWait(
-  response: RawResponse,
-  fallbackMs: number,
-  now: () => number = Date.now,
-): number {
-  const header = response.headers.get('retry-after')
-  if (header) {
-    const seconds = Number(header)
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
-    const at = Date.parse(header)
-    if (!Number.isNaN(at)) return Math.max(0, at - now())
-  }
-  return fallbackMs
-}
+/**
+ * The longest a `Retry-After` may make a call wait. QuickBooks meters per minute (500 requests, 40
+ * batches) and documents a 60 s wait after a 429, so a longer header is not about the minute window; two
+ * minutes (or the configured throttle wait, if longer) keeps a worker from being parked for an hour.
+ */
+const RETRY_AFTER_CAP_MS = 120_000
 
 /**
- * Runs `attempt` until it yields a response that is not retryable or the budget is spent. Throttling is
- * always retried after the wait QuickBooks asks for (the request was not processed). 5xx, timeouts and
- * network failures are retried only for idempotent calls: reads, and writes carrying a `requestid`
- * (QuickBooks answers a repeated requestid with the original result instead of writing twice).
+ * Runs `attempt` with the shared kit's retry (see `@edusync/http`'s `withRetry`). Throttling (429 or fault
+ * 3001) is always retried, after the `Retry-After` or else `throttleWaitMs` (the request was not
+ * processed). 5xx, timeouts and network failures are retried only for idempotent calls: reads, and writes
+ * carrying a `requestid` (QuickBooks answers a repeated requestid with the original result instead of
+ * writing twice).
  */
-export async function withRetry(
+export function withRetry(
   attempt: () => Promise<Result<RawResponse, QuickBooksError>>,
   policy: ResolvedQuickBooksConfig['retry'],
   idempotent: boolean,
   sleep: Sleep,
 ): Promise<Result<RawResponse, QuickBooksError>> {
-  for (let n = 0; ; n++) {
-    const result = await attempt()
-    if (n >= policy.limit) return result
-    if (result.isOk()) {
-      const response = result.value
-      if (isThrottled(response)) {
-        await sleep(throttleWait(response, policy.throttleWaitMs))
-        continue
-      }
-      if (!(idempotent && response.status >= 500)) return result
-    } else if (!(idempotent && (result.error.reason === 'Timeout' || result.error.reason === 'Transport'))) {
-      return result
-    }
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n)
-    await sleep(ceiling / 2 + Math.random() * (ceiling / 2))
-  }
+  const maxRetryAfterMs = Math.max(RETRY_AFTER_CAP_MS, policy.throttleWaitMs, policy.maxDelayMs)
+  return retryHttp(attempt, { ...policy, maxRetryAfterMs }, { idempotent, isThrottled, sleep })
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
+import { withRetry } from '@edusync/http'
 import type { Result } from 'neverthrow'
 import { err, ok } from 'neverthrow'
 import type { ResolvedZohoConfig } from '../config.ts'
 import { ZohoError } from '../errors.ts'
-import { withRetry } from '../http/retry.ts'
 import type { Transport } from '../http/transport.ts'
 import { tokenResponse } from '../schemas/token.ts'
 import type { TokenCache, ZohoToken } from './token-cache.ts'
@@ -54,7 +54,9 @@ export function createTokenManager(
       refresh_token: config.refreshToken,
     })
     const issuedAt = now()
-    const sent = await withRetry(() => transport({ method: 'POST', url, form }), config.retry, true)
+    const sent = await withRetry(() => transport({ method: 'POST', url, body: form }), config.retry, {
+      idempotent: true,
+    })
     if (sent.isErr()) return err(sent.error)
     const response = sent.value
     if (response.status === 429) {

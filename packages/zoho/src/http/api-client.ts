@@ -1,3 +1,4 @@
+import { createLimiter, withRetry } from '@edusync/http'
 import type { Result } from 'neverthrow'
 import { err, ok, ResultAsync } from 'neverthrow'
 import type { TokenManager } from '../auth/token-manager.ts'
@@ -6,8 +7,6 @@ import type { ResolvedZohoConfig } from '../config.ts'
 import type { ZohoError } from '../errors.ts'
 import { readErrorBody } from '../schemas/error-body.ts'
 import { toZohoError } from './error-mapping.ts'
-import { createLimiter } from './limiter.ts'
-import { withRetry } from './retry.ts'
 import type { HttpRequest, RawResponse } from './transport.ts'
 import { createTransport, describeUrl } from './transport.ts'
 
@@ -57,7 +56,7 @@ export function createApiClient(config: ResolvedZohoConfig): ApiClient {
         ...(request.json !== undefined ? { json: request.json } : {}),
       }
       // The limiter is held per attempt, not across backoff sleeps, so waiting calls can use the slot.
-      const result = await withRetry(() => limiter.run(() => transport(http)), config.retry, idempotent)
+      const result = await withRetry(() => limiter.run(() => transport(http)), config.retry, { idempotent })
       if (result.isErr()) return result
       const response = result.value
       const described = { method: request.method, url: describeUrl(http) }

@@ -1,0 +1,11 @@
+import { defineProject } from 'vitest/config'
+
+// Vite applies `resolve.conditions` to the client environment only; tests run in the SSR environment, so
+// the source condition is repeated there (otherwise a package with a built dist/ resolves to it).
+const conditions = ['@edusync/source']
+
+export default defineProject({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
+  test: { name: 'http', restoreMocks: true },
+})

@@ -1,8 +1,9 @@
 // Checks the packages as a user would receive them: packs every publishable package (after `pnpm build`),
 // runs publint and @arethetypeswrong/cli (--profile esm-only) on each tarball, checks what a release must
-// carry (LICENSE, metadata, no test fixtures, @edusync/core as a peer of every adapter), then installs the
-// tarballs into a temporary project OUTSIDE the workspace, runs a script that syncs records through
-// embedded PGlite, and typechecks that script with `moduleResolution: nodenext`.
+// carry (LICENSE, metadata, no test fixtures, @edusync/core as a peer of every adapter, every @edusync/*
+// package the build imports declared), then installs the tarballs into a temporary project OUTSIDE the
+// workspace, runs a script that syncs records through embedded PGlite, and typechecks that script with
+// `moduleResolution: nodenext`.
 //
 // Usage: node scripts/check-packages.mjs [--skip-consumer]
 import { execFileSync } from 'node:child_process'
@@ -84,6 +85,25 @@ for (const { dir, manifest } of packages) {
   for (const [peer, range] of Object.entries(manifest.peerDependencies ?? {})) {
     if (/^>=|^\*$|^x$/.test(range)) problems.push(`${name}: peer ${peer} has an unbounded range "${range}"`)
   }
+  // A sibling the build imports (e.g. @edusync/http under the adapters) must be installed with the package:
+  // a devDependency would pass in the workspace and fail for every user.
+  for (const sibling of siblingImports(join(dir, 'dist'))) {
+    if (sibling !== name && !manifest.dependencies?.[sibling] && !manifest.peerDependencies?.[sibling]) {
+      problems.push(`${name}: dist imports ${sibling}, which is neither a dependency nor a peer`)
+    }
+  }
+}
+
+/** The `@edusync/*` packages a built package imports (dist/ must exist: run after `pnpm build`). */
+function siblingImports(dist) {
+  const found = new Set()
+  if (!existsSync(dist)) return found
+  for (const file of readdirSync(dist, { recursive: true })) {
+    if (!String(file).endsWith('.js')) continue
+    const text = readFileSync(join(dist, String(file)), 'utf8')
+    for (const m of text.matchAll(/from\s*["'](@edusync\/[a-z0-9-]+)/g)) found.add(m[1])
+  }
+  return found
 }
 
 function usesCore(manifest) {

@@ -137,6 +137,7 @@ export {
   versionMatches,
 } from './registry/index.ts'
 export { trackRun } from './runs/track-run.ts'
+export { invalidWriteIn } from './store/batch-check.ts'
 export type { MemoryStoreOptions } from './store/memory-store.ts'
 export { createMemoryStore } from './store/memory-store.ts'
 export type {

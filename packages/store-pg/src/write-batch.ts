@@ -1,5 +1,5 @@
 import type { BatchChanges, EntityName, TenantId, WriteEffect } from '@edusync/core'
-import { isFingerprint, StoreError, unsafeTextInWrite } from '@edusync/core'
+import { invalidWriteIn } from '@edusync/core'
 import { copyField, copyJsonField } from './copy-text.ts'
 import type { SqlExecutor, SqlSession } from './executor/executor.ts'
 import type { OutboxWriter } from './outbox.ts'
@@ -127,7 +127,12 @@ export function createBatchWriter(
 
   return {
     async apply(tenant, entity, changes) {
-      validate(entity, changes)
+      // Checked before any round trip so a bad batch costs nothing; the table's CHECK constraints back it
+      // up. NUL and lone surrogates: the COPY path's `json` column would take their escapes while the
+      // upsert path refuses them (and a lone surrogate in an id would be stored as U+FFFD); refusing them
+      // here gives both paths, and every other Store, the same answer.
+      const invalid = invalidWriteIn(entity, changes)
+      if (invalid) throw invalid
       if (changes.upserts.length === 0 && changes.park.length === 0 && changes.unpark.length === 0) {
         return new Map()
       }
@@ -140,23 +145,6 @@ export function createBatchWriter(
         }
       }
     },
-  }
-}
-
-// Checked before any round trip so a bad batch costs nothing; the table's CHECK constraints back it up.
-function validate(entity: EntityName, changes: BatchChanges): void {
-  for (const write of [...changes.upserts, ...changes.park]) {
-    if (typeof write.id !== 'string' || write.id.length === 0) {
-      throw new StoreError('Invalid', `${entity}: a write has an empty id`)
-    }
-    if (!isFingerprint(write.fingerprint)) {
-      throw new StoreError('Invalid', `${entity} ${write.id}: malformed fingerprint`)
-    }
-    // NUL and lone surrogates: the COPY path's `json` column would take their escapes while the upsert
-    // path refuses them (and a lone surrogate in an id would be stored as U+FFFD); refusing them here
-    // gives both paths, and every other Store, the same answer.
-    const unsafe = unsafeTextInWrite(entity, write)
-    if (unsafe) throw unsafe
   }
 }
 

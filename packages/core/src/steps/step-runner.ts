@@ -2,6 +2,7 @@ import type { Result } from 'neverthrow'
 import { err, errAsync, ok, okAsync, ResultAsync } from 'neverthrow'
 import type { StoreError } from '../errors/store-error.ts'
 import type { OutcomeCounts, Store, SyncRun } from '../store/store.ts'
+import { addCounts, emptyCounts } from '../sync/outcome.ts'
 import type { TenantId } from '../types/primitives.ts'
 import type { MonthRange, MonthRangeInput } from './month-range.ts'
 import { monthRange } from './month-range.ts'
@@ -105,32 +106,6 @@ interface StepsRunMetadata {
   readonly range: { readonly start: string; readonly end: string }
   readonly options: Readonly<Record<string, unknown>>
   readonly completed: readonly string[]
-}
-
-const ZERO: OutcomeCounts = {
-  total: 0,
-  new: 0,
-  unchanged: 0,
-  updated: 0,
-  invalid: 0,
-  deferred: 0,
-  error: 0,
-  deleted: 0,
-  restored: 0,
-}
-
-function addCounts(a: OutcomeCounts, b: Partial<OutcomeCounts>): OutcomeCounts {
-  return {
-    total: a.total + (b.total ?? 0),
-    new: a.new + (b.new ?? 0),
-    unchanged: a.unchanged + (b.unchanged ?? 0),
-    updated: a.updated + (b.updated ?? 0),
-    invalid: a.invalid + (b.invalid ?? 0),
-    deferred: a.deferred + (b.deferred ?? 0),
-    error: a.error + (b.error ?? 0),
-    deleted: a.deleted + (b.deleted ?? 0),
-    restored: a.restored + (b.restored ?? 0),
-  }
 }
 
 const storeFailed = (runId?: string) => (error: StoreError) =>
@@ -237,7 +212,7 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
     continueOnError = false,
   ): Promise<Result<StepsReport, StepError>> {
     const outcomes: StepOutcome[] = []
-    let counts = ZERO
+    const counts = emptyCounts()
     let status: StepsReport['status'] = 'completed'
     for (const [index, step] of planned.entries()) {
       if (signal.aborted) status = 'interrupted'
@@ -250,7 +225,7 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
       if (outcome.isErr()) return err(outcome.error)
       outcomes.push(outcome.value)
       emit({ type: 'end', outcome: outcome.value })
-      counts = addCounts(counts, outcome.value.counts ?? {})
+      addCounts(counts, outcome.value.counts ?? {})
       if (outcome.value.status === 'interrupted') status = 'interrupted'
       else if (outcome.value.status === 'failed') status = 'failed'
     }

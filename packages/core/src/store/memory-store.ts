@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto'
 import type { ResultAsync } from 'neverthrow'
 import { errAsync, okAsync } from 'neverthrow'
 import { StoreError } from '../errors/store-error.ts'
-import { isFingerprint } from '../fingerprint/fingerprint.ts'
 import type { PushLedger } from '../push/push-ledger.ts'
 import type { PushOutbox } from '../push/push-outbox.ts'
 import { deletedFingerprint } from '../push/push-outbox.ts'
+import { emptyCounts } from '../sync/outcome.ts'
 import type { EntityName, TenantId } from '../types/primitives.ts'
+import { invalidWriteIn } from './batch-check.ts'
 import type {
   BatchChanges,
   IdempotencyClaim,
@@ -22,7 +23,7 @@ import type {
   WriteEffect,
 } from './store.ts'
 import type { DeleteEffect, QuarantinedDeletion, Tombstone } from './tombstones.ts'
-import { unsafeTextInDelete, unsafeTextInEvent, unsafeTextInWrite } from './write-text.ts'
+import { unsafeTextInDelete, unsafeTextInEvent } from './write-text.ts'
 
 interface IdempotencyRow {
   requestFingerprint: string
@@ -52,18 +53,6 @@ interface TenantState {
   runs: Map<string, SyncRun>
   events: Map<string, InboundEvent>
   quarantine: Map<string, QuarantinedDeletion>
-}
-
-const ZERO_COUNTS: OutcomeCounts = {
-  total: 0,
-  new: 0,
-  unchanged: 0,
-  updated: 0,
-  invalid: 0,
-  deferred: 0,
-  error: 0,
-  deleted: 0,
-  restored: 0,
 }
 
 /** Options of {@link createMemoryStore}. */
@@ -206,17 +195,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
 
     applyBatch(tenant, entity, changes: BatchChanges) {
       return run(() => {
-        for (const write of [...changes.upserts, ...changes.park]) {
-          if (typeof write.id !== 'string' || write.id.length === 0) {
-            throw new StoreError('Invalid', `${entity}: a write has an empty id`)
-          }
-          if (!isFingerprint(write.fingerprint)) {
-            throw new StoreError('Invalid', `${entity} ${write.id}: malformed fingerprint`)
-          }
-          // Refused here as PostgreSQL refuses it, so every Store accepts the same data.
-          const unsafe = unsafeTextInWrite(entity, write)
-          if (unsafe) throw unsafe
-        }
+        // Refused here as PostgreSQL refuses it, so every Store accepts the same data.
+        const invalid = invalidWriteIn(entity, changes)
+        if (invalid) throw invalid
         // Validation is complete, so nothing below can fail half-way: the batch is atomic.
         const t = table(tenant, entity)
         const s = state(tenant)
@@ -638,7 +619,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
           createdAt: now(),
           startedAt: null,
           finishedAt: null,
-          counts: ZERO_COUNTS,
+          counts: emptyCounts(),
           error: null,
           metadata: structuredClone(input.metadata ?? {}),
         }

@@ -99,8 +99,8 @@ export function countOutcomes(outcomes: readonly RecordOutcome[]): OutcomeCounts
 /** Mutable outcome counts (for tallying). */
 export type MutableCounts = { -readonly [K in keyof OutcomeCounts]: OutcomeCounts[K] }
 
-/** Adds `b` into `a` (in place) and returns `a`. */
-export function addCounts(a: MutableCounts, b: OutcomeCounts): MutableCounts {
-  for (const key of Object.keys(a) as (keyof OutcomeCounts)[]) a[key] += b[key]
+/** Adds `b` into `a` (in place) and returns `a`; a count missing from `b` (a step's summary) adds nothing. */
+export function addCounts(a: MutableCounts, b: Partial<OutcomeCounts>): MutableCounts {
+  for (const key of Object.keys(a) as (keyof OutcomeCounts)[]) a[key] += b[key] ?? 0
   return a
 }

@@ -4,7 +4,7 @@ export interface MoodleRetryOptions {
   readonly limit?: number
   /** Delay before the first retry; doubles each time. @default 300 */
   readonly baseDelayMs?: number
-  /** Upper bound of one delay. @default 10000 */
+  /** Upper bound of one delay, a `Retry-After` (from a proxy in front of Moodle) included. @default 10000 */
   readonly maxDelayMs?: number
 }
 

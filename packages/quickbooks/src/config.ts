@@ -37,7 +37,10 @@ export interface QuickBooksAppCredentials {
   readonly timeoutMs?: number
 }
 
-/** Retry policy for 429, 5xx and timeouts. */
+/**
+ * Retry policy for 429, 5xx and timeouts. A `Retry-After` sets the wait, capped at 120 s (or
+ * `throttleWaitMs`, if longer).
+ */
 export interface QuickBooksRetryOptions {
   /** Retries after the first attempt. @default 4 */
   readonly limit?: number

@@ -1,10 +1,11 @@
-import { errAsync, okAsync } from 'neverthrow'
+import { err, errAsync, ok, okAsync, ResultAsync } from 'neverthrow'
 import { describe, expect, it } from 'vitest'
 import { StoreError } from '../errors/store-error.ts'
 import { createMemoryStore } from '../store/memory-store.ts'
 import { createSyncEngine } from '../sync/sync-engine.ts'
 import { invoiceRecord, paymentRecord, schoolRecord, studentRecord } from '../testing/finance-data.ts'
 import { createFinance } from './finance-service.ts'
+import type { FinanceStore } from './finance-store.ts'
 import { createMemoryFinanceStore } from './memory-finance-store.ts'
 import type { StatementCache } from './statement-cache.ts'
 import { createMemoryStatementCache } from './statement-cache.ts'
@@ -13,7 +14,7 @@ const T = 'acme'
 const scope = { kind: 'student', id: 's-1' } as const
 const period = { from: '2026-01-01', to: '2026-12-31', asOf: '2026-03-01' }
 
-async function setup(cache?: StatementCache, lines?: string[]) {
+async function setup(cache?: StatementCache, lines?: string[], financeStore?: FinanceStore) {
   const store = createMemoryStore()
   await createSyncEngine({ store }).syncBatch({
     tenant: T,
@@ -29,7 +30,7 @@ async function setup(cache?: StatementCache, lines?: string[]) {
   }
   const finance = createFinance({
     store,
-    finance: createMemoryFinanceStore(),
+    finance: financeStore ?? createMemoryFinanceStore(),
     cache,
     logger,
     cacheResilience: { failureThreshold: 3, halfOpenAfterMs: 60_000, timeoutMs: 50 },
@@ -132,6 +133,122 @@ describe('finance.statements', () => {
     expect(r.cache).toBe('bypass')
     expect(r.statements).toHaveLength(1)
     expect(performance.now() - started).toBeLessThan(5_000)
+  })
+
+  it('answers without waiting for the cache SET; a failing SET is logged, never thrown', async () => {
+    const memory = createMemoryStatementCache()
+    const held: ((fail: boolean) => void)[] = []
+    const cache: StatementCache = {
+      id: 'held',
+      get: (key) => memory.get(key),
+      // The SET completes only when the test says so, and then fails.
+      set: () =>
+        new ResultAsync(
+          new Promise((resolve) =>
+            held.push((fail) =>
+              resolve(fail ? err(new StoreError('Unavailable', 'connection reset')) : ok(undefined)),
+            ),
+          ),
+        ),
+      close: async () => {},
+    }
+    const lines: string[] = []
+    const finance = await setup(cache, lines)
+    for (let i = 0; i < 3; i++) {
+      const r = (await finance.statements({ tenant: T, scope, ...period }))._unsafeUnwrap()
+      // The response is complete while its SET is still in flight.
+      expect(held).toHaveLength(1)
+      expect(r).toMatchObject({ cache: 'miss', statements: [{ closingMinor: 10_000 }] })
+      held.shift()?.(true)
+      await finance.cacheIdle()
+    }
+    expect(lines.filter((l) => l.includes('statement cache write failed'))).toHaveLength(3)
+  })
+
+  it('never serves a statement cached under a version that a write moved past while the SET was in flight', async () => {
+    const memory = createMemoryStatementCache()
+    let release: (() => void) | undefined
+    const cache: StatementCache = {
+      id: 'slow-set',
+      get: (key) => memory.get(key),
+      set: (key, value, ttl) =>
+        new ResultAsync(
+          new Promise<void>((resolve) => (release = resolve)).then(() => ok(undefined)),
+        ).andThen(() => memory.set(key, value, ttl)),
+      close: async () => {},
+    }
+    const finance = await setup(cache)
+    expect((await finance.statements({ tenant: T, scope, ...period }))._unsafeUnwrap().cache).toBe('miss')
+    // A payment commits before the first read's SET lands.
+    await finance.syncBatch({
+      tenant: T,
+      entity: 'invoicePayment',
+      records: [paymentRecord('p-1', { invoiceId: 'inv-1', amountMinor: 2_500 })],
+    })
+    release?.()
+    await finance.cacheIdle()
+    expect((await finance.statements({ tenant: T, scope, ...period }))._unsafeUnwrap()).toMatchObject({
+      cache: 'miss',
+      statements: [{ closingMinor: 7_500 }],
+    })
+    release?.()
+    await finance.cacheIdle()
+    expect((await finance.statements({ tenant: T, scope, ...period }))._unsafeUnwrap()).toMatchObject({
+      cache: 'hit',
+      statements: [{ closingMinor: 7_500 }],
+    })
+  })
+
+  it('never serves a statement computed across a write that committed after its version was read', async () => {
+    const store = createMemoryFinanceStore()
+    let during: (() => Promise<unknown>) | undefined
+    // The same store, with a payment committed between the version read and the statement query.
+    const racing: FinanceStore = {
+      ...store,
+      statements: (tenant, query) =>
+        ResultAsync.fromSafePromise(
+          (during?.() ?? Promise.resolve()).then(() => (during = undefined)),
+        ).andThen(() => store.statements(tenant, query)),
+    }
+    const finance = await setup(createMemoryStatementCache(), undefined, racing)
+    during = () =>
+      finance.syncBatch({
+        tenant: T,
+        entity: 'invoicePayment',
+        records: [paymentRecord('p-1', { invoiceId: 'inv-1', amountMinor: 2_500 })],
+      })
+    const reads = []
+    for (let i = 0; i < 3; i++) {
+      reads.push((await finance.statements({ tenant: T, scope, ...period }))._unsafeUnwrap())
+      await finance.cacheIdle()
+    }
+    expect(reads.map((r) => [r.cache, r.statements[0]?.closingMinor])).toEqual([
+      ['miss', 7_500],
+      ['miss', 7_500],
+      ['hit', 7_500],
+    ])
+  })
+
+  it('serves a GET made under a guessed version only when that version is still current', async () => {
+    // Two processes over one store and one cache: B's payment moves the version A last saw.
+    const store = createMemoryFinanceStore()
+    const shared = createMemoryStatementCache()
+    const a = await setup(shared, undefined, store)
+    const b = createFinance({ store: createMemoryStore(), finance: store, cache: shared })
+    expect((await a.statements({ tenant: T, scope, ...period }))._unsafeUnwrap().cache).toBe('miss')
+    await a.cacheIdle()
+    await b.syncBatch({
+      tenant: T,
+      entity: 'invoicePayment',
+      records: [paymentRecord('p-1', { invoiceId: 'inv-1', amountMinor: 2_500 })],
+    })
+    expect((await b.statements({ tenant: T, scope, ...period }))._unsafeUnwrap().cache).toBe('miss')
+    await b.cacheIdle()
+    // A guesses the old version (cached: 10,000) but reads the new one and serves its entry.
+    expect((await a.statements({ tenant: T, scope, ...period }))._unsafeUnwrap()).toMatchObject({
+      cache: 'hit',
+      statements: [{ closingMinor: 7_500 }],
+    })
   })
 
   it('refuses a period whose from is after its to, and a malformed date, naming the field', async () => {

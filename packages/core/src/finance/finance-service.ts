@@ -74,7 +74,7 @@ export interface StatementRequest extends FinanceCallContext {
 export interface SummaryResponse {
   /** One summary per currency, by currency code. */
   readonly summaries: readonly StatementSummary[]
-  /** `hit`: from the cache; `miss`: computed and cached; `bypass`: computed, cache unavailable. */
+  /** `hit`: from the cache; `miss`: computed, then cached in the background; `bypass`: computed, cache unavailable. */
   readonly cache: 'hit' | 'miss' | 'bypass'
 }
 
@@ -82,7 +82,7 @@ export interface SummaryResponse {
 export interface StatementResponse {
   /** One statement per currency, by currency code. */
   readonly statements: readonly Statement[]
-  /** `hit`: from the cache; `miss`: computed and cached; `bypass`: computed, cache unavailable. */
+  /** `hit`: from the cache; `miss`: computed, then cached in the background; `bypass`: computed, cache unavailable. */
   readonly cache: 'hit' | 'miss' | 'bypass'
 }
 
@@ -136,6 +136,11 @@ export interface Finance {
   /** The breaker state of the statement cache. */
   readonly cacheState: 'closed' | 'open' | 'half-open'
   /**
+   * Resolves once the statement cache writes still in flight have finished. A statement is cached in the
+   * background (its response does not wait for the cache); call this before closing the cache.
+   */
+  cacheIdle(): Promise<void>
+  /**
    * Plugs finance into the sync engine: `createSyncEngine({ store, extensions: [finance.engineExtension] })`.
    * Then invoices parked for a student (and payments parked behind them) replay when the engine writes
    * the student, `engine.replayParked` (the parked-replay step, the jobs' replay, the CLI) replays parked
@@ -173,6 +178,13 @@ export function createFinance(options: FinanceOptions): Finance {
     ...options.cacheResilience,
   })
   const today = () => now().toISOString().slice(0, 10)
+  // The statement version last read per scope: what the next read GETs concurrently with its version read.
+  const seenVersions = new Map<string, number>()
+  const remember = (memo: string, version: number) => {
+    seenVersions.delete(memo)
+    seenVersions.set(memo, version)
+    if (seenVersions.size > SEEN_VERSIONS_MAX) seenVersions.delete(seenVersions.keys().next().value as string)
+  }
   const storeFailed = (e: StoreError) =>
     new FinanceError('Store', `finance store failed: ${e.message}`, { cause: e })
 
@@ -312,27 +324,39 @@ export function createFinance(options: FinanceOptions): Finance {
       shape,
       request,
       { tenant, scope: scope.kind, id: scope.id, from: query.from, to: query.to, asOf },
-      () =>
-        finance
+      () => {
+        // Round trip 1: the version read and, concurrently, the cache GET under the version this
+        // process last saw for the scope (0 for one it has not seen). The GET's answer is used only
+        // when its version is the one just read, so a guess can cost a second GET, never staleness.
+        const memo = versionMemoKey(tenant, scope)
+        const guess = seenVersions.get(memo) ?? 0
+        const guessed = cache.get(statementCacheKey(tenant, scope, guess, query, shape))
+        return finance
           .statementVersions(tenant, [scope])
           .mapErr(storeFailed)
           .andThen((versions) => {
-            const key = statementCacheKey(tenant, scope, versions[0] ?? 0, query, shape)
-            return ResultAsync.fromSafePromise(cache.get(key)).andThen((read) => {
-              if (read.hit) return okAsync({ value: read.value as readonly T[], cache: 'hit' as const })
+            const version = versions[0] ?? 0
+            remember(memo, version)
+            const key = statementCacheKey(tenant, scope, version, query, shape)
+            // A guess that missed the current version is discarded, hit or not; only a cache that failed
+            // (breaker open, error) is not asked again.
+            const read = guessed.then((g) =>
+              version === guess || (!g.hit && g.why !== 'miss') ? g : cache.get(key),
+            )
+            return ResultAsync.fromSafePromise(read).andThen((r) => {
+              if (r.hit) return okAsync({ value: r.value as readonly T[], cache: 'hit' as const })
+              // Round trip 2: the statement, issued only after the version read returned. Cached under
+              // that version without waiting: a write committed meanwhile has bumped the version in its
+              // own transaction, so readers have moved to a new key and this entry can never be served.
               return compute(tenant, query)
                 .mapErr(storeFailed)
-                .andThen((value) => {
-                  // Written under the version read before the query: if a write committed meanwhile, its
-                  // bump already moved readers to a new key, so this entry can never be served stale.
-                  const stored = read.why === 'miss' ? cache.set(key, value, ttl) : Promise.resolve(false)
-                  return ResultAsync.fromSafePromise(stored).map((ok) => ({
-                    value,
-                    cache: ok ? ('miss' as const) : ('bypass' as const),
-                  }))
+                .map((value) => {
+                  if (r.why === 'miss') cache.setInBackground(key, value, ttl)
+                  return { value, cache: r.why === 'miss' ? ('miss' as const) : ('bypass' as const) }
                 })
             })
-          }),
+          })
+      },
       (r) => ({
         cache: r.cache,
         currencies: r.value.map((s) => s.currency),
@@ -408,6 +432,7 @@ export function createFinance(options: FinanceOptions): Finance {
     get cacheState() {
       return cache.state
     },
+    cacheIdle: () => cache.idle(),
 
     syncBatch(input) {
       if (!definitions.has(input.entity)) {
@@ -523,6 +548,11 @@ export function createFinance(options: FinanceOptions): Finance {
   }
   return api
 }
+
+/** Scopes whose last seen version is kept (oldest forgotten first): a forgotten one is guessed 0. */
+const SEEN_VERSIONS_MAX = 10_000
+const versionMemoKey = (tenant: TenantId, scope: StatementScope) =>
+  `${tenant}\u0000${scope.kind}\u0000${scope.id}`
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000
 

@@ -39,6 +39,15 @@ export interface ResilientCache {
   get(key: string): Promise<CacheRead>
   /** Whether the value was stored; a failure is absorbed. */
   set(key: string, value: unknown, ttlMs: number): Promise<boolean>
+  /**
+   * Stores in the background: returns at once, so a response never waits for the cache. A failure is
+   * counted by the breaker and logged, never thrown nor left as an unhandled rejection. A later
+   * {@link ResilientCache.get} of the same key in this process waits for the write first, so this process
+   * reads its own writes.
+   */
+  setInBackground(key: string, value: unknown, ttlMs: number): void
+  /** Resolves once every background write has finished (e.g. before closing the underlying cache). */
+  idle(): Promise<void>
   /** The breaker's state: `closed` (normal), `open` (cache skipped), `half-open` (one probe allowed). */
   readonly state: 'closed' | 'open' | 'half-open'
 }
@@ -72,6 +81,21 @@ export function createResilientCache(
       return result.value
     })
 
+  // Background writes still in flight, by key: a get of such a key waits for its write.
+  const pending = new Map<string, Promise<boolean>>()
+
+  async function set(key: string, value: unknown, ttlMs: number): Promise<boolean> {
+    try {
+      await call<void>(() => cache.set(key, value, ttlMs))
+      return true
+    } catch (error) {
+      if (!(error instanceof BrokenCircuitError)) {
+        logger?.warn('statement cache write failed', { cache: cache.id, error: String(error) })
+      }
+      return false
+    }
+  }
+
   return {
     id: cache.id,
     get state() {
@@ -83,6 +107,8 @@ export function createResilientCache(
           : 'closed'
     },
     async get(key) {
+      const writing = pending.get(key)
+      if (writing) await writing
       try {
         const value = await call<unknown>(() => cache.get(key))
         return value === undefined ? { hit: false, why: 'miss' } : { hit: true, value }
@@ -92,16 +118,18 @@ export function createResilientCache(
         return { hit: false, why: 'error' }
       }
     },
-    async set(key, value, ttlMs) {
-      try {
-        await call<void>(() => cache.set(key, value, ttlMs))
-        return true
-      } catch (error) {
-        if (!(error instanceof BrokenCircuitError)) {
-          logger?.warn('statement cache write failed', { cache: cache.id, error: String(error) })
-        }
-        return false
-      }
+    set,
+    setInBackground(key, value, ttlMs) {
+      // `set` never rejects; the catch is a last guard so nothing can surface as an unhandled rejection.
+      const write: Promise<boolean> = set(key, value, ttlMs)
+        .catch(() => false)
+        .finally(() => {
+          if (pending.get(key) === write) pending.delete(key)
+        })
+      pending.set(key, write)
+    },
+    async idle() {
+      while (pending.size > 0) await Promise.all(pending.values())
     },
   }
 }

@@ -171,10 +171,12 @@ describe('finance.statements', () => {
     const cache: StatementCache = {
       id: 'slow-set',
       get: (key) => memory.get(key),
-      set: (key, value, ttl) =>
-        new ResultAsync(
-          new Promise<void>((resolve) => (release = resolve)).then(() => ok(undefined)),
-        ).andThen(() => memory.set(key, value, ttl)),
+      set: (key, value, ttl) => {
+        const landed = new Promise<void>((resolve) => {
+          release = resolve
+        })
+        return ResultAsync.fromSafePromise(landed).andThen(() => memory.set(key, value, ttl))
+      },
       close: async () => {},
     }
     const finance = await setup(cache)
@@ -205,14 +207,17 @@ describe('finance.statements', () => {
     // The same store, with a payment committed between the version read and the statement query.
     const racing: FinanceStore = {
       ...store,
-      statements: (tenant, query) =>
-        ResultAsync.fromSafePromise(
-          (during?.() ?? Promise.resolve()).then(() => (during = undefined)),
-        ).andThen(() => store.statements(tenant, query)),
+      statements: (tenant, query) => {
+        const write = during
+        during = undefined
+        return ResultAsync.fromSafePromise(Promise.resolve(write?.())).andThen(() =>
+          store.statements(tenant, query),
+        )
+      },
     }
     const finance = await setup(createMemoryStatementCache(), undefined, racing)
-    during = () =>
-      finance.syncBatch({
+    during = async () =>
+      await finance.syncBatch({
         tenant: T,
         entity: 'invoicePayment',
         records: [paymentRecord('p-1', { invoiceId: 'inv-1', amountMinor: 2_500 })],

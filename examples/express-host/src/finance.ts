@@ -29,6 +29,8 @@ export async function openFinance(
   return {
     finance,
     close: async () => {
+      // Statements are cached in the background: let those writes land before the cache goes.
+      await finance.cacheIdle()
       await cache.close()
       await financeStore.close()
     },

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { err, errAsync, ok, okAsync, ResultAsync } from 'neverthrow'
 import { describe, expect, it } from 'vitest'
 import { StoreError } from '../errors/store-error.ts'
@@ -276,6 +277,43 @@ describe('finance.statements', () => {
     )._unsafeUnwrap()
     expect(r.statements[0]?.asOf).toBe('2026-03-01')
     expect(r.statements[0]?.aging.days1to30).toBe(10_000)
+  })
+})
+
+describe('finance statement cache, two processes', () => {
+  it('serves every read the balance of every payment committed before it, for any interleaving (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('readA', 'readB', 'payA', 'payB', 'idleA', 'idleB'), { maxLength: 25 }),
+        async (ops) => {
+          // Two processes over one store and one cache, each with its own memo of versions and its own
+          // background SETs (not awaited unless the step says so).
+          const store = createMemoryFinanceStore()
+          const shared = createMemoryStatementCache()
+          const a = await setup(shared, undefined, store)
+          const b = createFinance({ store: createMemoryStore(), finance: store, cache: shared })
+          let paid = 0
+          for (const [i, op] of ops.entries()) {
+            const finance = op.endsWith('A') ? a : b
+            if (op.startsWith('pay')) {
+              const r = await finance.syncBatch({
+                tenant: T,
+                entity: 'invoicePayment',
+                records: [paymentRecord(`p-${i}`, { invoiceId: 'inv-1', amountMinor: 100 })],
+              })
+              expect(r._unsafeUnwrap().counts.new).toBe(1)
+              paid += 100
+            } else if (op.startsWith('idle')) {
+              await finance.cacheIdle()
+            } else {
+              const r = (await finance.statements({ tenant: T, scope, ...period }))._unsafeUnwrap()
+              expect(r.statements[0]?.closingMinor).toBe(10_000 - paid)
+            }
+          }
+        },
+      ),
+      { numRuns: 60 },
+    )
   })
 })
 

@@ -55,6 +55,8 @@ describe('migrate on a PostgreSQL server', () => {
       'finance_statement_versions',
       'idempotency_keys',
       'inbound_events',
+      'inbound_handled',
+      'inbound_pending',
       'links',
       'oauth_refresh_leases',
       'oauth_tokens',
@@ -151,14 +153,32 @@ describe('migrate on a PostgreSQL server', () => {
     expect(await applied(schema)).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })))
   })
 
+  it('keeps the inbox of a schema from before 0011: pending events queued in order, handled times kept', async () => {
+    const schema = fresh()
+    await migrateSchema(
+      pgExecutor(admin as unknown as PgPoolLike, { owned: false }),
+      schema,
+      migrations.filter((m) => m.version < 11),
+    )
+    await upgradesInboxToQueue(
+      createPgStore({ connectionString: databaseUrl(), schema, migrate: false }),
+      async (sql) => {
+        await admin.query(sql)
+      },
+      quoteIdent(schema),
+    )
+  })
+
   // Migrations developed side by side land out of number order: a schema at 0006 must still get 0004.
+  // (0004 stands alone; 0002 does not, since 0011 reshapes its inbox.)
   it('applies a lower-numbered migration that was added after a higher one had been applied', async () => {
     const schema = fresh()
     const executor = pgExecutor(admin as unknown as PgPoolLike, { owned: false })
-    const withoutSecond = migrations.filter((m) => m !== migrations[1])
-    await migrateSchema(executor, schema, withoutSecond)
+    const tombstones = migrations.find((m) => m.version === 4)
+    const withoutTombstones = migrations.filter((m) => m !== tombstones)
+    await migrateSchema(executor, schema, withoutTombstones)
     const later = await migrateSchema(executor, schema, migrations)
-    expect(later.applied).toEqual([migrations[1]?.name])
+    expect(later.applied).toEqual([tombstones?.name])
     expect(await applied(schema)).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })))
     expect((await migrateSchema(executor, schema, migrations)).applied).toEqual([])
   })
@@ -191,6 +211,27 @@ describe('migrate on PGlite', () => {
     await stores.dispose()
   })
 
+  it('keeps the inbox of a database from before 0011: pending events queued in order, handled times kept', async () => {
+    const db = await PGlite.create()
+    try {
+      const pglite = db as unknown as PgliteLike
+      await migrateSchema(
+        pgliteExecutor(pglite, { owned: false }),
+        'edusync',
+        migrations.filter((m) => m.version < 11),
+      )
+      await upgradesInboxToQueue(
+        createPgStore({ pglite, schema: 'edusync', migrate: false }),
+        async (sql) => {
+          await db.query(sql)
+        },
+        'edusync',
+      )
+    } finally {
+      await db.close()
+    }
+  })
+
   it('brings a database migrated only to 0001 up to date on the next migrate, keeping its data', async () => {
     const db = await PGlite.create()
     try {
@@ -208,6 +249,59 @@ describe('migrate on PGlite', () => {
     }
   })
 })
+
+// An inbox written by the code before 0011 (the handled state in `inbound_events.handled_at`): after the
+// migration its pending events are listed pending in their order, its handled ones keep their time, and
+// both take part in marking and appending as events written afterwards do.
+async function upgradesInboxToQueue(
+  store: PgStore,
+  exec: (sql: string) => Promise<void>,
+  schema: string,
+): Promise<void> {
+  const handledAt = new Date('2026-01-02T03:04:05.678Z')
+  try {
+    await exec(`INSERT INTO ${schema}.inbound_events (tenant, source, event_id, type, payload, received_at, handled_at)
+      VALUES ('t', 'moodle', 'old-2', 'grade_updated', '{"n": 2}', '2026-01-01T00:00:02Z', NULL),
+             ('t', 'moodle', 'old-1', 'user_created', '{"n": 1}', '2026-01-01T00:00:01Z', NULL),
+             ('t', 'moodle', 'done', 'user_created', '{"n": 0}', '2026-01-01T00:00:00Z', '${handledAt.toISOString()}'),
+             ('t', 'zoho', 'other', 'x', '{}', '2026-01-01T00:00:03Z', NULL),
+             ('u', 'moodle', 'old-1', 'user_created', '{"n": 9}', '2026-01-01T00:00:01Z', NULL)`)
+    expect((await store.migrate())._unsafeUnwrap().applied).toEqual(['0011_inbox_queue'])
+    const pending = (await store.listEvents('t', { source: 'moodle', handled: false }))._unsafeUnwrap()
+    expect(pending.map((e) => [e.eventId, e.type, e.payload, e.handledAt])).toEqual([
+      ['old-1', 'user_created', { n: 1 }, null],
+      ['old-2', 'grade_updated', { n: 2 }, null],
+    ])
+    const handled = (await store.listEvents('t', { handled: true }))._unsafeUnwrap()
+    expect(handled.map((e) => [e.eventId, e.handledAt])).toEqual([['done', handledAt]])
+    expect((await store.listEvents('t'))._unsafeUnwrap().map((e) => e.eventId)).toEqual([
+      'done',
+      'old-1',
+      'old-2',
+      'other',
+    ])
+    // Marking counts the pending one only; the handled one keeps its time.
+    expect((await store.markEventsHandled('t', 'moodle', ['old-1', 'done']))._unsafeUnwrap()).toBe(1)
+    const after = (await store.listEvents('t', { source: 'moodle' }))._unsafeUnwrap()
+    expect(after.find((e) => e.eventId === 'done')?.handledAt).toEqual(handledAt)
+    expect(after.find((e) => e.eventId === 'old-1')?.handledAt).toBeInstanceOf(Date)
+    // Another tenant's event of the same id is still pending.
+    expect((await store.listEvents('u', { handled: false }))._unsafeUnwrap().map((e) => e.eventId)).toEqual([
+      'old-1',
+    ])
+    // A redelivery of a migrated event is a duplicate; a new one queues behind the old pending ones.
+    const again = { source: 'moodle', eventId: 'old-2', type: 'grade_updated', payload: { n: 2 } }
+    const fresh = { source: 'moodle', eventId: 'new-1', type: 'grade_updated', payload: { n: 3 } }
+    expect((await store.appendEvents('t', [again, fresh]))._unsafeUnwrap()).toEqual({
+      appended: ['new-1'],
+      duplicates: ['old-2'],
+    })
+    const queued = (await store.listEvents('t', { source: 'moodle', handled: false }))._unsafeUnwrap()
+    expect(queued.map((e) => e.eventId)).toEqual(['old-2', 'new-1'])
+  } finally {
+    await store.close()
+  }
+}
 
 // A store on a version-1 schema: it has records (written by the version-1 code, so inserted here as
 // that code wrote them: this code needs the tombstone columns), no inbox yet; migrate() applies exactly

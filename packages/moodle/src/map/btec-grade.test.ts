@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { BtecLetter } from './btec-grade.ts'
 import { btecLetter, gradeCompositeKey, normaliseGrade } from './btec-grade.ts'
@@ -72,6 +73,26 @@ describe('learningOutcomeRows', () => {
       score: null,
       feedback: null,
     })
+  })
+
+  // The already-clean fast path must give exactly what the full cleaning gives, whatever the text.
+  it('cleans any description as tags -> spaces, runs of whitespace -> one space, trimmed', () => {
+    const piece = fc.constantFrom('a', 'Zé', ' ', '  ', '\t', '\n', '\u00a0', '<b>', '</p>', '<', '>', 'x y')
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 12 }).map((parts) => parts.join('')),
+        (text) => {
+          const full = text
+            .replace(/<[^>]*>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim()
+          const [row] = learningOutcomeRows([{ code: 'P1', description: text, feedback: text }])
+          expect(row?.definition).toBe(full === '' ? null : full)
+          expect(row?.feedback).toBe(full === '' ? null : full)
+          expect(row?.title).toBe(loTitle(text))
+        },
+      ),
+    )
   })
 
   it('reads scores strictly', () => {

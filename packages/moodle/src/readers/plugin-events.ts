@@ -30,7 +30,12 @@ const gradeNumber = z
 export const pluginEnvelope = z.object({
   event_id: z.string().trim().min(1),
   event_type: z.string().trim().min(1),
-  event_data: z.record(z.string(), z.unknown()),
+  // Checked as an object, not walked as a record: the typed schema of its event type reads its fields
+  // next, and copying every key here first cost a third of reading a grade event.
+  event_data: z.custom<Record<string, unknown>>(
+    (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+    { message: 'expected an object' },
+  ),
   timestamp: unixSeconds.optional(),
 })
 

@@ -1,8 +1,6 @@
 import type { InboundEvent } from '@edusync/core'
 import { NOW } from './now.ts'
 
-const COLUMNS = 'source, event_id, type, payload, received_at, handled_at'
-
 /** Statements over the inbound-event inbox, for one schema (`s` is its quoted name). */
 export function eventsSql(s: string) {
   return {
@@ -10,52 +8,86 @@ export function eventsSql(s: string) {
      * Appends a batch given as one JSON array (`$2`) of `{source, eventId, type, payload}`: one statement,
      * so the batch is atomic and costs one round trip whatever its size. Rows are inserted in array order
      * (so `seq` keeps the sender's order); a (source, eventId) already present, or repeated within the
-     * batch, is skipped. Returns the ids actually inserted.
+     * batch, is skipped. Each inserted event is queued in `inbound_pending` by the same statement. Returns
+     * the ids actually inserted.
      */
-    append: `INSERT INTO ${s}.inbound_events AS e (tenant, source, event_id, type, payload, received_at)
-      SELECT $1, x.value->>'source', x.value->>'eventId', x.value->>'type',
-        coalesce(x.value->'payload', 'null'::json), ${NOW}
-      FROM json_array_elements($2::json) WITH ORDINALITY AS x(value, n)
-      ORDER BY x.n
-      ON CONFLICT (tenant, source, event_id) DO NOTHING
-      RETURNING e.source, e.event_id`,
+    append: `WITH inserted AS (
+        INSERT INTO ${s}.inbound_events AS e (tenant, source, event_id, type, payload, received_at)
+        SELECT $1, x.value->>'source', x.value->>'eventId', x.value->>'type',
+          coalesce(x.value->'payload', 'null'::json), ${NOW}
+        FROM json_array_elements($2::json) WITH ORDINALITY AS x(value, n)
+        ORDER BY x.n
+        ON CONFLICT (tenant, source, event_id) DO NOTHING
+        RETURNING e.source, e.event_id, e.type, e.received_at, e.seq
+      ), queued AS (
+        INSERT INTO ${s}.inbound_pending (tenant, source, event_id, type, received_at, seq)
+        SELECT $1, source, event_id, type, received_at, seq FROM inserted
+      )
+      SELECT source, event_id FROM inserted`,
 
     /**
      * Lists events oldest first with only the filters given (`$1` tenant, `$2` limit, then the source's and
-     * the type's values). One text per filter combination rather than `($n IS NULL OR col = $n)`, and the
-     * handled state as a literal `IS TRUE`/`IS FALSE` test: the planner folds `(handled_at IS NOT NULL) =
-     * false` into `handled_at IS NULL`, which no longer matches the (tenant, source, handled, received_at,
-     * seq) index, so a handler draining its source's pending events sorted the whole inbox on every call
-     * (quadratic in the inbox's size). `IS FALSE` is kept as written and matched to the index, whose order
-     * then serves the LIMIT directly.
+     * the type's values): one text per filter combination rather than `($n IS NULL OR col = $n)`, so each
+     * is planned for its own index. The page is chosen on keys only and the payloads fetched for it
+     * afterwards (sorting keys stays in memory where sorting payloads spilled to disk). Pending events are
+     * paged from the narrow `inbound_pending` queue, in its (tenant, source, received_at, seq) order, so a
+     * drain reads its next page without touching handled events.
      */
     list(filters: { source: boolean; type: boolean; handled: boolean | undefined }): string {
       const where = ['tenant = $1']
       let n = 2
       if (filters.source) where.push(`source = $${++n}`)
       if (filters.type) where.push(`type = $${++n}`)
-      if (filters.handled !== undefined)
-        where.push(`(handled_at IS NOT NULL) IS ${filters.handled ? 'TRUE' : 'FALSE'}`)
-      // The page is chosen on keys only and the payloads fetched for it afterwards: without fresh
-      // statistics the planner may still sort every matching row, and sorting keys stays in memory where
-      // sorting payloads spilled to disk.
-      return `WITH page AS (
+      const page = (from: string, extra: string[] = []) => `WITH page AS (
           SELECT source AS p_source, event_id AS p_event_id, received_at AS p_received_at, seq AS p_seq
-          FROM ${s}.inbound_events WHERE ${where.join(' AND ')}
+          FROM ${from} WHERE ${[...where, ...extra].join(' AND ')}
           ORDER BY received_at, seq LIMIT $2
-        )
-        SELECT ${COLUMNS} FROM page
-        JOIN ${s}.inbound_events e ON e.tenant = $1 AND e.source = page.p_source AND e.event_id = page.p_event_id
-        ORDER BY page.p_received_at, page.p_seq`
+        )`
+      // Each page row fetches its event by primary key: a LATERAL subquery, kept from being flattened by
+      // its LIMIT. A plain join let the planner hash the whole inbox (a sequential scan of every payload,
+      // handled ones included, growing with the inbox) to find one page.
+      const join = `CROSS JOIN LATERAL (
+          SELECT ev.source, ev.event_id, ev.type, ev.payload, ev.received_at FROM ${s}.inbound_events ev
+          WHERE ev.tenant = $1 AND ev.source = page.p_source AND ev.event_id = page.p_event_id
+          LIMIT 1
+        ) e`
+      const order = 'ORDER BY page.p_received_at, page.p_seq'
+      if (filters.handled === false) {
+        return `${page(`${s}.inbound_pending`)}
+        SELECT e.source, e.event_id, e.type, e.payload, e.received_at, NULL::timestamptz AS handled_at
+        FROM page ${join} ${order}`
+      }
+      const handled =
+        filters.handled === true
+          ? [
+              `EXISTS (SELECT 1 FROM ${s}.inbound_handled h
+                WHERE h.tenant = $1 AND h.source = i.source AND h.event_id = i.event_id)`,
+            ]
+          : []
+      return `${page(`${s}.inbound_events i`, handled)}
+        SELECT e.source, e.event_id, e.type, e.payload, e.received_at, h.handled_at
+        FROM page ${join}
+        LEFT JOIN ${s}.inbound_handled h
+          ON h.tenant = $1 AND h.source = page.p_source AND h.event_id = page.p_event_id
+        ${order}`
     },
 
-    /** Sets `handled_at` only where it is still null, so a handled event keeps its first time. */
-    markHandled: `WITH changed AS (
-        UPDATE ${s}.inbound_events SET handled_at = ${NOW}
-        WHERE tenant = $1 AND source = $2 AND event_id = ANY($3::text[]) AND handled_at IS NULL
-        RETURNING 1
+    /**
+     * Marks events handled: their queue rows are deleted and their handled time recorded, in one
+     * statement. An event no longer queued (already handled, or unknown) is left as it is, so a handled
+     * event keeps its first time; two concurrent marks of one event serialise on its queue row and only
+     * one counts it. Returns how many changed.
+     */
+    markHandled: `WITH done AS (
+        DELETE FROM ${s}.inbound_pending
+        WHERE tenant = $1 AND source = $2 AND event_id = ANY($3::text[])
+        RETURNING event_id
+      ), recorded AS (
+        INSERT INTO ${s}.inbound_handled (tenant, source, event_id, handled_at)
+        SELECT $1, $2, event_id, ${NOW} FROM done
+        ON CONFLICT (tenant, source, event_id) DO NOTHING
       )
-      SELECT count(*)::int AS n FROM changed`,
+      SELECT count(*)::int AS n FROM done`,
   }
 }
 

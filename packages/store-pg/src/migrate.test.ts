@@ -169,16 +169,16 @@ describe('migrate on a PostgreSQL server', () => {
     )
   })
 
-  // Migrations developed side by side land out of number order: a schema at 0006 must still get 0004.
-  // (0004 stands alone; 0002 does not, since 0011 reshapes its inbox.)
+  // Migrations developed side by side land out of number order: a schema at 0011 must still get 0010.
+  // (0010 stands alone; 0002 and 0004 do not, since 0011 reshapes the inbox and indexes live records.)
   it('applies a lower-numbered migration that was added after a higher one had been applied', async () => {
     const schema = fresh()
     const executor = pgExecutor(admin as unknown as PgPoolLike, { owned: false })
-    const tombstones = migrations.find((m) => m.version === 4)
-    const withoutTombstones = migrations.filter((m) => m !== tombstones)
-    await migrateSchema(executor, schema, withoutTombstones)
+    const registry = migrations.find((m) => m.version === 10)
+    const withoutRegistry = migrations.filter((m) => m !== registry)
+    await migrateSchema(executor, schema, withoutRegistry)
     const later = await migrateSchema(executor, schema, migrations)
-    expect(later.applied).toEqual([tombstones?.name])
+    expect(later.applied).toEqual([registry?.name])
     expect(await applied(schema)).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })))
     expect((await migrateSchema(executor, schema, migrations)).applied).toEqual([])
   })
@@ -266,7 +266,7 @@ async function upgradesInboxToQueue(
              ('t', 'moodle', 'done', 'user_created', '{"n": 0}', '2026-01-01T00:00:00Z', '${handledAt.toISOString()}'),
              ('t', 'zoho', 'other', 'x', '{}', '2026-01-01T00:00:03Z', NULL),
              ('u', 'moodle', 'old-1', 'user_created', '{"n": 9}', '2026-01-01T00:00:01Z', NULL)`)
-    expect((await store.migrate())._unsafeUnwrap().applied).toEqual(['0011_inbox_queue'])
+    expect((await store.migrate())._unsafeUnwrap().applied).toEqual(['0011_inbox_queue_and_rosters'])
     const pending = (await store.listEvents('t', { source: 'moodle', handled: false }))._unsafeUnwrap()
     expect(pending.map((e) => [e.eventId, e.type, e.payload, e.handledAt])).toEqual([
       ['old-1', 'user_created', { n: 1 }, null],

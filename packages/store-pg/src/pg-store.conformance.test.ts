@@ -1,4 +1,4 @@
-import { describeStoreConformance } from '@edusync/core/testing'
+import { describeClassEnrollmentsConformance, describeStoreConformance } from '@edusync/core/testing'
 import { afterAll } from 'vitest'
 import type { EngineName } from '../test/fixtures.ts'
 import { storeFactory } from '../test/fixtures.ts'
@@ -15,4 +15,8 @@ for (const [name, engine] of engines) {
   const stores = storeFactory(engine)
   afterAll(() => stores.dispose())
   describeStoreConformance(name, { create: () => stores.create(), teardown: () => stores.teardown() })
+  describeClassEnrollmentsConformance(name, {
+    create: () => stores.create(),
+    teardown: () => stores.teardown(),
+  })
 }

@@ -7,6 +7,7 @@ import { idempotencyMethods } from './methods/idempotency.ts'
 import { linkMethods } from './methods/links.ts'
 import { unique } from './methods/op.ts'
 import { pgPushLedger } from './methods/push-ledger.ts'
+import { rosterMethods } from './methods/rosters.ts'
 import { runMethods } from './methods/runs.ts'
 import { pgTokenStore } from './methods/token-store.ts'
 import { tombstoneMethods } from './methods/tombstones.ts'
@@ -24,6 +25,7 @@ import type { ParkedRow } from './sql/parked-sql.ts'
 import { parkedSql, toParkedRecord } from './sql/parked-sql.ts'
 import { pushLedgerSql } from './sql/push-ledger-sql.ts'
 import { recordsSql } from './sql/records-sql.ts'
+import { rostersSql } from './sql/rosters-sql.ts'
 import { runsSql } from './sql/runs-sql.ts'
 import { tokensSql } from './sql/tokens-sql.ts'
 import { tombstonesSql } from './sql/tombstones-sql.ts'
@@ -232,6 +234,7 @@ export function createPgStore(config: PgStoreConfig = {}): PgStore {
     ...eventMethods(op, events),
     ...runMethods(op, runs, resolved.maxJsonbDepth),
     ...tombstoneMethods(op, tombstones, sql.records, resolved.conflictRetries, outbox),
+    ...rosterMethods(op, rostersSql(s)),
 
     pushLedger: pgPushLedger(op, ledgerSql),
     tokenStore: pgTokenStore(op, tokensSql(s)),

@@ -1,4 +1,5 @@
-import { describeStoreConformance } from '../testing/index.ts'
+import { describeClassEnrollmentsConformance, describeStoreConformance } from '../testing/index.ts'
 import { createMemoryStore } from './memory-store.ts'
 
 describeStoreConformance('memory', { create: async () => createMemoryStore() })
+describeClassEnrollmentsConformance('memory', { create: async () => createMemoryStore() })

@@ -8,6 +8,7 @@ import { deletedFingerprint } from '../push/push-outbox.ts'
 import { emptyCounts } from '../sync/outcome.ts'
 import type { EntityName, TenantId } from '../types/primitives.ts'
 import { invalidWriteIn } from './batch-check.ts'
+import { CLASS_ENROLLMENTS_PAGE } from './class-enrollments.ts'
 import type {
   BatchChanges,
   IdempotencyClaim,
@@ -543,6 +544,23 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
           if (!row.deleted && (opts.afterId === undefined || id > opts.afterId)) ids.push(id)
         }
         return ids.sort(compare).slice(0, opts.limit ?? 10_000)
+      })
+    },
+
+    listClassEnrollments(tenant, classId, opts = {}) {
+      return run(() => {
+        const page: StoredRecord[] = []
+        for (const [id, row] of table(tenant, 'enrollment')) {
+          if (row.deleted || row.data.classId !== classId) continue
+          if (opts.afterId !== undefined && compare(id, opts.afterId) <= 0) continue
+          page.push({
+            id,
+            fingerprint: row.fingerprint,
+            data: structuredClone(row.data),
+            updatedAt: new Date(row.updatedAt),
+          })
+        }
+        return page.sort((a, b) => compare(a.id, b.id)).slice(0, opts.limit ?? CLASS_ENROLLMENTS_PAGE)
       })
     },
 

@@ -2,6 +2,7 @@ import type { ResultAsync } from 'neverthrow'
 import type { StoreError } from '../errors/store-error.ts'
 import type { Fingerprint } from '../fingerprint/fingerprint.ts'
 import type { EntityName, TenantId } from '../types/primitives.ts'
+import type { ClassEnrollmentsOptions } from './class-enrollments.ts'
 import type {
   ApplyDeletesOptions,
   DeleteEffect,
@@ -503,6 +504,21 @@ export interface Store {
    * so exactly one of a concurrent approve and discard wins.
    */
   discardQuarantine(tenant: TenantId, id: string): ResultAsync<QuarantinedDeletion, StoreError>
+
+  // ---- class rosters (issue 10) ------------------------------------------------------------------
+  // Kept as one section so parallel changes to the rest of the port merge cleanly.
+
+  /**
+   * The live `enrollment` records whose `classId` is the given class, in ascending id order (code units),
+   * a page at a time (`afterId` is the last id of the previous page; default page 1000). Tombstoned
+   * enrollments and other tenants' records are never returned; an unknown class has none. What a flow
+   * that activates a class reads to enrol the class's students.
+   */
+  listClassEnrollments(
+    tenant: TenantId,
+    classId: string,
+    options?: ClassEnrollmentsOptions,
+  ): ResultAsync<readonly StoredRecord[], StoreError>
 
   // ---- sync runs ---------------------------------------------------------------------------------
 

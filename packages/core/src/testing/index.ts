@@ -4,6 +4,8 @@
  * vitest test files (vitest and fast-check are optional peers).
  */
 
+export type { ClassEnrollmentsConformanceOptions } from './class-enrollments-conformance.ts'
+export { describeClassEnrollmentsConformance } from './class-enrollments-conformance.ts'
 export { conformanceData, fp, T1, T2 } from './conformance-data.ts'
 export type { FinanceStoreConformanceOptions } from './finance-conformance.ts'
 export { describeFinanceStoreConformance } from './finance-conformance.ts'

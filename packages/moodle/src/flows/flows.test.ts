@@ -123,6 +123,43 @@ describe('provisionCourse', () => {
     expect(fake.enrolments.filter((e) => e.roleid === 5)).toHaveLength(1000)
   })
 
+  it("enrols a class activated later from its enrollments in the Store: every page, only this class's live ones", async () => {
+    const ids = Array.from({ length: 1002 }, (_, i) => `stu-${String(i).padStart(4, '0')}`)
+    const engine = createSyncEngine({ store })
+    const synced = await engine.syncAll({
+      tenant: T,
+      batches: {
+        student: ids.map((id) => ({ id, firstName: 'S', lastName: id, status: 'active' })),
+        class: [{ id: 'cls-2', name: 'Other', status: 'active' }],
+        enrollment: [
+          // 1,001 enrollments of cls-1: more than one page of the Store's roster.
+          ...ids.slice(0, 1001).map((id) => ({ id: `enr-${id}`, studentId: id, classId: 'cls-1' })),
+          { id: 'enr-other', studentId: ids[1001], classId: 'cls-2' },
+        ],
+      },
+    })
+    expect(synced._unsafeUnwrap().counts.new).toBe(1002 + 1 + 1002)
+    const withdrawn = await store.applyDeletes(T, [
+      { entity: 'enrollment', id: 'enr-stu-0000', source: 'test', reason: 'withdrawn' },
+    ])
+    expect(withdrawn._unsafeUnwrap()).toEqual(['deleted'])
+    await store.upsertLinks(
+      T,
+      ids.map((id, i) => ({ entity: 'student', id, system: 'moodle', externalId: String(100 + i) })),
+    )
+    await store.upsertLinks(T, [{ entity: 'student', id: 'stu-0999', system: 'moodle', externalId: 'x' }])
+
+    const result = (await provision({ defaultUsers: [] }))._unsafeUnwrap()
+    const students = fake.enrolments.filter((e) => e.roleid === 5).map((e) => e.userid)
+    // stu-0000 withdrew (tombstoned), stu-1001 is in another class, stu-0999's link is not a Moodle id.
+    expect(students).toHaveLength(999)
+    expect(students).not.toContain(100)
+    expect(students).not.toContain(1101)
+    expect(students).toContain(1100)
+    expect(result.notLinked).toEqual(['stu-0999'])
+    expect(result.enrolCalls).toBeLessThanOrEqual(10)
+  })
+
   it('refuses a class whose program has no configured category', async () => {
     const error = (await provision({ categories: {} }))._unsafeUnwrapErr()
     expect(error.reason).toBe('InvalidParameter')

@@ -1,4 +1,5 @@
 import type { SchoolClass, Store, StoreError, TenantId } from '@edusync/core'
+import { CLASS_ENROLLMENTS_PAGE } from '@edusync/core'
 import type { Result } from 'neverthrow'
 import { err, ok, ResultAsync } from 'neverthrow'
 import type { MoodleClient } from '../client.ts'
@@ -27,7 +28,10 @@ export interface ProvisionCourseOptions {
   readonly defaultCategoryId?: number
   /** Users enrolled in every new course (never hard-coded: from tenant configuration). */
   readonly defaultUsers?: readonly DefaultCourseUser[]
-  /** Canonical student ids enrolled already (a class activated later): enrolled in bulk. */
+  /**
+   * Further canonical student ids to enrol as students, beyond the class's enrollments in the Store
+   * (which are always read and enrolled, see {@link provisionCourse}); e.g. enrollments not synced yet.
+   */
   readonly studentIds?: readonly string[]
 }
 
@@ -54,9 +58,11 @@ export type ProvisionError = MoodleError | StoreError
  * `idnumber` (= the canonical class id), and created only when neither finds it. A create whose answer
  * was lost (timeout, network) is never repeated blindly: the course is looked up by `idnumber` again and
  * used when the create had committed. The course id is stored as the class's `moodle` link; the teacher
- * (editing teacher), the tenant's default users and the given students (student role) are enrolled in
- * chunks, one call per chunk. Writing the id back to the CRM is the host's part (it composes the Zoho
- * client).
+ * (editing teacher), the tenant's default users and the class's students (student role) are enrolled in
+ * chunks, one call per chunk. The students are the class's live enrollments in the Store
+ * (`listClassEnrollments`, read page by page), so a class activated after its students enrolled gets
+ * them all, plus any `studentIds` given. Writing the id back to the CRM is the host's part (it composes
+ * the Zoho client).
  */
 export function provisionCourse(
   options: ProvisionCourseOptions,
@@ -111,7 +117,9 @@ export function provisionCourse(
         roleid: u.roleid ?? moodle.roles.editingTeacher,
       })
     }
-    const students = await userIds('student', [...new Set(options.studentIds ?? [])])
+    const roster = await enrolledStudents(store, tenant, classId)
+    if (roster.isErr()) return err(roster.error)
+    const students = await userIds('student', [...new Set([...roster.value, ...(options.studentIds ?? [])])])
     if (students.isErr()) return err(students.error)
     for (const userid of students.value.values()) {
       enrolments.push({ userid, courseid: courseId, roleid: moodle.roles.student })
@@ -128,6 +136,26 @@ export function provisionCourse(
     })
   }
   return new ResultAsync(run())
+}
+
+/** The students of a class's live enrollments in the Store, all pages, in enrollment id order. */
+async function enrolledStudents(
+  store: Store,
+  tenant: TenantId,
+  classId: string,
+): Promise<Result<string[], StoreError>> {
+  const students: string[] = []
+  let afterId: string | undefined
+  for (;;) {
+    const page = await store.listClassEnrollments(tenant, classId, afterId === undefined ? {} : { afterId })
+    if (page.isErr()) return err(page.error)
+    for (const e of page.value) {
+      if (typeof e.data.studentId === 'string') students.push(e.data.studentId)
+    }
+    const last = page.value.at(-1)
+    if (last === undefined || page.value.length < CLASS_ENROLLMENTS_PAGE) return ok(students)
+    afterId = last.id
+  }
 }
 
 async function findOrCreate(

@@ -1,5 +1,7 @@
 /**
- * The inbox's handled state moves out of the event rows into two narrow tables, so the drain's hot path
+ * Two changes, both of issue 10 (the Moodle adapter).
+ *
+ * 1. The inbox's handled state moves out of the event rows into two narrow tables, so the drain's hot path
  * never rewrites a payload row:
  *
  * - `inbound_pending`: one small row per pending event, in arrival order. Marking an event handled deletes
@@ -10,8 +12,12 @@
  *
  * `inbound_events` keeps what was received and is never updated after its insert. Existing events keep
  * their state: pending ones are queued in their order, handled ones keep their first handled time.
+ *
+ * 2. An index for reading one class's enrollments (`listClassEnrollments`), which the Moodle flows use
+ * when a class is activated, instead of the caller passing the student ids in.
  */
 export const sql = /* sql */ `
+-- 1. The inbox queue.
 CREATE TABLE inbound_pending (
   tenant      text NOT NULL,
   source      text NOT NULL,
@@ -41,4 +47,10 @@ INSERT INTO inbound_handled (tenant, source, event_id, handled_at)
 -- The handled flag's index goes with the column: pending events are listed from inbound_pending now.
 DROP INDEX inbound_events_source_oldest;
 ALTER TABLE inbound_events DROP COLUMN handled_at;
+
+-- 2. A class's live enrollments (Store.listClassEnrollments), in code-unit id order, without reading the
+-- tenant's other records: partial, so writes of every other entity (and tombstones) never touch it.
+CREATE INDEX records_class_enrollments
+  ON records (tenant, (data->>'classId'), id COLLATE "C")
+  WHERE entity = 'enrollment' AND deleted_at IS NULL;
 `

@@ -1,0 +1,128 @@
+import fc from 'fast-check'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { RecordWrite, Store } from '../store/store.ts'
+import { fp, T1, T2 } from './conformance-data.ts'
+
+/** Options of {@link describeClassEnrollmentsConformance}. */
+export interface ClassEnrollmentsConformanceOptions {
+  /** Creates a fresh, empty Store (called before every test). */
+  readonly create: () => Promise<Store>
+  /** Cleans up after each test (the suite closes the store first). */
+  readonly teardown?: (store: Store) => Promise<void>
+}
+
+const enrollment = (id: string, studentId: string, classId: string): RecordWrite => ({
+  id,
+  fingerprint: fp(`${id}/${studentId}/${classId}`),
+  data: { studentId, classId, type: 'normal' },
+})
+
+/**
+ * The shared conformance suite of {@link Store.listClassEnrollments} (the class-roster lookup), which
+ * every Store runs unmodified next to `describeStoreConformance`: the right records of the right class
+ * and tenant, tombstones left out, code-unit order and paging that returns every enrollment exactly once.
+ *
+ * @example
+ * ```ts
+ * import { describeClassEnrollmentsConformance } from '@edusync/core/testing'
+ * describeClassEnrollmentsConformance('memory', { create: async () => createMemoryStore() })
+ * ```
+ */
+export function describeClassEnrollmentsConformance(
+  name: string,
+  options: ClassEnrollmentsConformanceOptions,
+): void {
+  describe(`Store class-roster conformance: ${name}`, () => {
+    let store: Store
+    beforeEach(async () => {
+      store = await options.create()
+    })
+    afterEach(async () => {
+      await store.close()
+      await options.teardown?.(store)
+    })
+    const write = async (tenant: string, upserts: RecordWrite[]) =>
+      (await store.applyBatch(tenant, 'enrollment', { upserts, park: [], unpark: [] }))._unsafeUnwrap()
+    const roster = async (tenant: string, classId: string, opts?: { afterId?: string; limit?: number }) =>
+      (await store.listClassEnrollments(tenant, classId, opts))._unsafeUnwrap()
+
+    it("lists the class's live enrollments with their data, in id order, and nothing of other classes or tenants", async () => {
+      await write(T1, [
+        enrollment('enr-b', 'stu-2', 'class-1'),
+        enrollment('enr-a', 'stu-1', 'class-1'),
+        enrollment('enr-c', 'stu-3', 'class-2'),
+      ])
+      await write(T2, [enrollment('enr-z', 'stu-9', 'class-1')])
+      const listed = await roster(T1, 'class-1')
+      expect(listed.map((r) => [r.id, r.data.studentId, r.fingerprint])).toEqual([
+        ['enr-a', 'stu-1', fp('enr-a/stu-1/class-1')],
+        ['enr-b', 'stu-2', fp('enr-b/stu-2/class-1')],
+      ])
+      expect(listed[0]?.data).toEqual({ studentId: 'stu-1', classId: 'class-1', type: 'normal' })
+      expect(listed[0]?.updatedAt).toBeInstanceOf(Date)
+      expect((await roster(T2, 'class-1')).map((r) => r.id)).toEqual(['enr-z'])
+      expect(await roster(T1, 'class-unknown')).toEqual([])
+    })
+
+    it('leaves tombstoned enrollments out, and follows an enrollment moved to another class', async () => {
+      await write(T1, [enrollment('enr-a', 'stu-1', 'class-1'), enrollment('enr-b', 'stu-2', 'class-1')])
+      const deleted = await store.applyDeletes(T1, [
+        { entity: 'enrollment', id: 'enr-a', source: 'test', reason: 'withdrawn' },
+      ])
+      expect(deleted._unsafeUnwrap()).toEqual(['deleted'])
+      await write(T1, [enrollment('enr-b', 'stu-2', 'class-2')])
+      expect(await roster(T1, 'class-1')).toEqual([])
+      expect((await roster(T1, 'class-2')).map((r) => r.id)).toEqual(['enr-b'])
+    })
+
+    it('takes a class id with SQL- and JSON-significant text literally', async () => {
+      const tricky = `cls'1"; DROP TABLE records; -- \\ 日本`
+      await write(T1, [enrollment('enr-1', 'stu-1', tricky), enrollment('enr-2', 'stu-2', 'cls%')])
+      expect((await roster(T1, tricky)).map((r) => r.id)).toEqual(['enr-1'])
+      expect(await roster(T1, 'cls_')).toEqual([])
+    })
+
+    it('pages in code-unit order: every enrollment exactly once, whatever the ids and page size', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6, unit: 'binary' }), {
+            minLength: 0,
+            maxLength: 25,
+          }),
+          fc.integer({ min: 1, max: 7 }),
+          async (ids, limit) => {
+            const tenant = `roster-${Math.random().toString(36).slice(2)}`
+            const safe = ids.filter((id) => !/[\u0000\ud800-\udfff]/.test(id))
+            if (safe.length > 0)
+              await write(
+                tenant,
+                safe.map((id) => enrollment(id, `s-${id}`, 'class-p')),
+              )
+            const seen: string[] = []
+            let afterId: string | undefined
+            for (;;) {
+              const page = await roster(
+                tenant,
+                'class-p',
+                afterId === undefined ? { limit } : { afterId, limit },
+              )
+              expect(page.length).toBeLessThanOrEqual(limit)
+              seen.push(...page.map((r) => r.id))
+              if (page.length < limit) break
+              afterId = page.at(-1)?.id
+            }
+            const codeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+            expect(seen).toEqual([...safe].sort(codeUnits))
+          },
+        ),
+        { numRuns: 15 },
+      )
+    })
+
+    it('answers err(StoreError), never a throw, once closed', async () => {
+      await store.close()
+      const closed = await store.listClassEnrollments(T1, 'class-1')
+      expect(closed.isErr()).toBe(true)
+    })
+  })
+}

@@ -83,6 +83,7 @@ export function describeClassEnrollmentsConformance(
     })
 
     it('pages in code-unit order: every enrollment exactly once, whatever the ids and page size', async () => {
+      let run = 0
       await fc.assert(
         fc.asyncProperty(
           fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6, unit: 'binary' }), {
@@ -91,8 +92,10 @@ export function describeClassEnrollmentsConformance(
           }),
           fc.integer({ min: 1, max: 7 }),
           async (ids, limit) => {
-            const tenant = `roster-${Math.random().toString(36).slice(2)}`
-            const safe = ids.filter((id) => !/[\u0000\ud800-\udfff]/.test(id))
+            const tenant = `roster-${++run}`
+            // NUL and surrogates are refused by every Store; astral characters would order differently in
+            // code units (UTF-16) and code points (UTF-8 bytes), which the port leaves open for them.
+            const safe = ids.filter((id) => !id.includes('\u0000') && !/[\ud800-\udfff]/.test(id))
             if (safe.length > 0)
               await write(
                 tenant,

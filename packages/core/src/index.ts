@@ -138,8 +138,8 @@ export {
 } from './registry/index.ts'
 export { trackRun } from './runs/track-run.ts'
 export { invalidWriteIn } from './store/batch-check.ts'
-export type { ClassEnrollmentsOptions } from './store/class-enrollments.ts'
-export { CLASS_ENROLLMENTS_PAGE } from './store/class-enrollments.ts'
+export type { ClassEnrollmentsOptions, StudentEmailMatch } from './store/class-enrollments.ts'
+export { CLASS_ENROLLMENTS_PAGE, normaliseEmail } from './store/class-enrollments.ts'
 export type { MemoryStoreOptions } from './store/memory-store.ts'
 export { createMemoryStore } from './store/memory-store.ts'
 export type {

@@ -8,7 +8,8 @@ import { deletedFingerprint } from '../push/push-outbox.ts'
 import { emptyCounts } from '../sync/outcome.ts'
 import type { EntityName, TenantId } from '../types/primitives.ts'
 import { invalidWriteIn } from './batch-check.ts'
-import { CLASS_ENROLLMENTS_PAGE } from './class-enrollments.ts'
+import type { StudentEmailMatch } from './class-enrollments.ts'
+import { CLASS_ENROLLMENTS_PAGE, normaliseEmail } from './class-enrollments.ts'
 import type {
   BatchChanges,
   IdempotencyClaim,
@@ -561,6 +562,23 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
           })
         }
         return page.sort((a, b) => compare(a.id, b.id)).slice(0, opts.limit ?? CLASS_ENROLLMENTS_PAGE)
+      })
+    },
+
+    findStudentsByEmail(tenant, emails) {
+      return run(() => {
+        const asked = new Set(emails.map(normaliseEmail).filter((e) => e !== ''))
+        const out: StudentEmailMatch[] = []
+        for (const [id, row] of table(tenant, 'student')) {
+          if (row.deleted) continue
+          const own = new Set<string>()
+          for (const field of ['email', 'academicEmail']) {
+            const value = row.data[field]
+            if (typeof value === 'string' && asked.has(normaliseEmail(value))) own.add(normaliseEmail(value))
+          }
+          for (const email of own) out.push({ email, studentId: id })
+        }
+        return out.sort((a, b) => compare(a.email, b.email) || compare(a.studentId, b.studentId))
       })
     },
 

@@ -2,7 +2,7 @@ import type { ResultAsync } from 'neverthrow'
 import type { StoreError } from '../errors/store-error.ts'
 import type { Fingerprint } from '../fingerprint/fingerprint.ts'
 import type { EntityName, TenantId } from '../types/primitives.ts'
-import type { ClassEnrollmentsOptions } from './class-enrollments.ts'
+import type { ClassEnrollmentsOptions, StudentEmailMatch } from './class-enrollments.ts'
 import type {
   ApplyDeletesOptions,
   DeleteEffect,
@@ -505,7 +505,7 @@ export interface Store {
    */
   discardQuarantine(tenant: TenantId, id: string): ResultAsync<QuarantinedDeletion, StoreError>
 
-  // ---- class rosters (issue 10) ------------------------------------------------------------------
+  // ---- class rosters and people lookups (issue 10) ------------------------------------------------
   // Kept as one section so parallel changes to the rest of the port merge cleanly.
 
   /**
@@ -519,6 +519,17 @@ export interface Store {
     classId: string,
     options?: ClassEnrollmentsOptions,
   ): ResultAsync<readonly StoredRecord[], StoreError>
+
+  /**
+   * Live students whose `email` or `academicEmail` equals one of the given addresses once both are
+   * normalised (`normaliseEmail`: trimmed, ASCII letters lower-cased): one match per (address, student),
+   * sorted by address then student id (code units). An address no student has matches nothing; a student
+   * matching on both fields is listed once. Blank addresses are ignored.
+   */
+  findStudentsByEmail(
+    tenant: TenantId,
+    emails: readonly string[],
+  ): ResultAsync<readonly StudentEmailMatch[], StoreError>
 
   // ---- sync runs ---------------------------------------------------------------------------------
 

@@ -18,9 +18,10 @@ const enrollment = (id: string, studentId: string, classId: string): RecordWrite
 })
 
 /**
- * The shared conformance suite of {@link Store.listClassEnrollments} (the class-roster lookup), which
- * every Store runs unmodified next to `describeStoreConformance`: the right records of the right class
- * and tenant, tombstones left out, code-unit order and paging that returns every enrollment exactly once.
+ * The shared conformance suite of the Store's people lookups, which every Store runs unmodified next to
+ * `describeStoreConformance`: {@link Store.listClassEnrollments} (the right records of the right class
+ * and tenant, tombstones left out, code-unit order and paging that returns every enrollment exactly
+ * once) and {@link Store.findStudentsByEmail} (normalised matching on either field, live students only).
  *
  * @example
  * ```ts
@@ -32,7 +33,7 @@ export function describeClassEnrollmentsConformance(
   name: string,
   options: ClassEnrollmentsConformanceOptions,
 ): void {
-  describe(`Store class-roster conformance: ${name}`, () => {
+  describe(`Store class-roster and e-mail lookup conformance: ${name}`, () => {
     let store: Store
     beforeEach(async () => {
       store = await options.create()
@@ -122,10 +123,76 @@ export function describeClassEnrollmentsConformance(
       )
     })
 
+    const student = (id: string, email: unknown, academicEmail: unknown = null): RecordWrite => ({
+      id,
+      fingerprint: fp(`student/${id}/${String(email)}/${String(academicEmail)}`),
+      data: { firstName: 'A', lastName: id, status: 'active', email, academicEmail },
+    })
+    const byEmail = async (tenant: string, emails: string[]) =>
+      (await store.findStudentsByEmail(tenant, emails))._unsafeUnwrap()
+
+    it('finds live students by e-mail or academic e-mail, trimmed and ASCII case-insensitively', async () => {
+      await store.applyBatch(T1, 'student', {
+        upserts: [
+          student('s-2', 'Ada.Smith@College.EDU'),
+          student('s-1', null, 'ada.smith@college.edu'),
+          student('s-3', 'ADA.SMITH@college.edu', 'ada.smith@college.edu'),
+          student('s-4', 'omar@college.edu'),
+          student('s-5', 'Élise@college.edu'),
+          student('s-6', 42),
+        ],
+        park: [],
+        unpark: [],
+      })
+      await store.applyBatch(T2, 'student', {
+        upserts: [student('s-9', 'ada.smith@college.edu')],
+        park: [],
+        unpark: [],
+      })
+      expect(await byEmail(T1, ['  ada.SMITH@college.edu\t', 'nobody@college.edu', '', '   '])).toEqual([
+        { email: 'ada.smith@college.edu', studentId: 's-1' },
+        { email: 'ada.smith@college.edu', studentId: 's-2' },
+        { email: 'ada.smith@college.edu', studentId: 's-3' },
+      ])
+      // Only ASCII letters fold: É and é stay different addresses in every Store.
+      expect(await byEmail(T1, ['élise@college.edu'])).toEqual([])
+      expect(await byEmail(T1, ['ÉLISE@COLLEGE.EDU'])).toEqual([
+        { email: 'Élise@college.edu', studentId: 's-5' },
+      ])
+      expect(await byEmail(T1, ['Omar@College.edu', 'omar@college.edu'])).toEqual([
+        { email: 'omar@college.edu', studentId: 's-4' },
+      ])
+      expect(await byEmail(T1, [])).toEqual([])
+      expect(await byEmail(T2, ['ada.smith@college.edu'])).toEqual([
+        { email: 'ada.smith@college.edu', studentId: 's-9' },
+      ])
+    })
+
+    it('leaves tombstoned students and other entities out, and follows a changed address', async () => {
+      await store.applyBatch(T1, 'student', {
+        upserts: [student('s-1', 'a@x.org'), student('s-2', 'a@x.org')],
+        park: [],
+        unpark: [],
+      })
+      await store.applyBatch(T1, 'teacher', {
+        upserts: [{ id: 't-1', fingerprint: fp('t-1'), data: { name: 'T', email: 'a@x.org' } }],
+        park: [],
+        unpark: [],
+      })
+      const deleted = await store.applyDeletes(T1, [
+        { entity: 'student', id: 's-1', source: 'test', reason: 'left' },
+      ])
+      expect(deleted._unsafeUnwrap()).toEqual(['deleted'])
+      expect(await byEmail(T1, ['a@x.org'])).toEqual([{ email: 'a@x.org', studentId: 's-2' }])
+      await store.applyBatch(T1, 'student', { upserts: [student('s-2', 'b@x.org')], park: [], unpark: [] })
+      expect(await byEmail(T1, ['a@x.org'])).toEqual([])
+      expect(await byEmail(T1, ['B@X.ORG'])).toEqual([{ email: 'b@x.org', studentId: 's-2' }])
+    })
+
     it('answers err(StoreError), never a throw, once closed', async () => {
       await store.close()
-      const closed = await store.listClassEnrollments(T1, 'class-1')
-      expect(closed.isErr()).toBe(true)
+      expect((await store.listClassEnrollments(T1, 'class-1')).isErr()).toBe(true)
+      expect((await store.findStudentsByEmail(T1, ['a@x.org'])).isErr()).toBe(true)
     })
   })
 }

@@ -13,8 +13,9 @@
  * `inbound_events` keeps what was received and is never updated after its insert. Existing events keep
  * their state: pending ones are queued in their order, handled ones keep their first handled time.
  *
- * 2. An index for reading one class's enrollments (`listClassEnrollments`), which the Moodle flows use
- * when a class is activated, instead of the caller passing the student ids in.
+ * 2. Indexes for two people lookups of the Moodle flows: one class's enrollments (`listClassEnrollments`,
+ * read when a class is activated, instead of the caller passing the student ids in) and students by
+ * normalised e-mail (`findStudentsByEmail`, how a Moodle user without a link is matched to a student).
  */
 export const sql = /* sql */ `
 -- 1. The inbox queue.
@@ -53,4 +54,13 @@ ALTER TABLE inbound_events DROP COLUMN handled_at;
 CREATE INDEX records_class_enrollments
   ON records (tenant, (data->>'classId'), id COLLATE "C")
   WHERE entity = 'enrollment' AND deleted_at IS NULL;
+
+-- Students by normalised e-mail, each field on its own. The expression is rosters-sql.ts's
+-- normalisedEmail, written out: an applied migration never changes (a test checks they agree).
+CREATE INDEX records_student_email ON records
+  (tenant, translate(btrim(data->>'email', E' \\t\\n\\013\\f\\r'), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'))
+  WHERE entity = 'student' AND deleted_at IS NULL;
+CREATE INDEX records_student_academic_email ON records
+  (tenant, translate(btrim(data->>'academicEmail', E' \\t\\n\\013\\f\\r'), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'))
+  WHERE entity = 'student' AND deleted_at IS NULL;
 `

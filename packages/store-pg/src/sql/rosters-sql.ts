@@ -1,5 +1,17 @@
-/** Statements of the class-roster lookup, for one schema (`s` is its quoted name). */
+/**
+ * `normaliseEmail` of core, in SQL: surrounding ASCII whitespace trimmed, ASCII letters lower-cased (not
+ * `lower()`, which follows the database's locale). The indexes of migration 0011 repeat this expression
+ * exactly, so the lookups below use them.
+ */
+export const normalisedEmail = (field: string) =>
+  `translate(btrim(data->>'${field}', E' \\t\\n\\013\\f\\r'), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`
+
+/** Statements of the class-roster and student e-mail lookups, for one schema (`s` is its quoted name). */
 export function rostersSql(s: string) {
+  const byEmail = (field: string) => `SELECT ${normalisedEmail(field)} AS email, id AS student_id
+      FROM ${s}.records
+      WHERE tenant = $1 AND entity = 'student' AND deleted_at IS NULL
+        AND ${normalisedEmail(field)} = ANY($2::text[])`
   return {
     /**
      * A class's live enrollments after `$3` (null: from the start), at most `$4`, in code-unit id order:
@@ -11,5 +23,16 @@ export function rostersSql(s: string) {
         AND ($3::text IS NULL OR id COLLATE "C" > $3::text COLLATE "C")
       ORDER BY id COLLATE "C"
       LIMIT $4`,
+
+    /**
+     * Live students whose `email` or `academicEmail`, normalised, is one of `$2` (normalised already):
+     * one row per (address, student) however many of its fields match.
+     */
+    studentsByEmail: `SELECT email, student_id FROM (
+        ${byEmail('email')}
+        UNION
+        ${byEmail('academicEmail')}
+      ) m
+      ORDER BY email COLLATE "C", student_id COLLATE "C"`,
   }
 }

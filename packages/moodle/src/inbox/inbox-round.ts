@@ -5,6 +5,8 @@ import { MOODLE_SYSTEM, moodleDerivedId } from '../map/ids.ts'
 import { toClass, toEnrollment, toGrade, toStudent, toTeacher } from '../map/to-canonical.ts'
 import type { PluginEvent } from '../readers/plugin-events.ts'
 import { readPluginEvent } from '../readers/plugin-events.ts'
+import type { UnlinkedUser } from './email-match.ts'
+import { matchUsersByEmail } from './email-match.ts'
 import type { EnrollmentDeletion } from './enrollment-deletion.ts'
 import { applyEnrollmentDeletions } from './enrollment-deletion.ts'
 import type { InboxError, InboxFailure, InboxIgnored, ProcessInboxOptions } from './process-inbox.ts'
@@ -107,7 +109,32 @@ export async function prepareRound(
     if (found.isErr()) return err(found.error)
     linked.set(entity, found.value)
   }
+  // ---- Moodle users (students) without a link: an existing student with their e-mail is them --------
+  const unlinked = new Map<string, UnlinkedUser>()
+  for (const e of typed) {
+    if ((e.type !== 'user_created' && e.type !== 'user_updated') || e.data.role !== 'student') continue
+    if (!linked.get('student')?.has(e.data.userid))
+      unlinked.set(e.data.userid, { userid: e.data.userid, email: e.data.email })
+  }
   const newLinks = new Map<string, Link>()
+  const byEmail = await matchUsersByEmail(store, tenant, [...unlinked.values()])
+  if (byEmail.isErr()) return err(byEmail.error)
+  const { matched, refused } = byEmail.value
+  if (matched.size > 0) {
+    // Every event of the round resolves the user to the matched student; the link is written with the
+    // user's record (writeRound writes links of records it stored).
+    const students = new Map(linked.get('student') ?? [])
+    for (const [userid, studentId] of matched) {
+      students.set(userid, studentId)
+      newLinks.set(`student\u0000${studentId}`, {
+        entity: 'student',
+        id: studentId,
+        system: MOODLE_SYSTEM,
+        externalId: userid,
+      })
+    }
+    linked.set('student', students)
+  }
   const resolve = (
     entity: 'student' | 'teacher' | 'class' | 'enrollment',
     externalId: string,
@@ -124,7 +151,7 @@ export async function prepareRound(
   const want = (entity: string, id: string) => toRead.set(entity, (toRead.get(entity) ?? new Set()).add(id))
   for (const e of typed) {
     if (e.type === 'user_created' || e.type === 'user_updated') {
-      if (e.data.role === 'other') continue
+      if (e.data.role === 'other' || refused.has(e.data.userid)) continue
       const entity = e.data.role === 'teacher' ? 'teacher' : 'student'
       const known = linked.get(entity)?.get(e.data.userid)
       if (known) want(entity, known)
@@ -167,6 +194,11 @@ export async function prepareRound(
           break
         }
         const entity = e.data.role === 'teacher' ? 'teacher' : 'student'
+        const refusal = entity === 'student' ? refused.get(e.data.userid) : undefined
+        if (refusal !== undefined) {
+          round.failures.push({ eventId: e.eventId, type: e.type, error: refusal })
+          break
+        }
         const { id } = resolve(entity, e.data.userid, moodleDerivedId.user(e.data.userid))
         const record =
           entity === 'teacher'

@@ -156,6 +156,160 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
       })
     })
 
+    it('links a Moodle user without a link to the one student with their e-mail, merging, not duplicating', async () => {
+      const store = await create()
+      const engine = createSyncEngine({ store })
+      await engine.syncBatch({
+        tenant: T,
+        entity: 'student',
+        records: [
+          {
+            id: '5843000000201',
+            firstName: 'Old',
+            lastName: 'Name',
+            status: 'frozen',
+            // Normalised before comparing: surrounding space and ASCII case do not matter.
+            academicEmail: 'User21@College.EDU',
+          },
+          {
+            id: '5843000000202',
+            firstName: 'Other',
+            lastName: 'One',
+            status: 'active',
+            email: 'x@college.edu',
+          },
+        ],
+      })
+      await append(
+        store,
+        pluginEvent('user_created', { ...userData(21), email: '  user21@college.edu ' }, 'u-21'),
+        pluginEvent('grade_updated', gradeData(21, 12, 1, 3), 'g-21'),
+      )
+      const report = await drain(store)
+      expect(report).toMatchObject({ handled: 2, failures: [] })
+      const links = (await store.findByExternalIds(T, 'moodle', 'student', ['21']))._unsafeUnwrap()
+      expect(links.get('21')).toBe('5843000000201')
+      expect(await record(store, 'student', 'moodle-user-21')).toBeUndefined()
+      expect(await record(store, 'student', '5843000000201')).toMatchObject({
+        firstName: 'Lina',
+        status: 'frozen',
+      })
+      // The grade of the same round resolved to the matched student too.
+      const grades = (await store.listParked(T, { entity: 'grade' }))._unsafeUnwrap()
+      expect(grades.map((g) => g.data.studentId)).toEqual(['5843000000201'])
+    })
+
+    it('refuses an ambiguous e-mail, naming it and the candidates, and leaves the event pending', async () => {
+      const store = await create()
+      const engine = createSyncEngine({ store })
+      await engine.syncBatch({
+        tenant: T,
+        entity: 'student',
+        records: [
+          {
+            id: '5843000000302',
+            firstName: 'A',
+            lastName: 'B',
+            status: 'active',
+            email: 'user30@college.edu',
+          },
+          {
+            id: '5843000000301',
+            firstName: 'C',
+            lastName: 'D',
+            status: 'active',
+            academicEmail: 'USER30@college.edu',
+          },
+        ],
+      })
+      await append(store, pluginEvent('user_created', userData(30), 'u-30'))
+      const report = await drain(store)
+      expect(report.handled).toBe(0)
+      expect(report.failures).toEqual([
+        {
+          eventId: 'u-30',
+          type: 'user_created',
+          error:
+            'Moodle user 30: e-mail user30@college.edu matches 2 students (5843000000301, 5843000000302); none is linked: link the right one by hand',
+        },
+      ])
+      expect(await pending(store)).toEqual(['u-30'])
+      expect((await store.findByExternalIds(T, 'moodle', 'student', ['30']))._unsafeUnwrap().size).toBe(0)
+      expect(await record(store, 'student', 'moodle-user-30')).toBeUndefined()
+      // Linked by hand, the next drain merges into that student.
+      await store.upsertLinks(T, [
+        { entity: 'student', id: '5843000000301', system: 'moodle', externalId: '30' },
+      ])
+      expect(await drain(store)).toMatchObject({ handled: 1, failures: [] })
+      expect(await record(store, 'student', '5843000000301')).toMatchObject({ firstName: 'Lina' })
+    })
+
+    it('never moves an existing link: a student linked to another Moodle user is not re-linked', async () => {
+      const store = await create()
+      const engine = createSyncEngine({ store })
+      await engine.syncBatch({
+        tenant: T,
+        entity: 'student',
+        records: [
+          {
+            id: '5843000000401',
+            firstName: 'A',
+            lastName: 'B',
+            status: 'active',
+            email: 'user41@college.edu',
+          },
+        ],
+      })
+      await store.upsertLinks(T, [
+        { entity: 'student', id: '5843000000401', system: 'moodle', externalId: '40' },
+      ])
+      await append(store, pluginEvent('user_created', userData(41), 'u-41'))
+      const report = await drain(store)
+      expect(report.failures.map((f) => f.error)).toEqual([
+        'Moodle user 41: e-mail user41@college.edu matches student 5843000000401, which is already linked to Moodle user 40; the link is not changed',
+      ])
+      expect(await pending(store)).toEqual(['u-41'])
+      const links = (await store.readLinks(T, 'student', ['5843000000401']))._unsafeUnwrap()
+      expect(links.get('5843000000401')?.map((l) => l.externalId)).toEqual(['40'])
+    })
+
+    it('refuses both of two Moodle users of one round that match the same student', async () => {
+      const store = await create()
+      const engine = createSyncEngine({ store })
+      await engine.syncBatch({
+        tenant: T,
+        entity: 'student',
+        records: [
+          { id: '5843000000601', firstName: 'A', lastName: 'B', status: 'active', email: 'twin@college.edu' },
+        ],
+      })
+      await append(
+        store,
+        pluginEvent('user_created', { ...userData(60), email: 'twin@college.edu' }, 'u-60'),
+        pluginEvent('user_created', { ...userData(61), email: 'Twin@college.edu' }, 'u-61'),
+      )
+      const report = await drain(store)
+      expect(report.failures.map((f) => f.eventId).sort()).toEqual(['u-60', 'u-61'])
+      expect(report.failures[0]?.error).toContain('5843000000601')
+      expect((await store.readLinks(T, 'student', ['5843000000601']))._unsafeUnwrap().size).toBe(0)
+    })
+
+    it('a Moodle user whose e-mail no student has becomes a new student, as before', async () => {
+      const store = await create()
+      const engine = createSyncEngine({ store })
+      await engine.syncBatch({
+        tenant: T,
+        entity: 'student',
+        records: [
+          { id: '5843000000501', firstName: 'A', lastName: 'B', status: 'active', email: 'a@college.edu' },
+        ],
+      })
+      await append(store, pluginEvent('user_created', userData(50), 'u-50'))
+      expect(await drain(store)).toMatchObject({ handled: 1, failures: [] })
+      const links = (await store.findByExternalIds(T, 'moodle', 'student', ['50']))._unsafeUnwrap()
+      expect(links.get('50')).toBe('moodle-user-50')
+    })
+
     it('maps teachers to teachers and reports other users as ignored', async () => {
       const store = await create()
       await append(

@@ -1,4 +1,8 @@
-import { describeClassEnrollmentsConformance, describeStoreConformance } from '@edusync/core/testing'
+import {
+  describeClassEnrollmentsConformance,
+  describeInboxCursorConformance,
+  describeStoreConformance,
+} from '@edusync/core/testing'
 import { afterAll } from 'vitest'
 import type { EngineName } from '../test/fixtures.ts'
 import { storeFactory } from '../test/fixtures.ts'
@@ -19,4 +23,5 @@ for (const [name, engine] of engines) {
     create: () => stores.create(),
     teardown: () => stores.teardown(),
   })
+  describeInboxCursorConformance(name, { create: () => stores.create(), teardown: () => stores.teardown() })
 }

@@ -414,8 +414,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
 
     listEvents(tenant, opts = {}) {
-      return run(() =>
-        [...state(tenant).events.values()]
+      return run(() => {
+        let events = [...state(tenant).events.values()]
+        if (opts.afterEventId !== undefined) {
+          // Insertion order is inbox order: continue after the given event's position.
+          const at = events.findIndex((e) => e.source === opts.source && e.eventId === opts.afterEventId)
+          if (opts.source === undefined || at < 0) {
+            throw new StoreError(
+              'Invalid',
+              `listEvents: afterEventId ${JSON.stringify(opts.afterEventId)} is not an event of source ${JSON.stringify(opts.source)}`,
+            )
+          }
+          events = events.slice(at + 1)
+        }
+        return events
           .filter(
             (e) =>
               (opts.source === undefined || e.source === opts.source) &&
@@ -423,8 +435,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
               (opts.handled === undefined || (e.handledAt !== null) === opts.handled),
           )
           .slice(0, opts.limit ?? 100)
-          .map((e) => structuredClone(e)),
-      )
+          .map((e) => structuredClone(e))
+      })
     },
 
     markEventsHandled(tenant, source, eventIds) {

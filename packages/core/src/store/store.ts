@@ -413,7 +413,12 @@ export interface Store {
     events: readonly InboundEventWrite[],
   ): ResultAsync<{ readonly appended: readonly string[]; readonly duplicates: readonly string[] }, StoreError>
 
-  /** Events, oldest first, optionally filtered by source, type and handled state. */
+  /**
+   * Events, oldest first, optionally filtered by source, type and handled state. `afterEventId` (with
+   * `source`) continues a listing after that event of the source, whatever its state now, so a drain
+   * pages forward without re-reading the events it has taken; an unknown `afterEventId`, or one without
+   * `source`, fails with `Invalid`.
+   */
   listEvents(
     tenant: TenantId,
     options?: {
@@ -421,6 +426,7 @@ export interface Store {
       readonly type?: string
       readonly handled?: boolean
       readonly limit?: number
+      readonly afterEventId?: string
     },
   ): ResultAsync<readonly InboundEvent[], StoreError>
 

@@ -19,6 +19,8 @@ export {
   hugeText,
   PROTOTYPE_KEYS,
 } from './hostile-values.ts'
+export type { InboxCursorConformanceOptions } from './inbox-cursor-conformance.ts'
+export { describeInboxCursorConformance } from './inbox-cursor-conformance.ts'
 export type { CheckPropertyOptions } from './property-runs.ts'
 export { checkProperty, propertyTimeout } from './property-runs.ts'
 export type { PushLedgerConformanceOptions } from './push-ledger-conformance.ts'

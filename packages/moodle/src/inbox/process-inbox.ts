@@ -100,10 +100,6 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
     const grades = new Set<string>()
     const seen = new Set<string>()
     let handled = 0
-    // Every event this drain has taken. A listing can still return one (failed ones stay pending; a mark
-    // runs beside the next round and may commit after a listing's snapshot), so taken events are skipped.
-    const skip = new Set<string>()
-    let marked = 0
     let marking: Promise<Result<number, StoreError>>[] = []
     let writing: Promise<Result<Round, InboxError>> | undefined
 
@@ -121,17 +117,9 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
       ignored.push(...r.ignored)
       for (const g of r.grades) grades.add(g)
       if (r.handled.length > 0) {
-        const ids = r.handled
-        handled += ids.length
-        // Not awaited here: the next round is written meanwhile. Its ids stay skipped until marked.
-        marking.push(
-          Promise.resolve(
-            store.markEventsHandled(tenant, source, ids).map((n) => {
-              marked += ids.length
-              return n
-            }),
-          ),
-        )
+        handled += r.handled.length
+        // Not awaited here: the next round is written meanwhile.
+        marking.push(Promise.resolve(store.markEventsHandled(tenant, source, r.handled)))
       }
       return undefined
     }
@@ -140,28 +128,24 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
       await Promise.all(marking)
       return err(error)
     }
-    // Ends when a listing holds nothing this drain has not seen: every event is tried once per drain.
+    // Pages forward from the last event taken (`afterEventId`), so a listing never returns an event this
+    // drain has taken, whether it is being written, being marked, or failed and left pending: every
+    // event is tried once per drain, and its payload fetched once. Ends at the first empty page.
+    let last: string | undefined
     for (;;) {
-      // Room for the taken events still pending (failed, or not marked yet) plus one round of new ones.
-      const limit = size + skip.size - marked
-      const listed = await store.listEvents(tenant, { source, handled: false, limit })
+      const listed = await store.listEvents(tenant, {
+        source,
+        handled: false,
+        limit: size,
+        ...(last === undefined ? {} : { afterEventId: last }),
+      })
       if (listed.isErr()) {
         await settle()
         return stop(listed.error)
       }
-      const events = listed.value.filter((e) => !skip.has(e.eventId)).slice(0, size)
-      if (events.length === 0 && listed.value.length >= limit) {
-        // A full listing of taken events (marks not committed yet): let them land, then list again.
-        const failed = await settle()
-        if (failed) return stop(failed)
-        const markFailed = (await Promise.all(marking)).find((m) => m.isErr())
-        if (markFailed?.isErr()) return err(markFailed.error)
-        continue
-      }
-      for (const e of events) {
-        seen.add(e.eventId)
-        skip.add(e.eventId)
-      }
+      const events = listed.value
+      for (const e of events) seen.add(e.eventId)
+      last = events.at(-1)?.eventId ?? last
       const prepared = events.length > 0 ? await prepareRound(options, events) : undefined
       const failed = await settle()
       if (failed) return stop(failed)

@@ -38,10 +38,28 @@ export function eventMethods(op: Op, sql: ReturnType<typeof eventsSql>): EventMe
           source: options.source !== undefined,
           type: options.type !== undefined,
           handled: options.handled,
+          after: options.afterEventId !== undefined,
         }
         const values: unknown[] = [tenant, options.limit ?? 100]
         if (filters.source) values.push(options.source)
         if (filters.type) values.push(options.type)
+        if (options.afterEventId !== undefined) {
+          const [at] =
+            options.source === undefined
+              ? []
+              : await x.query<{ received_at: Date; seq: string }>(sql.position, [
+                  tenant,
+                  options.source,
+                  options.afterEventId,
+                ])
+          if (at === undefined) {
+            throw new StoreError(
+              'Invalid',
+              `listEvents: afterEventId ${JSON.stringify(options.afterEventId)} is not an event of source ${JSON.stringify(options.source)}`,
+            )
+          }
+          values.push(at.received_at, at.seq)
+        }
         const rows = await x.query<EventRow>(sql.list(filters), values)
         return rows.map(toInboundEvent)
       })

@@ -33,11 +33,14 @@ export function eventsSql(s: string) {
      * paged from the narrow `inbound_pending` queue, in its (tenant, source, received_at, seq) order, so a
      * drain reads its next page without touching handled events.
      */
-    list(filters: { source: boolean; type: boolean; handled: boolean | undefined }): string {
+    list(filters: { source: boolean; type: boolean; handled: boolean | undefined; after: boolean }): string {
       const where = ['tenant = $1']
       let n = 2
       if (filters.source) where.push(`source = $${++n}`)
       if (filters.type) where.push(`type = $${++n}`)
+      // After a position (its received_at and seq, read by `position`): a row comparison the
+      // (tenant, source, received_at, seq) order serves as an index range.
+      if (filters.after) where.push(`(received_at, seq) > ($${++n}::timestamptz, $${++n}::bigint)`)
       const page = (from: string, extra: string[] = []) => `WITH page AS (
           SELECT source AS p_source, event_id AS p_event_id, received_at AS p_received_at, seq AS p_seq
           FROM ${from} WHERE ${[...where, ...extra].join(' AND ')}
@@ -71,6 +74,9 @@ export function eventsSql(s: string) {
           ON h.tenant = $1 AND h.source = page.p_source AND h.event_id = page.p_event_id
         ${order}`
     },
+
+    /** Where an event stands in its source's inbox order (`listEvents`' `afterEventId`). */
+    position: `SELECT received_at, seq FROM ${s}.inbound_events WHERE tenant = $1 AND source = $2 AND event_id = $3`,
 
     /**
      * Marks events handled: their queue rows are deleted and their handled time recorded, in one

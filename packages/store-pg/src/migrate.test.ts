@@ -170,7 +170,7 @@ describe('migrate on a PostgreSQL server', () => {
   })
 
   // Migrations developed side by side land out of number order: a schema at 0011 must still get 0010.
-  // (0010 stands alone; 0002 and 0004 do not, since 0011 reshapes the inbox and indexes live records.)
+  // (0010 stands alone; 0002 does not, since 0011 reshapes its inbox.)
   it('applies a lower-numbered migration that was added after a higher one had been applied', async () => {
     const schema = fresh()
     const executor = pgExecutor(admin as unknown as PgPoolLike, { owned: false })
@@ -266,7 +266,7 @@ async function upgradesInboxToQueue(
              ('t', 'moodle', 'done', 'user_created', '{"n": 0}', '2026-01-01T00:00:00Z', '${handledAt.toISOString()}'),
              ('t', 'zoho', 'other', 'x', '{}', '2026-01-01T00:00:03Z', NULL),
              ('u', 'moodle', 'old-1', 'user_created', '{"n": 9}', '2026-01-01T00:00:01Z', NULL)`)
-    expect((await store.migrate())._unsafeUnwrap().applied).toEqual(['0011_inbox_queue_and_rosters'])
+    expect((await store.migrate())._unsafeUnwrap().applied).toEqual(['0011_inbox_queue'])
     const pending = (await store.listEvents('t', { source: 'moodle', handled: false }))._unsafeUnwrap()
     expect(pending.map((e) => [e.eventId, e.type, e.payload, e.handledAt])).toEqual([
       ['old-1', 'user_created', { n: 1 }, null],

@@ -4,7 +4,7 @@ import { sql as tombstones } from './0004-tombstones.ts'
 import { sql as pushLedgerAndTokens } from './0006-push-ledger-and-tokens.ts'
 import { sql as finance } from './0007-finance.ts'
 import { sql as tenantRegistry } from './0010-tenant-registry.ts'
-import { sql as inboxQueueAndRosters } from './0011-inbox-queue-and-rosters.ts'
+import { sql as inboxQueue } from './0011-inbox-queue.ts'
 import { sql as financePaid } from './0013-finance-paid.ts'
 
 /** One versioned schema change. Versions only grow; an applied migration is never edited. */
@@ -25,6 +25,6 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: '0006_push_ledger_and_tokens', sql: pushLedgerAndTokens },
   { version: 7, name: '0007_finance', sql: finance },
   { version: 10, name: '0010_tenant_registry', sql: tenantRegistry },
-  { version: 11, name: '0011_inbox_queue_and_rosters', sql: inboxQueueAndRosters },
+  { version: 11, name: '0011_inbox_queue', sql: inboxQueue },
   { version: 13, name: '0013_finance_paid', sql: financePaid },
 ]

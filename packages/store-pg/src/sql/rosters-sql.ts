@@ -1,7 +1,6 @@
 /**
  * `normaliseEmail` of core, in SQL: surrounding ASCII whitespace trimmed, ASCII letters lower-cased (not
- * `lower()`, which follows the database's locale). The indexes of migration 0011 repeat this expression
- * exactly, so the lookups below use them.
+ * `lower()`, which follows the database's locale).
  */
 export const normalisedEmail = (field: string) =>
   `translate(btrim(data->>'${field}', E' \\t\\n\\013\\f\\r'), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`
@@ -14,9 +13,8 @@ export function rostersSql(s: string) {
         AND ${normalisedEmail(field)} = ANY($2::text[])`
   return {
     /**
-     * A class's live enrollments after `$3` (null: from the start), at most `$4`, in code-unit id order:
-     * read through the partial `records_class_enrollments` index, whose expression and order these
-     * predicates repeat exactly.
+     * A class's live enrollments after `$3` (null: from the start), at most `$4`, in code-unit id order.
+     * Reads the tenant's live enrollments, unindexed on purpose (see migration 0011's comment).
      */
     classEnrollments: `SELECT id, fingerprint, data, updated_at FROM ${s}.records
       WHERE tenant = $1 AND entity = 'enrollment' AND deleted_at IS NULL AND (data->>'classId') = $2
@@ -26,7 +24,8 @@ export function rostersSql(s: string) {
 
     /**
      * Live students whose `email` or `academicEmail`, normalised, is one of `$2` (normalised already):
-     * one row per (address, student) however many of its fields match.
+     * one row per (address, student) however many of its fields match. Reads the tenant's live students
+     * (the primary key's (tenant, entity) prefix), unindexed on purpose (see migration 0011's comment).
      */
     studentsByEmail: `SELECT email, student_id FROM (
         ${byEmail('email')}

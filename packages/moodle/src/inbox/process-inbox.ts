@@ -75,6 +75,10 @@ export type InboxError = StoreError | SyncError
  * through the engine in dependency order, records new Moodle links, and only then marks the events
  * handled. Per round the Store sees a fixed number of calls whatever the number of events.
  *
+ * - A Moodle user (student) without a link is matched by e-mail to an existing student: exactly one
+ *   candidate not linked to another Moodle user, else the event stays pending naming the candidates.
+ * - The drain pages forward from the last event it took (`listEvents`' `afterEventId`): each event is
+ *   tried once per drain; one appended meanwhile with an earlier receipt time waits for the next drain.
  * - An event that cannot be read, or whose record is INVALID or ERROR, stays pending with its error.
  * - A grade or enrollment whose student or class is unknown is DEFERRED: parked by the engine, its event
  *   handled, and replayed when the student or class arrives.

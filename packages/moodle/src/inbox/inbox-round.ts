@@ -49,11 +49,13 @@ export interface Prepared {
 
 /**
  * @internal Reads a round's events and maps them to records, resolving Moodle ids through links: Store
- * reads only, so it can run while the previous round is being written.
+ * reads only, so it can run while the previous round is being written (`previous`, awaited only before
+ * matching users by e-mail, which must see that round's new links).
  */
 export async function prepareRound(
   options: ProcessInboxOptions,
   events: readonly InboundEvent[],
+  previous?: Promise<unknown>,
 ): Promise<Result<Prepared, InboxError>> {
   const { store, tenant } = options
   const round: Round = { handled: [], counts: zero(), failures: [], ignored: [], grades: [] }
@@ -117,6 +119,9 @@ export async function prepareRound(
       unlinked.set(e.data.userid, { userid: e.data.userid, email: e.data.email })
   }
   const newLinks = new Map<string, Link>()
+  // A match must see the links the round being written makes (another user may claim the same student
+  // there): wait for that write first. Only rounds with unlinked users wait; grades never do.
+  if (unlinked.size > 0) await previous
   const byEmail = await matchUsersByEmail(store, tenant, [...unlinked.values()])
   if (byEmail.isErr()) return err(byEmail.error)
   const { matched, refused } = byEmail.value

@@ -294,6 +294,34 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
       expect((await store.readLinks(T, 'student', ['5843000000601']))._unsafeUnwrap().size).toBe(0)
     })
 
+    it("sees the previous round's e-mail link: a second user of the address in the next round is refused", async () => {
+      const store = await create()
+      const engine = createSyncEngine({ store })
+      await engine.syncBatch({
+        tenant: T,
+        entity: 'student',
+        records: [
+          { id: '5843000000701', firstName: 'A', lastName: 'B', status: 'active', email: 'same@college.edu' },
+        ],
+      })
+      await append(
+        store,
+        pluginEvent('user_created', { ...userData(70), email: 'same@college.edu' }, 'u-70'),
+        pluginEvent('user_created', { ...userData(71), email: 'same@college.edu' }, 'u-71'),
+      )
+      // One event per round: round 2 is prepared while round 1 is written, so it must wait for its link.
+      const report = (await processMoodleInbox({ store, engine, tenant: T, batchSize: 1 }))._unsafeUnwrap()
+      expect(report.handled).toBe(1)
+      expect(report.failures.map((f) => [f.eventId, f.error])).toEqual([
+        [
+          'u-71',
+          'Moodle user 71: e-mail same@college.edu matches student 5843000000701, which is already linked to Moodle user 70; the link is not changed',
+        ],
+      ])
+      const links = (await store.readLinks(T, 'student', ['5843000000701']))._unsafeUnwrap()
+      expect(links.get('5843000000701')?.map((l) => l.externalId)).toEqual(['70'])
+    })
+
     it('a Moodle user whose e-mail no student has becomes a new student, as before', async () => {
       const store = await create()
       const engine = createSyncEngine({ store })

@@ -150,7 +150,7 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
       const events = listed.value
       for (const e of events) seen.add(e.eventId)
       last = events.at(-1)?.eventId ?? last
-      const prepared = events.length > 0 ? await prepareRound(options, events) : undefined
+      const prepared = events.length > 0 ? await prepareRound(options, events, writing) : undefined
       const failed = await settle()
       if (failed) return stop(failed)
       if (prepared === undefined) break

@@ -74,6 +74,8 @@ export function createFaultyStore(inner: Store = createMemoryStore()): FaultySto
     'listQuarantine',
     'getQuarantine',
     'discardQuarantine',
+    'listClassEnrollments',
+    'findStudentsByEmail',
     'createRun',
     'updateRun',
     'getRun',

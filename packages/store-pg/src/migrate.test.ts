@@ -266,7 +266,9 @@ async function upgradesInboxToQueue(
              ('t', 'moodle', 'done', 'user_created', '{"n": 0}', '2026-01-01T00:00:00Z', '${handledAt.toISOString()}'),
              ('t', 'zoho', 'other', 'x', '{}', '2026-01-01T00:00:03Z', NULL),
              ('u', 'moodle', 'old-1', 'user_created', '{"n": 9}', '2026-01-01T00:00:01Z', NULL)`)
-    expect((await store.migrate())._unsafeUnwrap().applied).toEqual(['0011_inbox_queue'])
+    expect((await store.migrate())._unsafeUnwrap().applied).toEqual(
+      migrations.filter((m) => m.version >= 11).map((m) => m.name),
+    )
     const pending = (await store.listEvents('t', { source: 'moodle', handled: false }))._unsafeUnwrap()
     expect(pending.map((e) => [e.eventId, e.type, e.payload, e.handledAt])).toEqual([
       ['old-1', 'user_created', { n: 1 }, null],

@@ -5,7 +5,14 @@
  */
 import fc from 'fast-check'
 import type { CanonicalEntityName } from '../index.ts'
-import { classStatus, gradeLetter, paymentKind, registrationStatus, studentStatus } from '../index.ts'
+import {
+  classStatus,
+  gradeLetter,
+  paymentKind,
+  registrationStatus,
+  requestStatus,
+  studentStatus,
+} from '../index.ts'
 import { pool } from './samples.ts'
 
 /** Marks a field that must be absent from the record (not `undefined`, not `null`: missing). */
@@ -41,6 +48,11 @@ const isoDate = fc
   .map((d) => d.toISOString().slice(0, 10))
 
 const optionalDate = fc.oneof(nullish, isoDate)
+
+/** An `isoInstant` in its canonical (UTC, milliseconds) form. */
+const instant = fc
+  .date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2040-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString())
 
 const money = fc.record({
   minor: fc.oneof(fc.constantFrom(0, 1, -1, 100), fc.integer({ min: -1_000_000_000, max: 1_000_000_000 })),
@@ -226,6 +238,14 @@ export const fieldValues: Readonly<Record<CanonicalEntityName, FieldArbs>> = {
     internalVerifierName: optionalText,
     compositeKey: optionalText,
     learningOutcomes: fc.oneof(fc.constant<Value>(ABSENT), fc.array(learningOutcome, { maxLength: 3 })),
+  },
+  request: {
+    code: optionalText,
+    studentId: ref('student'),
+    type: optionalText,
+    description: optionalText,
+    status: fc.oneof(nullish, enumOf(requestStatus.options)),
+    requestDate: fc.oneof(nullish, instant),
   },
 }
 

@@ -175,6 +175,16 @@ export function sample(entity: CanonicalEntityName, id = '4876876000009900001'):
           { code: 'LO2', title: 'Plan a project', definition: 'Produce a plan', score: 0, feedback: null },
         ],
       }
+    case 'request':
+      return {
+        id,
+        code: 'REQ-000042',
+        studentId: S,
+        type: 'Late Submission',
+        description: 'Hospitalised the week of the deadline; medical report attached.',
+        status: 'pending',
+        requestDate: '2026-01-14T07:30:00.000Z',
+      }
     default:
       return entity satisfies never
   }

@@ -5,6 +5,7 @@ import { grade } from './grade.ts'
 import { payment } from './payment.ts'
 import { program } from './program.ts'
 import { registration } from './registration.ts'
+import { studentRequest } from './request.ts'
 import { student } from './student.ts'
 import { teacher } from './teacher.ts'
 import { unit } from './unit.ts'
@@ -16,6 +17,7 @@ export { grade, gradeLetter, learningOutcome, learningOutcomeScore } from './gra
 export { payment, paymentKind, signedPaymentAmount } from './payment.ts'
 export { program } from './program.ts'
 export { installment, registration, registrationStatus } from './registration.ts'
+export { requestStatus, studentRequest } from './request.ts'
 export { student, studentStatus } from './student.ts'
 export { teacher } from './teacher.ts'
 export { criterion, unit } from './unit.ts'
@@ -35,6 +37,7 @@ export const entities = {
   registration,
   payment,
   grade,
+  request: studentRequest,
 } as const
 
 /** Names of the shipped entities. */

@@ -6,6 +6,7 @@ import type { grade } from './grade.ts'
 import type { payment } from './payment.ts'
 import type { program } from './program.ts'
 import type { registration } from './registration.ts'
+import type { studentRequest } from './request.ts'
 import type { student } from './student.ts'
 import type { teacher } from './teacher.ts'
 import type { unit } from './unit.ts'
@@ -28,5 +29,7 @@ export type Registration = RecordOf<typeof registration>
 export type Payment = RecordOf<typeof payment>
 /** A canonical grade record. */
 export type Grade = RecordOf<typeof grade>
+/** A canonical student request record (entity `request`). */
+export type StudentRequest = RecordOf<typeof studentRequest>
 /** A canonical applicant record. */
 export type Applicant = RecordOf<typeof applicant>

@@ -28,6 +28,7 @@ describe('orderEntities', () => {
       'student',
       'registration',
       'payment',
+      'request',
       'teacher',
       'unit',
       'class',
@@ -35,6 +36,7 @@ describe('orderEntities', () => {
       'grade',
     ])
     expect(precedes(order, 'program', 'student')).toBe(true)
+    expect(precedes(order, 'student', 'request')).toBe(true)
     expect(precedes(order, 'student', 'registration')).toBe(true)
     expect(precedes(order, 'registration', 'payment')).toBe(true)
     for (const parent of ['unit', 'class', 'student']) expect(precedes(order, parent, 'grade')).toBe(true)

@@ -28,6 +28,7 @@ export const defaultDeletePolicies: Readonly<Record<EntityName, DeletePolicy>> =
   class: 'cascade',
   enrollment: 'refuse',
   grade: 'refuse',
+  request: 'refuse',
 }
 
 /** A field of `entity` that references a parent entity. */

@@ -28,6 +28,7 @@ const invalid: Record<CanonicalEntityName, { field: string; value: unknown; rule
   registration: { field: 'registrationDate', value: '15/01/2026', rule: 'iso_date', says: 'YYYY-MM-DD' },
   payment: { field: 'installmentNumber', value: 1.5, rule: 'invalid_type', says: 'integer' },
   grade: { field: 'grade', value: 'A', rule: 'invalid_value', says: 'D' },
+  request: { field: 'requestDate', value: '2026-01-14', rule: 'iso_instant', says: 'ISO-8601 date-time' },
 }
 
 // A synced free-text field of each entity, to make an UPDATED version.
@@ -41,6 +42,7 @@ const editable: Record<CanonicalEntityName, string> = {
   registration: 'intake',
   payment: 'method',
   grade: 'feedback',
+  request: 'description',
 }
 
 describe.each(names)('syncBatch of %s', (name) => {

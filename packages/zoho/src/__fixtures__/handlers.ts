@@ -9,6 +9,7 @@ import {
   paymentRecord,
   programRecord,
   registrationRecord,
+  requestRecord,
   studentRecord,
   teacherRecord,
   unitRecord,
@@ -29,6 +30,7 @@ export const sampleByModule: Record<string, Record<string, unknown>> = {
   BTEC_Registrations: registrationRecord,
   BTEC_Payments: paymentRecord,
   BTEC_Grades: gradeRecord,
+  BTEC_Student_Requests: requestRecord,
 }
 
 /** The `info` object Zoho sends with a single, final page. */

@@ -123,4 +123,20 @@ export const realSchoolRecords = {
     Grade_Status: '-None-',
     Moodle_Grade_Composite_Key: '214-88-1',
   },
+  request: {
+    ...systemKeys,
+    id: '5398830000131000901',
+    Name: 'Late submission - Unit 6',
+    Student: { name: 'A01B3011C', id: '5398830000131000001' },
+    Moodle_User_ID: '88',
+    Academic_Email: 'l.aydin@students.example.edu',
+    Request_Type: 'Late Submission',
+    Reason: 'Hospitalised the week of the deadline.',
+    // The layout's default option, next to a plain `Pending`.
+    Status: 'Pending (Default)',
+    Request_Date: '2026-01-14T10:30:00+03:00',
+    Fees_Amount: null,
+    Requested_Classes: [],
+    Change_Information: [],
+  },
 } as const

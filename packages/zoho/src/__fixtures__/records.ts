@@ -244,3 +244,21 @@ export const gradeRecord = {
     },
   ],
 }
+
+/** A BTEC_Student_Requests record (a class-drop request, approved). */
+export const requestRecord = {
+  ...systemKeys,
+  ...audit,
+  id: '6493490000009001901',
+  Name: 'Drop Unit 4',
+  Student: { name: 'A01B3011C', id: '6493490000001291001' },
+  Moodle_User_ID: '214',
+  Academic_Email: 'a.yilmaz@students.example.edu',
+  Request_Type: 'Class Drop',
+  Reason: 'Timetable clash with work.',
+  Status: 'Approved',
+  Request_Date: '2025-10-02T09:15:00+03:00',
+  Fees_Amount: null,
+  Requested_Classes: [],
+  Change_Information: [],
+}

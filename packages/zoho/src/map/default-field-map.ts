@@ -3,6 +3,7 @@ import {
   enrollmentTypeValues,
   gradeLetterValues,
   registrationStatusValues,
+  requestStatusValues,
   studentStatusValues,
 } from './picklists.ts'
 import type { FieldMap, FieldSpec, ModuleMap, WriteBackFields } from './types.ts'
@@ -233,6 +234,23 @@ const grade: ModuleMap = {
   },
 }
 
+const request: ModuleMap = {
+  module: 'BTEC_Student_Requests',
+  entity: 'request',
+  // The module's Moodle_User_ID is the student's Moodle user (for photo approval), not an id of the
+  // request, and it has no sync-tracking fields: no write-back.
+  fields: {
+    id,
+    code: text('Name'),
+    studentId: lookup('Student', 'BTEC_Students'),
+    type: text('Request_Type'),
+    description: text('Reason'),
+    status: picklist('Status', requestStatusValues),
+    // A datetime (`2026-01-14T10:30:00+03:00`), read as text; core's instant rule checks and normalises it.
+    requestDate: { zoho: 'Request_Date', kind: 'text', zohoTypes: ['datetime'] },
+  },
+}
+
 /**
  * The shipped field map: the real BTEC school schema (`zoho-btec-schema.md`, from a `/settings/fields`
  * export). Programs live in `Products`, units in the module literally named `BTEC`. Registrations and
@@ -252,5 +270,6 @@ export const defaultFieldMap: FieldMap = {
     registration,
     payment,
     grade,
+    request,
   },
 }

@@ -82,6 +82,19 @@ export const gradeLetterValues: Readonly<Record<string, string | null>> = {
   Mapped: null,
 }
 
+/**
+ * BTEC_Student_Requests.Status -> canonical request status. The school's picklist has both `Pending` and
+ * `Pending (Default)` (the layout's default option): both are `pending`; `pending` writes back `Pending`.
+ */
+export const requestStatusValues: Readonly<Record<string, string | null>> = {
+  Pending: 'pending',
+  'Pending (Default)': 'pending',
+  Approved: 'approved',
+  Rejected: 'rejected',
+  Cancelled: 'cancelled',
+  Completed: 'completed',
+}
+
 /** Normalises a picklist value for matching: case, spaces, `-` and `_` do not matter. */
 export function picklistKey(value: string): string {
   return value

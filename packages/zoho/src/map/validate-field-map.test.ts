@@ -184,6 +184,7 @@ describe('validateFieldMaps and loadFieldMetadata', () => {
       'BTEC_Enrollments',
       'BTEC_Payments',
       'BTEC_Grades',
+      'BTEC_Student_Requests',
     ])
   })
 

@@ -197,3 +197,21 @@ export function gradePayload(id: string, d: Data): Record<string, unknown> {
     grade_date: text(d.attemptDate),
   }
 }
+
+/**
+ * `local_mzi_update_request_status` `requestdata` (§2.9). Every key is sent, so the plugin's fallbacks
+ * (`Request_Type`, `Reason`, `status`) never read a stale Zoho-shaped key; `zoho_request_id` is always set,
+ * because without it the plugin's lookup matches Moodle-made requests (NULL id) and could overwrite one.
+ * The status goes as the plugin's label (`pending` -> `Pending`, its own default); the date as the
+ * `YYYY-MM-DD` (UTC) of the canonical instant, because the column is `char(20)` and stored verbatim.
+ */
+export function requestPayload(id: string, d: Data): Record<string, unknown> {
+  return {
+    zoho_student_id: text(d.studentId),
+    zoho_request_id: id,
+    request_type: text(d.type),
+    description: text(d.description),
+    request_status: label(d.status, 'Pending'),
+    request_date: text(d.requestDate).slice(0, 10),
+  }
+}

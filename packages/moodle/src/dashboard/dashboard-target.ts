@@ -24,6 +24,7 @@ import {
   installmentItems,
   paymentPayload,
   registrationPayload,
+  requestPayload,
   studentPayload,
   teacherPayload,
 } from './dashboard-payloads.ts'
@@ -32,8 +33,8 @@ import {
 export const DASHBOARD_TARGET = 'moodle-dashboard'
 
 /**
- * The entities the dashboard takes, parents first: student before registration before payment, teacher
- * before class before enrollment before grade.
+ * The entities the dashboard takes, parents first: student before registration before payment (and
+ * before the student's requests), teacher before class before enrollment before grade.
  */
 export const DASHBOARD_ENTITIES: readonly EntityDefinition[] = [
   entities.student,
@@ -43,6 +44,7 @@ export const DASHBOARD_ENTITIES: readonly EntityDefinition[] = [
   entities.class,
   entities.enrollment,
   entities.grade,
+  entities.request,
 ]
 
 const DASHBOARD_NAMES = new Set(DASHBOARD_ENTITIES.map((e) => e.name))
@@ -78,7 +80,7 @@ const OUTAGE = new Set(['Transport', 'Timeout', 'Unavailable', 'RateLimited', 'I
 /**
  * The Moodle student dashboard as a {@link PushTarget}: each canonical record goes to its plugin function
  * (moodle-plugin-ws.md §2): student, teacher, registration (and then its whole instalment schedule),
- * payment, class, enrollment, grade; a tombstone goes to the matching `local_mzi_delete_*`. One call per
+ * payment, class, enrollment, grade, student request; a tombstone goes to the matching `local_mzi_delete_*`. One call per
  * record and function; the client's concurrency cap bounds how many run at once.
  *
  * Failures: Moodle unreachable, timing out, in maintenance or refusing the token is an outage (the run
@@ -132,6 +134,8 @@ function pushOne(
       return settle(item, api.updateEnrollment(enrollmentPayload(id, data)), 'enrollment_id')
     case 'grade':
       return settle(item, api.submitGrade(gradePayload(id, data)), 'grade_id')
+    case 'request':
+      return settle(item, api.updateRequestStatus(requestPayload(id, data)), 'request_id')
     default:
       return Promise.resolve({
         id,

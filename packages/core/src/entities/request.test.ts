@@ -12,8 +12,18 @@ describe('request (student request)', () => {
   })
 
   it('reads blank optional fields as null and takes a record with only id and student', () => {
-    const parsed = parseRecord(studentRequest, { id: 'r-2', studentId: 's-1', description: '  ', requestDate: '' })
-    expect(parsed._unsafeUnwrap()).toEqual({ id: 'r-2', studentId: 's-1', description: null, requestDate: null })
+    const parsed = parseRecord(studentRequest, {
+      id: 'r-2',
+      studentId: 's-1',
+      description: '  ',
+      requestDate: '',
+    })
+    expect(parsed._unsafeUnwrap()).toEqual({
+      id: 'r-2',
+      studentId: 's-1',
+      description: null,
+      requestDate: null,
+    })
   })
 
   it.each([
@@ -21,7 +31,12 @@ describe('request (student request)', () => {
     { field: 'studentId', value: '   ', rule: 'too_small', says: 'non-empty id' },
     { field: 'id', value: 2 ** 60, rule: 'invalid_type', says: 'not a safe integer' },
     { field: 'status', value: 'Pending (Default)', rule: 'invalid_value', says: 'pending' },
-    { field: 'requestDate', value: '2026-01-14', rule: 'iso_instant', says: 'ISO-8601 date-time with offset' },
+    {
+      field: 'requestDate',
+      value: '2026-01-14',
+      rule: 'iso_instant',
+      says: 'ISO-8601 date-time with offset',
+    },
     { field: 'requestDate', value: '2026-01-14T10:30:00', rule: 'iso_instant', says: 'with offset' },
     { field: 'type', value: 42, rule: 'invalid_type', says: 'string' },
   ])('rejects $field = $value naming the field, rule $rule and the value', ({ field, value, rule, says }) => {

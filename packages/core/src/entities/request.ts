@@ -1,7 +1,7 @@
 import * as z from 'zod'
+import { blankAsNull } from '../parse/blank.ts'
 import { defineEntity } from '../types/entity.ts'
 import { externalId, isoInstant, optionalText } from '../types/primitives.ts'
-import { blankAsNull } from '../parse/blank.ts'
 
 /**
  * Where a student request stands: the school's `BTEC_Student_Requests.Status` picklist (Zoho's

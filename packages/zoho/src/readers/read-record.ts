@@ -10,6 +10,7 @@ import type {
   Registration,
   SchoolClass,
   Student,
+  StudentRequest,
   Teacher,
   Unit,
 } from '@edusync/core'
@@ -35,6 +36,7 @@ export interface CanonicalRecords {
   registration: Registration
   payment: Payment
   grade: Grade
+  request: StudentRequest
 }
 
 /** Any canonical record. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { requestRecord } from '../__fixtures__/records.ts'
 import { realSchoolFields, realSchoolRecords } from '../__fixtures__/real-school.ts'
+import { requestRecord } from '../__fixtures__/records.ts'
 import { defaultFieldMap } from '../map/default-field-map.ts'
 import { validateFieldMaps } from '../map/validate-field-maps.ts'
 import { withFieldMetadata } from '../map/with-field-metadata.ts'

@@ -213,7 +213,15 @@ describe('markSynced per module', () => {
   it('refuses, without a call, a module that has no sync-tracking fields', () => {
     const bodies = captureUpdates()
     const zoho = createZohoClient(testConfig)
-    for (const target of ['class', 'grade', 'program', 'teacher', 'request', 'BTEC_Classes', 'BTEC_Student_Requests']) {
+    for (const target of [
+      'class',
+      'grade',
+      'program',
+      'teacher',
+      'request',
+      'BTEC_Classes',
+      'BTEC_Student_Requests',
+    ]) {
       expect(() => markSynced(zoho, target, ['1'], { at })).toThrow(/no sync-tracking fields/)
     }
     expect(() => markSynced(zoho, 'BTEC_Attendance', ['1'])).toThrow(/no field map/)

@@ -18,6 +18,7 @@ export {
   paymentPayload,
   pluginMoney,
   registrationPayload,
+  requestPayload,
   studentPayload,
   teacherPayload,
 } from './dashboard/dashboard-payloads.ts'

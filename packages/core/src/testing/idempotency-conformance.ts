@@ -2,7 +2,7 @@ import { expect } from 'vitest'
 import type { IdempotencyClaim, Store } from '../store/store.ts'
 import { T1, T2 } from './conformance-data.ts'
 
-/** @internal Registers one conformance test (the suite's `test`, which honours skips). */
+/** @internal Registers one conformance test (the suite's `test`). */
 export type ConformanceTest = (title: string, body: () => Promise<void>) => void
 
 const T0 = Date.parse('2026-01-01T00:00:00Z')

@@ -8,8 +8,6 @@ export interface PushLedgerConformanceOptions {
   readonly create: () => Promise<PushLedger>
   /** Cleans up after each test (the suite calls `close` first when the ledger has one). */
   readonly teardown?: (ledger: PushLedger) => Promise<void>
-  /** Tests to skip, each group with the reason. Never skip without one. */
-  readonly skip?: readonly { readonly reason: string; readonly tests: readonly string[] }[]
 }
 
 const QB = 'quickbooks'
@@ -33,12 +31,6 @@ const claimOf = (worker: string, extra: { limit?: number; ids?: string[]; now?: 
  * ```
  */
 export function describePushLedgerConformance(name: string, options: PushLedgerConformanceOptions): void {
-  const skipped = new Map<string, string>()
-  for (const group of options.skip ?? []) {
-    if (group.reason.trim() === '') throw new TypeError(`${name}: a conformance skip needs a reason`)
-    for (const test of group.tests) skipped.set(test, group.reason)
-  }
-
   describe(`PushLedger conformance: ${name}`, () => {
     let ledger: PushLedger
     beforeEach(async () => {
@@ -48,11 +40,8 @@ export function describePushLedgerConformance(name: string, options: PushLedgerC
       await ledger.close?.()
       await options.teardown?.(ledger)
     })
-    const test = (title: string, body: () => Promise<void>) => {
-      const reason = skipped.get(title)
-      if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, body)
-      else it(title, body)
-    }
+    // Every implementation runs every test: a Store that cannot pass one does not conform.
+    const test = (title: string, body: () => Promise<void>) => it(title, body)
     const track = (ids: string[], label = 'v1', tenant = T1) =>
       ledger.track(
         tenant,

@@ -12,8 +12,6 @@ export interface StoreConformanceOptions {
   readonly create: () => Promise<Store>
   /** Cleans up after each test (the suite closes the store first). */
   readonly teardown?: (store: Store) => Promise<void>
-  /** Tests to skip, each group with the reason (shown in the test name). Never skip without one. */
-  readonly skip?: readonly { readonly reason: string; readonly tests: readonly string[] }[]
 }
 
 /**
@@ -27,13 +25,6 @@ export interface StoreConformanceOptions {
  * ```
  */
 export function describeStoreConformance(name: string, options: StoreConformanceOptions): void {
-  const skipped = new Map<string, string>()
-  for (const group of options.skip ?? []) {
-    // A skip is a capability the Store lacks, stated for the reader of the test output; never a silent one.
-    if (group.reason.trim() === '') throw new TypeError(`${name}: a conformance skip needs a reason`)
-    for (const test of group.tests) skipped.set(test, group.reason)
-  }
-
   describe(`Store conformance: ${name}`, () => {
     let store: Store
 
@@ -45,11 +36,8 @@ export function describeStoreConformance(name: string, options: StoreConformance
       await options.teardown?.(store)
     })
 
-    const test = (title: string, body: () => Promise<void>) => {
-      const reason = skipped.get(title)
-      if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, body)
-      else it(title, body)
-    }
+    // Every implementation runs every test: a Store that cannot pass one does not conform.
+    const test = (title: string, body: () => Promise<void>) => it(title, body)
 
     // ---- records ---------------------------------------------------------------------------------
 

@@ -8,8 +8,6 @@ export interface TokenStoreConformanceOptions {
   readonly create: () => Promise<TokenStore>
   /** Cleans up after each test (the suite calls `close` first when the store has one). */
   readonly teardown?: (store: TokenStore) => Promise<void>
-  /** Tests to skip, each group with the reason. Never skip without one. */
-  readonly skip?: readonly { readonly reason: string; readonly tests: readonly string[] }[]
 }
 
 /** A token pair for tests; `n` makes the values distinct. */
@@ -36,12 +34,6 @@ export function tokenSet(
  * ```
  */
 export function describeTokenStoreConformance(name: string, options: TokenStoreConformanceOptions): void {
-  const skipped = new Map<string, string>()
-  for (const group of options.skip ?? []) {
-    if (group.reason.trim() === '') throw new TypeError(`${name}: a conformance skip needs a reason`)
-    for (const test of group.tests) skipped.set(test, group.reason)
-  }
-
   describe(`TokenStore conformance: ${name}`, () => {
     let store: TokenStore
     beforeEach(async () => {
@@ -51,11 +43,8 @@ export function describeTokenStoreConformance(name: string, options: TokenStoreC
       await store.close?.()
       await options.teardown?.(store)
     })
-    const test = (title: string, body: () => Promise<void>) => {
-      const reason = skipped.get(title)
-      if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, body)
-      else it(title, body)
-    }
+    // Every implementation runs every test: a Store that cannot pass one does not conform.
+    const test = (title: string, body: () => Promise<void>) => it(title, body)
     const key = 'quickbooks:9130355'
 
     test('read returns null for an unknown key', async () => {

@@ -13,7 +13,7 @@ const none = { park: [], unpark: [] }
 
 /**
  * @internal The tombstone part of the conformance suite (issue 20), kept in its own file; run by
- * `describeStoreConformance` with its `test` (so skips apply) and the current Store.
+ * `describeStoreConformance` with its `test` and the current Store.
  */
 export function tombstoneConformance(test: Test, current: () => Store): void {
   test('applyDeletes tombstones a live record: default reads leave it out, includeDeleted and readTombstones keep its last data', async () => {

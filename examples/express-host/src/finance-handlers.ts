@@ -1,7 +1,8 @@
 import type { Store } from '@edusync/core'
+import { toParseIssues } from '@edusync/core'
 import type { Finance, FinanceEntityName, FinanceError, StatementScope } from '@edusync/core/finance'
 import type { HandlerContext } from '@edusync/core/handlers'
-import { routeTenant } from '@edusync/core/handlers'
+import { readRecords, routeTenant } from '@edusync/core/handlers'
 import type { WebhookHandler } from '@edusync/core/webhooks'
 import { createWebhookHandler, parseBody, WebhookError } from '@edusync/core/webhooks'
 import { err, errAsync, ok } from 'neverthrow'
@@ -9,8 +10,6 @@ import * as z from 'zod'
 import { apiAuth } from './auth.ts'
 import type { HostConfig } from './config.ts'
 import { tenantOf } from './context.ts'
-import { zodIssues } from './issues.ts'
-import { readRecords } from './read-records.ts'
 
 const FINANCE_ENTITIES: readonly FinanceEntityName[] = ['school', 'invoice', 'invoicePayment']
 
@@ -95,7 +94,11 @@ export function financeHandlers(config: HostConfig, store: Store, finance: Finan
         const parsed = schema.safeParse(query)
         return parsed.success
           ? ok(parsed.data as z.output<S>)
-          : err(new WebhookError('BadRequest', 'invalid query', { issues: zodIssues(parsed.error, query) }))
+          : err(
+              new WebhookError('BadRequest', 'invalid query', {
+                issues: toParseIssues(parsed.error.issues, query),
+              }),
+            )
       },
       process: ({ tenant, payload: q, context }) => {
         const request = {

@@ -73,6 +73,7 @@ export {
   unsafeTextMessage,
   withSafeText,
 } from './parse/text-safety.ts'
+export { toParseIssues } from './parse/zod-issues.ts'
 export { backfillLedger } from './push/backfill.ts'
 export { createMemoryPushLedger } from './push/memory-push-ledger.ts'
 export type {

@@ -117,7 +117,11 @@ export function createBulkSyncHandler(options: BulkSyncHandlerOptions): WebhookH
   })
 }
 
-function readRecords(body: ParsedBody): Result<readonly unknown[], WebhookError> {
+/**
+ * Reads `[...]` or `{"records": [...]}` from a parsed JSON body, the bulk body every edusync route takes;
+ * anything else is a `BadRequest` naming `records`, the rule and what was received.
+ */
+export function readRecords(body: ParsedBody): Result<readonly unknown[], WebhookError> {
   const value = body.value as unknown
   if (body.kind === 'json' && Array.isArray(value)) return ok(value)
   if (

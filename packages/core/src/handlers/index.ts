@@ -5,7 +5,7 @@
  */
 
 export type { BulkSyncHandlerOptions } from './bulk-sync-handler.ts'
-export { createBulkSyncHandler, DEFAULT_MAX_BULK_BODY_BYTES } from './bulk-sync-handler.ts'
+export { createBulkSyncHandler, DEFAULT_MAX_BULK_BODY_BYTES, readRecords } from './bulk-sync-handler.ts'
 export type { DeleteHandlers, DeleteHandlersOptions } from './delete-handlers.ts'
 export { createDeleteHandlers } from './delete-handlers.ts'
 export { deleteLogCounts, deleteReply } from './delete-reply.ts'

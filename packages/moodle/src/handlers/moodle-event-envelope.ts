@@ -1,10 +1,10 @@
+import { toParseIssues } from '@edusync/core'
 import type { InboxEvent } from '@edusync/core/handlers'
 import type { ParsedBody } from '@edusync/core/webhooks'
 import { WebhookError } from '@edusync/core/webhooks'
 import type { Result } from 'neverthrow'
 import { err, ok } from 'neverthrow'
 import * as z from 'zod'
-import { requestIssues } from './request-issues.ts'
 
 /**
  * The event envelope the edusync Moodle plugin posts, as the intake accepts it: bounded ids and types, the
@@ -36,7 +36,7 @@ export function readMoodleEventEnvelope(body: ParsedBody): Result<InboxEvent, We
     ? ok({ eventId: parsed.data.event_id, type: parsed.data.event_type, payload: parsed.data })
     : err(
         new WebhookError('BadRequest', 'not a Moodle plugin event', {
-          issues: requestIssues(parsed.error, body.value),
+          issues: toParseIssues(parsed.error.issues, body.value),
         }),
       )
 }

@@ -1,4 +1,5 @@
 import type { InputLimits, TenantId } from '@edusync/core'
+import { toParseIssues } from '@edusync/core'
 import type { HandlerBaseOptions, HandlerContext } from '@edusync/core/handlers'
 import { routeTenant } from '@edusync/core/handlers'
 import type { WebhookHandler, WebhookReply } from '@edusync/core/webhooks'
@@ -7,7 +8,6 @@ import type { Result, ResultAsync } from 'neverthrow'
 import { err, errAsync, ok } from 'neverthrow'
 import type * as z from 'zod'
 import { MoodleError } from '../errors.ts'
-import { requestIssues } from './request-issues.ts'
 
 /** Options of {@link createMoodleRequestHandler}. */
 export interface MoodleRequestHandlerOptions<S extends z.ZodType> extends HandlerBaseOptions {
@@ -58,7 +58,7 @@ export function createMoodleRequestHandler<S extends z.ZodType>(
             ? ok(parsed.data as z.output<S>)
             : err(
                 new WebhookError('BadRequest', `not ${options.describe}`, {
-                  issues: requestIssues(parsed.error, body.value),
+                  issues: toParseIssues(parsed.error.issues, body.value),
                 }),
               )
         },

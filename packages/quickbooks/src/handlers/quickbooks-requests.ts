@@ -1,4 +1,5 @@
-import type { InputLimits, ParseIssue } from '@edusync/core'
+import type { InputLimits } from '@edusync/core'
+import { toParseIssues } from '@edusync/core'
 import { parseBody, WebhookError } from '@edusync/core/webhooks'
 import type { Result } from 'neverthrow'
 import { err, ok } from 'neverthrow'
@@ -48,7 +49,11 @@ export function validate<S extends z.ZodType>(
   const parsed = schema.safeParse(input)
   return parsed.success
     ? ok(parsed.data)
-    : err(new WebhookError('BadRequest', `invalid ${what}`, { issues: issuesOf(parsed.error, input) }))
+    : err(
+        new WebhookError('BadRequest', `invalid ${what}`, {
+          issues: toParseIssues(parsed.error.issues, input),
+        }),
+      )
 }
 
 /**
@@ -66,22 +71,4 @@ export function jsonBody(
       ? ok(parsed.value)
       : err(new WebhookError('UnsupportedMediaType', 'send application/json')),
   )
-}
-
-function issuesOf(error: z.ZodError, input: unknown): ParseIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    rule: issue.code,
-    message: issue.message,
-    received: valueAt(input, issue.path),
-  }))
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined
-    value = (value as Record<PropertyKey, unknown>)[key]
-  }
-  return value
 }

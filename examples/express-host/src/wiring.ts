@@ -76,8 +76,8 @@ export interface Host {
   /** The dashboard push (when a push ledger was given): kicked after syncs, stopped at shutdown. */
   readonly dashboard?: DashboardPush | undefined
   /**
-   * Stops the work the endpoints started in the background (QuickBooks customer syncs, between chunks)
-   * and resolves once it has stopped; shutdown calls it before the Store closes.
+   * Stops the work the endpoints started in the background (QuickBooks customer syncs, between chunks;
+   * dashboard pushes and their retry timers) and resolves once it has stopped; shutdown calls it before the Store closes.
    */
   stopBackground(): Promise<void>
 }
@@ -259,7 +259,7 @@ export function createHost(deps: HostDeps, state: HostState): Host {
   }
   const stopBackground = async () => {
     background.abort()
-    await quickbooks?.idle()
+    await Promise.all([quickbooks?.idle(), dashboard?.stop()])
   }
   return { routes, moodle, dashboard, stopBackground }
 }

@@ -34,8 +34,11 @@ export interface DashboardPush {
    * Never rejects; does nothing when the tenant's switch is off.
    */
   kick(tenant: string): Promise<PushReport | undefined>
-  /** Cancels the retry timers (shutdown). */
-  stop(): void
+  /**
+   * Shutdown: cancels the retry timers, starts no new run, and resolves once the runs in flight have
+   * finished (the ledger keeps whatever they did not reach), so the Store can close after it.
+   */
+  stop(): Promise<void>
 }
 
 /** Options of {@link createDashboardPush}. */
@@ -58,6 +61,7 @@ export function createDashboardPush(options: DashboardPushOptions): DashboardPus
   const running = new Map<string, Promise<PushReport | undefined>>()
   const again = new Map<string, Promise<PushReport | undefined>>()
   const timers = new Map<string, NodeJS.Timeout>()
+  let stopped = false
 
   async function once(tenant: string): Promise<PushReport | undefined> {
     const client = options.clientFor(tenant)
@@ -79,7 +83,7 @@ export function createDashboardPush(options: DashboardPushOptions): DashboardPus
   }
 
   function schedule(tenant: string) {
-    if (timers.has(tenant)) return
+    if (stopped || timers.has(tenant)) return
     const timer = setTimeout(() => {
       timers.delete(tenant)
       void kick(tenant)
@@ -89,6 +93,7 @@ export function createDashboardPush(options: DashboardPushOptions): DashboardPus
   }
 
   function kick(tenant: string): Promise<PushReport | undefined> {
+    if (stopped) return Promise.resolve(undefined)
     const current = running.get(tenant)
     if (current) {
       const queued = again.get(tenant)
@@ -112,9 +117,11 @@ export function createDashboardPush(options: DashboardPushOptions): DashboardPus
 
   return {
     kick,
-    stop() {
+    async stop() {
+      stopped = true
       for (const timer of timers.values()) clearTimeout(timer)
       timers.clear()
+      await Promise.allSettled([...running.values(), ...again.values()])
     },
   }
 }

@@ -87,5 +87,7 @@ describe('graceful shutdown', () => {
     } finally {
       await store.close()
     }
-  })
+    // A whole host process (tsx compile, PGlite boot, migrations) starts inside this test: seconds when
+    // quiet, 20 s and more on a loaded 2-core machine, so the file's 30 s default is too tight here.
+  }, 120_000)
 })

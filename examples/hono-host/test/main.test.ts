@@ -42,5 +42,6 @@ describe('the Hono host process', () => {
       .find((l) => l.requestId === 'hono-req-1')
     expect(request).toMatchObject({ level: 'info', method: 'GET', path: '/health', status: 200 })
     expect(output).toContain('"msg":"stopped"')
-  })
+    // A whole host process boots inside this test (tsx, PGlite, migrations): 20 s and more when loaded.
+  }, 120_000)
 })

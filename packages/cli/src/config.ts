@@ -60,6 +60,14 @@ const moodleConfig = z
   })
   .strict()
 
+/** Money kept by edusync itself: where the `accruals` step finds the contracts to accrue. */
+const financeConfig = z
+  .object({
+    /** A JSON file of `{ id, start, end, amountMinor, currency }` (or `{ "<tenant>": [...] }`). */
+    contractsFile: z.string().min(1).optional(),
+  })
+  .strict()
+
 /** The CLI's configuration, validated: a file (JSON) with environment variables over it. */
 export const cliConfig = z
   .object({
@@ -70,6 +78,7 @@ export const cliConfig = z
     zoho: zohoConfig.optional(),
     quickbooks: quickbooksConfig.optional(),
     moodle: moodleConfig.optional(),
+    finance: financeConfig.optional(),
   })
   .strict()
 
@@ -120,6 +129,7 @@ const ENV: readonly (readonly [string, string])[] = [
   ['QUICKBOOKS_SUBJECTS_FILE', 'quickbooks.subjectsFile'],
   ['EDUSYNC_MOODLE_URL', 'moodle.url'],
   ['EDUSYNC_MOODLE_TOKEN', 'moodle.token'],
+  ['EDUSYNC_CONTRACTS_FILE', 'finance.contractsFile'],
 ]
 
 /** Loading the configuration failed: every problem found, each naming its path and source. */
@@ -201,13 +211,18 @@ export function loadConfig(options: {
   const parsedConfig = (parsed as { data: CliConfig }).data
   // Relative paths are relative to where the command runs (or the caller's `cwd`).
   const section = parsedConfig.quickbooks
-  const config =
+  const withSubjects =
     section?.subjectsFile !== undefined
       ? {
           ...parsedConfig,
           quickbooks: { ...section, subjectsFile: resolve(options.cwd, section.subjectsFile) },
         }
       : parsedConfig
+  const contractsFile = withSubjects.finance?.contractsFile
+  const config =
+    contractsFile !== undefined
+      ? { ...withSubjects, finance: { contractsFile: resolve(options.cwd, contractsFile) } }
+      : withSubjects
   if (config.store.connectionString) return config
   return {
     ...config,
@@ -250,5 +265,6 @@ export function redactConfig(config: CliConfig): Record<string, unknown> {
           },
         }
       : {}),
+    ...(config.finance ? { finance: config.finance } : {}),
   }
 }

@@ -21,6 +21,7 @@ import { createZohoClient, defaultFieldMap, upsertGrades, withFieldMap, zohoPull
 import { ResultAsync } from 'neverthrow'
 import type { CliConfig } from './config.ts'
 import { DEFAULT_DATA_DIR } from './config.ts'
+import { contractsAccrualsStep } from './contracts.ts'
 import type { QuickBooksSetup, QuickBooksSide } from './quickbooks.ts'
 import { quickbooksSide } from './quickbooks.ts'
 
@@ -36,8 +37,15 @@ export interface CliContext {
   close(): Promise<void>
 }
 
-/** Opens the Store (nothing connects until the first call) and registers the steps the config allows. */
-export function openContext(config: CliConfig, quickbooks?: QuickBooksSetup): CliContext {
+/**
+ * Opens the Store (nothing connects until the first call) and registers the steps the config allows.
+ * `cwd` resolves relative paths given as step options (e.g. `--option contracts=contracts.json`).
+ */
+export function openContext(
+  config: CliConfig,
+  quickbooks?: QuickBooksSetup,
+  cwd: string = process.cwd(),
+): CliContext {
   const { connectionString, dataDir, schema } = config.store
   // PGlite creates its own directory but not the ones above it (`.data/` on a fresh checkout).
   if (!connectionString && dataDir) mkdirSync(dirname(resolve(dataDir)), { recursive: true })
@@ -64,7 +72,13 @@ export function openContext(config: CliConfig, quickbooks?: QuickBooksSetup): Cl
     store,
     engine,
     quickbooks: qb,
-    runner: createStepRunner({ store, steps: shippedSteps(config, store, engine, qb) }),
+    runner: createStepRunner({
+      store,
+      steps: [
+        ...shippedSteps(config, store, engine, qb),
+        contractsAccrualsStep({ finance, contractsFile: config.finance?.contractsFile, cwd }),
+      ],
+    }),
     close: async () => {
       await Promise.all([store.close(), financeStore.close()])
     },
@@ -79,6 +93,9 @@ export function openContext(config: CliConfig, quickbooks?: QuickBooksSetup): Cl
  * 4. `parked-replay`: records whose parents arrived;
  * 5. `quickbooks:customers`: new and changed applicants and students to QuickBooks (when configured);
  * 6. `push:moodle-dashboard`: changed records to the Moodle plugin's student dashboard (when switched on).
+ *
+ * Beside them (registered by {@link openContext}), the separate step `accruals`, run only when named: the
+ * contracts of a JSON file accrued month by month (see {@link contractsAccrualsStep}).
  */
 function shippedSteps(
   config: CliConfig,

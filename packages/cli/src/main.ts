@@ -104,7 +104,7 @@ Exit codes: 0 done, 1 failures recorded, 2 bad usage or configuration.`,
       env: g.tenant ? { ...env, EDUSYNC_TENANT: g.tenant } : env,
       cwd,
     })
-    context = openContext(config, await resolveQuickBooks(config, env))
+    context = openContext(config, await resolveQuickBooks(config, env), cwd)
     return context
   }
   const action =

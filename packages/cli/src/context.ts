@@ -119,7 +119,7 @@ function shippedSteps(
   steps.push(parkedReplayStep(engine))
   if (qb) {
     const customers = customersStep({
-      client: () => qb.client,
+      client: (tenant) => qb.tenants.client(tenant),
       ledger: store.pushLedger,
       store,
       subjects: (_tenant, kinds) => qb.subjects(kinds, () => {}),

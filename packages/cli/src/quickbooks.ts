@@ -3,8 +3,13 @@ import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import type { TenantId } from '@edusync/core'
 import { asStoredConnection, openConnection } from '@edusync/core'
-import type { CustomerSubject, QuickBooksClient, SubjectSource } from '@edusync/quickbooks'
-import { createQuickBooksClient, seedRefreshToken, storeSubjects } from '@edusync/quickbooks'
+import type {
+  CustomerSubject,
+  CustomerSyncContext,
+  QuickBooksTenants,
+  SubjectSource,
+} from '@edusync/quickbooks'
+import { createQuickBooksTenants, seedRefreshToken, storeSubjects } from '@edusync/quickbooks'
 import type { PgStore } from '@edusync/store-pg'
 import { createPgRegistry } from '@edusync/store-pg'
 import * as z from 'zod'
@@ -84,7 +89,13 @@ export async function resolveQuickBooks(
 /** The QuickBooks side of a CLI context. */
 export interface QuickBooksSide {
   readonly setup: QuickBooksSetup
-  readonly client: QuickBooksClient
+  /**
+   * The tenant's QuickBooks access, built by `createQuickBooksTenants` as the hosts build theirs (one
+   * client per tenant over the Store's token store; the customer context over its push ledger).
+   */
+  readonly tenants: QuickBooksTenants
+  /** What the customer operations take for the configured tenant (client, push ledger, Store links). */
+  readonly context: CustomerSyncContext
   /** Seeds the token store from the configured refresh token when it holds nothing (once). */
   ready(): Promise<'seeded' | 'kept' | 'none'>
   /** The tenant's applicants and students: the subjects file, else the Store. */
@@ -100,22 +111,31 @@ const subjectSchema = z
   })
   .loose()
 
-/** Builds the client (nothing is called until an operation runs) and the subject source. */
+/**
+ * Builds the tenant's QuickBooks access (nothing is called until an operation runs) and the subject
+ * source. The client is made here, not on first use, so a bad setup fails when the context opens.
+ */
 export function quickbooksSide(setup: QuickBooksSetup, store: PgStore, tenant: TenantId): QuickBooksSide {
-  const client = createQuickBooksClient({
-    tenant,
-    realmId: setup.realmId,
-    clientId: setup.clientId,
-    clientSecret: setup.clientSecret,
+  const tenants = createQuickBooksTenants({
+    app: {
+      clientId: setup.clientId,
+      clientSecret: setup.clientSecret,
+      ...(setup.tokenUrl ? { tokenUrl: setup.tokenUrl } : {}),
+    },
+    realms: { [tenant]: setup.realmId },
     tokenStore: store.tokenStore,
-    environment: setup.environment,
-    ...(setup.baseUrl ? { baseUrl: setup.baseUrl } : {}),
-    ...(setup.tokenUrl ? { tokenUrl: setup.tokenUrl } : {}),
+    ledger: store.pushLedger,
+    store,
+    client: { environment: setup.environment, ...(setup.baseUrl ? { baseUrl: setup.baseUrl } : {}) },
   })
+  const context = tenants.context(tenant)
+  // Unreachable: the realm map above holds the tenant's company.
+  if (!context) throw new Error(`QuickBooks: no company for tenant "${tenant}"`)
   let seeding: Promise<'seeded' | 'kept' | 'none'> | undefined
   return {
     setup,
-    client,
+    tenants,
+    context,
     ready() {
       const token = setup.refreshToken
       if (!token) return Promise.resolve('none')

@@ -72,7 +72,7 @@ export async function customersAnalyzeCommand(
   if (typeof qb === 'number') return qb
   const skipped = skippedReporter(io)
   const result = await safely(() =>
-    analyzeCustomers(qb.subjects(kindsOf(options.kind), skipped.onSkipped), context(ctx, qb)),
+    analyzeCustomers(qb.subjects(kindsOf(options.kind), skipped.onSkipped), qb.context),
   )
   if (result instanceof Error) return failed(io, 'analyze', result)
   if (result.isErr()) return failed(io, 'analyze', result.error)
@@ -109,7 +109,7 @@ export async function customersPreviewCommand(
   if (typeof qb === 'number') return qb
   const skipped = skippedReporter(io)
   const result = await safely(() =>
-    previewCustomers(qb.subjects(kindsOf(options.kind), skipped.onSkipped), context(ctx, qb), {
+    previewCustomers(qb.subjects(kindsOf(options.kind), skipped.onSkipped), qb.context, {
       limit: options.limit,
       offset: options.offset,
     }),
@@ -207,7 +207,7 @@ export async function customersStatusCommand(
     io.err('edusync customers status: --ids needs --kind applicant|student')
     return EXIT.usage
   }
-  const result = await customerStatus(context(ctx, ctx.quickbooks), {
+  const result = await customerStatus(ctx.quickbooks.context, {
     ...(options.ids && options.kind ? { records: { kind: options.kind, ids: options.ids } } : {}),
   })
   if (result.isErr()) return failed(io, 'status', result.error)
@@ -254,15 +254,11 @@ export async function customersRetryCommand(
     return EXIT.usage
   }
   const only = options.kind && options.ids ? { kind: options.kind, ids: options.ids } : undefined
-  const result = await retryFailedCustomers(context(ctx, ctx.quickbooks), only)
+  const result = await retryFailedCustomers(ctx.quickbooks.context, only)
   if (result.isErr()) return failed(io, 'retry', result.error)
   if (asJson) io.out(json({ reset: result.value }))
   else io.out(`${result.value} failed records are due again: run edusync customers sync`)
   return EXIT.ok
-}
-
-function context(ctx: CliContext, qb: QuickBooksSide) {
-  return { client: qb.client, ledger: ctx.store.pushLedger, store: ctx.store, tenant: ctx.config.tenant }
 }
 
 /** Awaits an operation whose subject source may throw (a Store failure, an unreadable subjects file). */

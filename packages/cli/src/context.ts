@@ -107,7 +107,9 @@ function shippedSteps(
   let zoho: ZohoClient | undefined
   if (config.zoho) {
     const { defaultCurrency, ...connection } = config.zoho
-    zoho = createZohoClient(connection)
+    // The Store's token store keeps the access token, so this run and the hosts (and the next run) share one
+    // instead of each spending one of the 10 a Zoho refresh token may mint per 10 minutes.
+    zoho = createZohoClient({ ...connection, tokenStore: store.tokenStore, tenant: config.tenant })
     const fieldMap = defaultCurrency ? withFieldMap(defaultFieldMap, { defaultCurrency }) : defaultFieldMap
     steps.push(...zohoPullSteps({ client: zoho, engine, store, fieldMap }))
   }

@@ -1,8 +1,8 @@
+import { createMemoryTokenStore } from '@edusync/core'
 import { HttpResponse, http } from 'msw'
 import { describe, expect, it } from 'vitest'
 import { ACCOUNTS, API, tokenBody } from './__fixtures__/handlers.ts'
 import { testConfig, useZohoServer } from './__fixtures__/server.ts'
-import type { ZohoToken } from './auth/token-cache.ts'
 import { createZohoClient } from './client.ts'
 import { accountsUrl, apiDomain } from './config.ts'
 
@@ -124,21 +124,28 @@ describe('createZohoClient', () => {
     expect(calm.count).toBe(1)
   })
 
-  it('shares a token through a pluggable cache across clients', async () => {
+  it('shares a token through a TokenStore across clients, without the refresh token', async () => {
     const tokens = countTokenRequests()
-    const store = new Map<string, ZohoToken>()
-    const tokenCache = {
-      get: async (k: string) => store.get(k),
-      set: async (k: string, t: ZohoToken) => void store.set(k, t),
+    const tokenStore = createMemoryTokenStore()
+    const keys: string[] = []
+    const recording = {
+      ...tokenStore,
+      compareAndSet: (...args: Parameters<typeof tokenStore.compareAndSet>) => {
+        keys.push(args[1])
+        return tokenStore.compareAndSet(...args)
+      },
     }
-    const a = createZohoClient({ ...testConfig, tokenCache })
-    const b = createZohoClient({ ...testConfig, tokenCache })
+    const a = createZohoClient({ ...testConfig, tokenStore: recording, tenant: 'acme' })
+    const b = createZohoClient({ ...testConfig, tokenStore: recording, tenant: 'acme' })
     await a.records.get('BTEC_Students', '1')
     await b.records.get('BTEC_Students', '1')
     expect(tokens.count).toBe(1)
-    const [key, token] = [...store][0] ?? []
+    expect(keys).toHaveLength(1)
+    const key = keys[0] ?? ''
     expect(key).not.toContain(testConfig.refreshToken)
-    expect(token?.accessToken).toBe('1000.fresh.token')
+    const stored = (await tokenStore.read('acme', key))._unsafeUnwrap()
+    expect(stored?.tokens.accessToken).toBe('1000.fresh.token')
+    expect(JSON.stringify(stored)).not.toContain(testConfig.refreshToken)
   })
 
   it('retries a 429 and then succeeds', async () => {

@@ -1,5 +1,5 @@
 import { ResultAsync } from 'neverthrow'
-import type { ZohoToken } from './auth/token-cache.ts'
+import type { ZohoToken } from './auth/zoho-token.ts'
 import type { ZohoConfig } from './config.ts'
 import { resolveConfig } from './config.ts'
 import type { ZohoError } from './errors.ts'

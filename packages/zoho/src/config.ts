@@ -1,4 +1,4 @@
-import type { TokenCache } from './auth/token-cache.ts'
+import type { TenantId, TokenStore } from '@edusync/core'
 
 /** Zoho data centers (the SDK's `routes/dc/*_data_center.ts`). */
 export type ZohoDataCenter = 'US' | 'EU' | 'IN' | 'AU' | 'JP' | 'CA' | 'SA' | 'CN'
@@ -67,8 +67,18 @@ export interface ZohoConfig {
   readonly accountsUrl?: string
   /** Overrides the API domain (otherwise the token's `api_domain`). */
   readonly apiDomain?: string
-  /** Shared token storage so several processes reuse one access token. @default in-process memory */
-  readonly tokenCache?: TokenCache
+  /**
+   * Where the access token is kept between calls: a `TokenStore` (core's port; a Store's `tokenStore` from
+   * `@edusync/store-pg` is shared by every process and replica). Zoho lets one refresh token mint only 10
+   * access tokens per 10 minutes, so clients that share a refresh token should share a store: they then
+   * reuse one access token and refresh it one at a time (a refresh lease), writing it by compare-and-set.
+   * The refresh token itself is never written there. @default a store private to this client
+   */
+  readonly tokenStore?: TokenStore
+  /** The tenant the token is kept under in `tokenStore` (required with it: a TokenStore is tenant-scoped). */
+  readonly tenant?: TenantId
+  /** How long one refresh may hold the token's refresh lease before another client takes over. @default 30000 */
+  readonly refreshLeaseMs?: number
   /** Refresh this long before the token expires. @default 60000 */
   readonly refreshMarginMs?: number
   /**
@@ -94,7 +104,9 @@ export interface ResolvedZohoConfig {
   readonly accountsUrl: string
   readonly apiDomain: string | undefined
   readonly fallbackApiDomain: string
-  readonly tokenCache: TokenCache | undefined
+  readonly tokenStore: TokenStore | undefined
+  readonly tenant: TenantId | undefined
+  readonly refreshLeaseMs: number
   readonly refreshMarginMs: number
   readonly concurrency: number
   readonly timeoutMs: number
@@ -122,6 +134,13 @@ export function resolveConfig(config: ZohoConfig): ResolvedZohoConfig {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new TypeError('Zoho config: concurrency must be a positive integer')
   }
+  if (config.tokenStore && (typeof config.tenant !== 'string' || config.tenant.length === 0)) {
+    throw new TypeError('Zoho config: tenant must be a non-empty string when a tokenStore is given')
+  }
+  const refreshLeaseMs = config.refreshLeaseMs ?? 30_000
+  if (!Number.isFinite(refreshLeaseMs) || refreshLeaseMs <= 0) {
+    throw new TypeError(`Zoho config: refreshLeaseMs must be a positive number, got ${refreshLeaseMs}`)
+  }
   const trim = (url: string) => url.replace(/\/+$/, '')
   return {
     clientId: config.clientId,
@@ -137,7 +156,9 @@ export function resolveConfig(config: ZohoConfig): ResolvedZohoConfig {
           ? undefined
           : apiDomain(dataCenter, environment),
     fallbackApiDomain: apiDomain(dataCenter, 'production'),
-    tokenCache: config.tokenCache,
+    tokenStore: config.tokenStore,
+    tenant: config.tenant,
+    refreshLeaseMs,
     refreshMarginMs: config.refreshMarginMs ?? 60_000,
     concurrency,
     timeoutMs: config.timeoutMs ?? 30_000,

@@ -1,7 +1,6 @@
 /** @module Zoho CRM client for edusync: OAuth client, Records API, BTEC field maps, readers, webhooks, write-back. */
 
-export type { TokenCache, ZohoToken } from './auth/token-cache.ts'
-export { createMemoryTokenCache } from './auth/token-cache.ts'
+export type { ZohoToken } from './auth/zoho-token.ts'
 export type { ZohoClient } from './client.ts'
 export { createZohoClient } from './client.ts'
 export type { OpenedZohoConnection } from './config/zoho-connection.ts'

@@ -10,7 +10,7 @@ export interface OpenedZohoConnection {
 
 /**
  * Builds a client from a registry connection (settings `dataCenter`, `clientId`, `environment`; secrets
- * `clientSecret`, `refreshToken`). `extra` adds client options (retry, a shared token cache).
+ * `clientSecret`, `refreshToken`). `extra` adds client options (retry, a shared `tokenStore` with its `tenant`).
  */
 export function zohoClientFromConnection(
   connection: OpenedZohoConnection,

@@ -1,34 +1,18 @@
 import { createMemoryPushLedger, createMemoryStore, createMemoryTokenStore } from '@edusync/core'
 import type { CustomerSubject } from '@edusync/quickbooks'
 import { createMockQuickBooks, REALM } from '@edusync/quickbooks/testing'
-import { HttpResponse, http } from 'msw'
-import { setupServer } from 'msw/node'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.ts'
 import type { RequestContext } from '../src/context.ts'
 import { createLogger } from '../src/logging.ts'
 import { createQuickBooksHost } from '../src/quickbooks/quickbooks-host.ts'
 import { createHost } from '../src/wiring.ts'
 import { SECRETS, tenant } from './host.ts'
+import { useIntuit } from './intuit.ts'
 
 // QuickBooks and Intuit's token endpoint are mocked at the HTTP boundary; the route table is real.
 const company = createMockQuickBooks()
-const intuit = setupServer(
-  http.all(
-    /https:\/\/(oauth\.platform\.intuit\.com|quickbooks\.api\.intuit\.com)\/.*/,
-    async ({ request }) => {
-      const answer = company.handle({
-        method: request.method,
-        url: new URL(request.url),
-        headers: request.headers,
-        body: await request.text(),
-      })
-      return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers ?? {} })
-    },
-  ),
-)
-beforeAll(() => intuit.listen({ onUnhandledRequest: 'bypass' }))
-afterAll(() => intuit.close())
+useIntuit(() => company)
 
 describe('the route table at shutdown', () => {
   it('stopBackground stops a running QuickBooks customer sync between chunks and resolves once it stopped', async () => {

@@ -2,34 +2,17 @@ import { createMemoryPushLedger, createMemoryStore, createMemoryTokenStore } fro
 import type { CustomerSubject } from '@edusync/quickbooks'
 import type { MockQuickBooks } from '@edusync/quickbooks/testing'
 import { createMockQuickBooks, REALM } from '@edusync/quickbooks/testing'
-import { HttpResponse, http } from 'msw'
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.ts'
 import { createLogger } from '../src/logging.ts'
 import { createQuickBooksHost } from '../src/quickbooks/quickbooks-host.ts'
 import { SECRETS, tenant } from './host.ts'
+import { useIntuit } from './intuit.ts'
 import { startServer } from './server-under-test.ts'
 
 // QuickBooks and Intuit's token endpoint are mocked at the HTTP boundary; the host itself is real.
 let company: MockQuickBooks = createMockQuickBooks()
-const intuit = setupServer(
-  http.all(
-    /https:\/\/(oauth\.platform\.intuit\.com|quickbooks\.api\.intuit\.com)\/.*/,
-    async ({ request }) => {
-      const answer = company.handle({
-        method: request.method,
-        url: new URL(request.url),
-        headers: request.headers,
-        body: await request.text(),
-      })
-      return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers ?? {} })
-    },
-  ),
-)
-beforeAll(() => intuit.listen({ onUnhandledRequest: 'bypass' }))
-afterEach(() => intuit.resetHandlers())
-afterAll(() => intuit.close())
+useIntuit(() => company)
 
 const people: CustomerSubject[] = [
   { kind: 'student', id: 'STU-1', firstName: 'Jean', lastName: 'Uwase', regNo: 'R-1', campusId: '5' },

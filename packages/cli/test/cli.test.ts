@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { MockZoho } from './mock-zoho.ts'
-import { startMockZoho } from './mock-zoho.ts'
+import { startMockZoho, zohoEnv } from './mock-zoho.ts'
 import { cli, inProcess } from './run-cli.ts'
 
 // The CLI as a user runs it: a child process (from source through tsx), against embedded PGlite in a
@@ -23,14 +23,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'edusync-cli-'))
   zoho.failPrograms = false
   zoho.pageDelayMs = 0
-  env = {
-    EDUSYNC_TENANT: 'acme-academy',
-    ZOHO_CLIENT_ID: '1000.CLIENT',
-    ZOHO_CLIENT_SECRET: 'client-secret-value-123',
-    ZOHO_REFRESH_TOKEN: '1000.refresh-token-value-456',
-    ZOHO_ACCOUNTS_URL: zoho.url,
-    ZOHO_DEFAULT_CURRENCY: 'USD',
-  }
+  env = zohoEnv(zoho)
   return () => rmSync(dir, { recursive: true, force: true })
 })
 

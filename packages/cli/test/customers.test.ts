@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { MockQuickBooksServer } from './mock-quickbooks-server.ts'
 import { startMockQuickBooks } from './mock-quickbooks-server.ts'
 import type { MockZoho } from './mock-zoho.ts'
-import { startMockZoho } from './mock-zoho.ts'
+import { startMockZoho, zohoEnv } from './mock-zoho.ts'
 import { cli, inProcess } from './run-cli.ts'
 
 // `edusync customers ...` end to end: students pulled from a Zoho stand-in into embedded PGlite, then
@@ -37,12 +37,7 @@ beforeEach(async () => {
   qb = await startMockQuickBooks()
   dir = mkdtempSync(join(tmpdir(), 'edusync-cli-qb-'))
   env = {
-    EDUSYNC_TENANT: 'acme-academy',
-    ZOHO_CLIENT_ID: '1000.CLIENT',
-    ZOHO_CLIENT_SECRET: 'zoho-secret',
-    ZOHO_REFRESH_TOKEN: '1000.refresh',
-    ZOHO_ACCOUNTS_URL: zoho.url,
-    ZOHO_DEFAULT_CURRENCY: 'USD',
+    ...zohoEnv(zoho),
     QUICKBOOKS_REALM_ID: qb.mock.state.realmId,
     QUICKBOOKS_CLIENT_ID: 'qb-client-id',
     QUICKBOOKS_CLIENT_SECRET: SECRET,

@@ -6,9 +6,9 @@ import { createFakeDashboardPlugin } from '../../moodle/src/__fixtures__/fake-da
 import { TOKEN } from '../../moodle/src/__fixtures__/fake-moodle.ts'
 import type { PluginServer } from '../../moodle/src/__fixtures__/plugin-server.ts'
 import { startPluginServer } from '../../moodle/src/__fixtures__/plugin-server.ts'
-import { run } from '../src/main.ts'
 import type { MockZoho } from './mock-zoho.ts'
-import { startMockZoho } from './mock-zoho.ts'
+import { startMockZoho, zohoEnv } from './mock-zoho.ts'
+import { inProcess } from './run-cli.ts'
 
 // The dashboard push as the CLI runs it: Zoho pulls write through the Store's outbox (PGlite in a
 // temporary directory), then `sync --only push:moodle-dashboard` sends what changed to the plugin on loopback.
@@ -26,13 +26,7 @@ beforeAll(async () => {
     join(dir, 'edusync.config.json'),
     JSON.stringify({ tenant: 'acme-academy', moodle: { url: moodle.url, token: TOKEN, dashboard: true } }),
   )
-  env = {
-    ZOHO_CLIENT_ID: '1000.CLIENT',
-    ZOHO_CLIENT_SECRET: 'client-secret-value-123',
-    ZOHO_REFRESH_TOKEN: '1000.refresh-token-value-456',
-    ZOHO_ACCOUNTS_URL: zoho.url,
-    ZOHO_DEFAULT_CURRENCY: 'USD',
-  }
+  env = zohoEnv(zoho)
 })
 afterAll(async () => {
   await zoho.close()
@@ -40,25 +34,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function cli(args: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await run(args, {
-    cwd: dir,
-    env,
-    signal: new AbortController().signal,
-    io: {
-      out: (text) => {
-        stdout += `${text}\n`
-      },
-      err: (text) => {
-        stderr += `${text}\n`
-      },
-      interactive: false,
-    },
-  })
-  return { code, stdout, stderr }
-}
+const cli = (args: string[]) => inProcess(args, { cwd: dir, env })
 
 describe('edusync sync --only push:moodle-dashboard', () => {
   it('lists the step, pushes what the pulls changed once, and nothing on a rerun', async () => {

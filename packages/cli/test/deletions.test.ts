@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { run } from '../src/main.ts'
 import type { MockZoho } from './mock-zoho.ts'
-import { startMockZoho } from './mock-zoho.ts'
+import { startMockZoho, zohoEnv } from './mock-zoho.ts'
+import { inProcess } from './run-cli.ts'
 
 // In process (`run`), against embedded PGlite in a temporary directory and the Zoho stand-in: the
 // commands a person uses to resolve what the mass-deletion guard held.
@@ -12,25 +12,7 @@ let zoho: MockZoho
 let dir: string
 let env: Record<string, string>
 
-async function edusync(args: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await run(args, {
-    cwd: dir,
-    env,
-    signal: new AbortController().signal,
-    io: {
-      out: (text) => {
-        stdout += `${text}\n`
-      },
-      err: (text) => {
-        stderr += `${text}\n`
-      },
-      interactive: false,
-    },
-  })
-  return { code, stdout, stderr }
-}
+const edusync = (args: string[]) => inProcess(args, { cwd: dir, env })
 
 const student = (n: number) => String(6493490000001000000n + BigInt(n))
 
@@ -40,14 +22,7 @@ beforeAll(async () => {
 afterAll(() => zoho.close())
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'edusync-cli-deletes-'))
-  env = {
-    EDUSYNC_TENANT: 'acme-academy',
-    ZOHO_CLIENT_ID: '1000.CLIENT',
-    ZOHO_CLIENT_SECRET: 'client-secret-value-123',
-    ZOHO_REFRESH_TOKEN: '1000.refresh-token-value-456',
-    ZOHO_ACCOUNTS_URL: zoho.url,
-    ZOHO_DEFAULT_CURRENCY: 'USD',
-  }
+  env = zohoEnv(zoho)
   expect((await edusync(['sync', '--only', 'zoho:program', 'zoho:student'])).code).toBe(0)
   return () => rmSync(dir, { recursive: true, force: true })
   // Opening PGlite and syncing 100 students takes seconds on a shared machine (the tests' own timeout is

@@ -17,6 +17,21 @@ export interface MockZoho {
   close(): Promise<void>
 }
 
+/**
+ * The environment of a CLI run that pulls from `zoho`: tenant `acme-academy`, a client id and secrets of
+ * the stand-in, and USD for money without a currency.
+ */
+export function zohoEnv(zoho: Pick<MockZoho, 'url'>): Record<string, string> {
+  return {
+    EDUSYNC_TENANT: 'acme-academy',
+    ZOHO_CLIENT_ID: '1000.CLIENT',
+    ZOHO_CLIENT_SECRET: 'client-secret-value-123',
+    ZOHO_REFRESH_TOKEN: '1000.refresh-token-value-456',
+    ZOHO_ACCOUNTS_URL: zoho.url,
+    ZOHO_DEFAULT_CURRENCY: 'USD',
+  }
+}
+
 export async function startMockZoho(students: number): Promise<MockZoho> {
   const state = { failPrograms: false, pageDelayMs: 0 }
   const requests: string[] = []

@@ -1,102 +1,26 @@
 import type { Store } from '@edusync/core'
-import { createMemoryStore, createSyncEngine, StoreError } from '@edusync/core'
-import { errAsync } from 'neverthrow'
+import { createMemoryStore, createSyncEngine } from '@edusync/core'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { storeFactory } from '../../../store-pg/test/fixtures.ts'
+import type { PluginEvent } from '../__fixtures__/plugin-events.ts'
+import {
+  appendPluginEvents,
+  courseData,
+  failingMethod,
+  gradeData,
+  pluginEvent,
+  userData,
+} from '../__fixtures__/plugin-events.ts'
 import type { InboxReport } from './process-inbox.ts'
 import { MOODLE_EVENT_SOURCE, MOODLE_INBOX_STEP, processMoodleInbox } from './process-inbox.ts'
 
 const T = 'acme'
-let n = 0
 
-/** The plugin's envelope around `data`. */
-export function pluginEvent(type: string, data: Record<string, unknown>, eventId = `evt-${++n}`) {
-  return {
-    event_id: eventId,
-    event_type: type,
-    event_data: data,
-    moodle_event_id: null,
-    timestamp: 1768469400,
-  }
-}
+const append = (store: Store, ...events: PluginEvent[]) => appendPluginEvents(store, T, ...events)
 
-export const userData = (userid: number, role = 'student') => ({
-  userid,
-  username: `user${userid}`,
-  email: `user${userid}@college.edu`,
-  firstname: 'Lina',
-  lastname: `Haddad${userid}`,
-  phone1: '',
-  phone2: '',
-  city: 'Amman',
-  country: 'jo',
-  role,
-  timecreated: 1768469000,
-  timemodified: 1768469400,
-})
-
-export const gradeData = (
-  userid: number,
-  courseid: number,
-  assignmentid: number,
-  raw: number | null,
-  extra = {},
-) => ({
-  grade_id: 1000 + assignmentid,
-  student_id: userid,
-  student_name: 'Lina Haddad',
-  student_email: `user${userid}@college.edu`,
-  assignment_id: assignmentid,
-  assignment_name: `Assignment ${assignmentid}`,
-  course_id: courseid,
-  course_name: 'Networking',
-  grade: 'P',
-  raw_grade: raw,
-  attempt_number: 1,
-  attemptnumber_zero_indexed: 0,
-  timestamp: 1768469400,
-  graded_at: '2026-01-15 10:30:00',
-  grader_name: 'Omar Teacher',
-  grader_role: 'Teacher',
-  feedback: 'Well done',
-  workflow_state: null,
-  learning_outcomes: [
-    {
-      code: 'P1',
-      level: 'P',
-      description: 'Explain networking principles',
-      score: '1',
-      feedback: 'ok',
-      achieved: true,
-    },
-  ],
-  composite_key: `${userid}_${courseid}_${assignmentid}`,
-  sync_type: 'complete',
-  ...extra,
-})
-
-const courseData = (courseid: number, fullname = 'Networking') => ({
-  courseid,
-  fullname,
-  shortname: `NET${courseid}`,
-  idnumber: '',
-  categoryid: 1,
-  startdate: 1767225600,
-  enddate: 0,
-  visible: 1,
-})
-
-async function append(store: Store, ...payloads: ReturnType<typeof pluginEvent>[]) {
-  const r = await store.appendEvents(
-    T,
-    payloads.map((p) => ({
-      source: MOODLE_EVENT_SOURCE,
-      eventId: p.event_id,
-      type: p.event_type,
-      payload: p,
-    })),
-  )
-  expect(r.isOk()).toBe(true)
+/** Students the CRM already has (written through the engine, as a Zoho pull would). */
+async function seedStudents(store: Store, ...records: Record<string, unknown>[]) {
+  await createSyncEngine({ store }).syncBatch({ tenant: T, entity: 'student', records })
 }
 
 async function drain(store: Store): Promise<InboxReport> {
@@ -135,13 +59,12 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
 
     it('merges user_updated into a linked student instead of overwriting the CRM fields', async () => {
       const store = await create()
-      const engine = createSyncEngine({ store })
-      await engine.syncBatch({
-        tenant: T,
-        entity: 'student',
-        records: [
-          { id: '5843000000111', firstName: 'Old', lastName: 'Name', status: 'frozen', nationality: 'JO' },
-        ],
+      await seedStudents(store, {
+        id: '5843000000111',
+        firstName: 'Old',
+        lastName: 'Name',
+        status: 'frozen',
+        nationality: 'JO',
       })
       await store.upsertLinks(T, [
         { entity: 'student', id: '5843000000111', system: 'moodle', externalId: '7' },
@@ -158,28 +81,24 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
 
     it('links a Moodle user without a link to the one student with their e-mail, merging, not duplicating', async () => {
       const store = await create()
-      const engine = createSyncEngine({ store })
-      await engine.syncBatch({
-        tenant: T,
-        entity: 'student',
-        records: [
-          {
-            id: '5843000000201',
-            firstName: 'Old',
-            lastName: 'Name',
-            status: 'frozen',
-            // Normalised before comparing: surrounding space and ASCII case do not matter.
-            academicEmail: 'User21@College.EDU',
-          },
-          {
-            id: '5843000000202',
-            firstName: 'Other',
-            lastName: 'One',
-            status: 'active',
-            email: 'x@college.edu',
-          },
-        ],
-      })
+      await seedStudents(
+        store,
+        {
+          id: '5843000000201',
+          firstName: 'Old',
+          lastName: 'Name',
+          status: 'frozen',
+          // Normalised before comparing: surrounding space and ASCII case do not matter.
+          academicEmail: 'User21@College.EDU',
+        },
+        {
+          id: '5843000000202',
+          firstName: 'Other',
+          lastName: 'One',
+          status: 'active',
+          email: 'x@college.edu',
+        },
+      )
       await append(
         store,
         pluginEvent('user_created', { ...userData(21), email: '  user21@college.edu ' }, 'u-21'),
@@ -201,27 +120,23 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
 
     it('refuses an ambiguous e-mail, naming it and the candidates, and leaves the event pending', async () => {
       const store = await create()
-      const engine = createSyncEngine({ store })
-      await engine.syncBatch({
-        tenant: T,
-        entity: 'student',
-        records: [
-          {
-            id: '5843000000302',
-            firstName: 'A',
-            lastName: 'B',
-            status: 'active',
-            email: 'user30@college.edu',
-          },
-          {
-            id: '5843000000301',
-            firstName: 'C',
-            lastName: 'D',
-            status: 'active',
-            academicEmail: 'USER30@college.edu',
-          },
-        ],
-      })
+      await seedStudents(
+        store,
+        {
+          id: '5843000000302',
+          firstName: 'A',
+          lastName: 'B',
+          status: 'active',
+          email: 'user30@college.edu',
+        },
+        {
+          id: '5843000000301',
+          firstName: 'C',
+          lastName: 'D',
+          status: 'active',
+          academicEmail: 'USER30@college.edu',
+        },
+      )
       await append(store, pluginEvent('user_created', userData(30), 'u-30'))
       const report = await drain(store)
       expect(report.handled).toBe(0)
@@ -246,19 +161,12 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
 
     it('never moves an existing link: a student linked to another Moodle user is not re-linked', async () => {
       const store = await create()
-      const engine = createSyncEngine({ store })
-      await engine.syncBatch({
-        tenant: T,
-        entity: 'student',
-        records: [
-          {
-            id: '5843000000401',
-            firstName: 'A',
-            lastName: 'B',
-            status: 'active',
-            email: 'user41@college.edu',
-          },
-        ],
+      await seedStudents(store, {
+        id: '5843000000401',
+        firstName: 'A',
+        lastName: 'B',
+        status: 'active',
+        email: 'user41@college.edu',
       })
       await store.upsertLinks(T, [
         { entity: 'student', id: '5843000000401', system: 'moodle', externalId: '40' },
@@ -275,13 +183,12 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
 
     it('refuses both of two Moodle users of one round that match the same student', async () => {
       const store = await create()
-      const engine = createSyncEngine({ store })
-      await engine.syncBatch({
-        tenant: T,
-        entity: 'student',
-        records: [
-          { id: '5843000000601', firstName: 'A', lastName: 'B', status: 'active', email: 'twin@college.edu' },
-        ],
+      await seedStudents(store, {
+        id: '5843000000601',
+        firstName: 'A',
+        lastName: 'B',
+        status: 'active',
+        email: 'twin@college.edu',
       })
       await append(
         store,
@@ -296,13 +203,12 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
 
     it("sees the previous round's e-mail link: a second user of the address in the next round is refused", async () => {
       const store = await create()
-      const engine = createSyncEngine({ store })
-      await engine.syncBatch({
-        tenant: T,
-        entity: 'student',
-        records: [
-          { id: '5843000000701', firstName: 'A', lastName: 'B', status: 'active', email: 'same@college.edu' },
-        ],
+      await seedStudents(store, {
+        id: '5843000000701',
+        firstName: 'A',
+        lastName: 'B',
+        status: 'active',
+        email: 'same@college.edu',
       })
       await append(
         store,
@@ -310,7 +216,9 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
         pluginEvent('user_created', { ...userData(71), email: 'same@college.edu' }, 'u-71'),
       )
       // One event per round: round 2 is prepared while round 1 is written, so it must wait for its link.
-      const report = (await processMoodleInbox({ store, engine, tenant: T, batchSize: 1 }))._unsafeUnwrap()
+      const report = (
+        await processMoodleInbox({ store, engine: createSyncEngine({ store }), tenant: T, batchSize: 1 })
+      )._unsafeUnwrap()
       expect(report.handled).toBe(1)
       expect(report.failures.map((f) => [f.eventId, f.error])).toEqual([
         [
@@ -324,13 +232,12 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
 
     it('a Moodle user whose e-mail no student has becomes a new student, as before', async () => {
       const store = await create()
-      const engine = createSyncEngine({ store })
-      await engine.syncBatch({
-        tenant: T,
-        entity: 'student',
-        records: [
-          { id: '5843000000501', firstName: 'A', lastName: 'B', status: 'active', email: 'a@college.edu' },
-        ],
+      await seedStudents(store, {
+        id: '5843000000501',
+        firstName: 'A',
+        lastName: 'B',
+        status: 'active',
+        email: 'a@college.edu',
       })
       await append(store, pluginEvent('user_created', userData(50), 'u-50'))
       expect(await drain(store)).toMatchObject({ handled: 1, failures: [] })
@@ -614,17 +521,8 @@ for (const engine of ['pg', 'pglite-memory'] as const) {
 
 describe('processMoodleInbox when the Store fails', () => {
   it('leaves the events pending when the records cannot be written, and processes them on retry', async () => {
-    const inner = createMemoryStore()
     let fail = true
-    const store: Store = new Proxy(inner, {
-      get(target, prop, receiver) {
-        if (prop === 'applyBatch' && fail) {
-          return () => errAsync(new StoreError('Unavailable', 'connection reset'))
-        }
-        const value = Reflect.get(target, prop, receiver)
-        return typeof value === 'function' ? value.bind(target) : value
-      },
-    })
+    const store = failingMethod(createMemoryStore(), 'applyBatch', () => fail)
     await append(store, pluginEvent('user_created', userData(3), 'u-3'))
     const failed = await processMoodleInbox({ store, engine: createSyncEngine({ store }), tenant: T })
     expect(failed._unsafeUnwrapErr().reason).toBe('Store')
@@ -638,15 +536,8 @@ describe('processMoodleInbox when the Store fails', () => {
   })
 
   it('leaves the events pending when marking them handled fails (the retry finds the records UNCHANGED)', async () => {
-    const inner = createMemoryStore()
     let fail = true
-    const store: Store = new Proxy(inner, {
-      get(target, prop, receiver) {
-        if (prop === 'markEventsHandled' && fail) return () => errAsync(new StoreError('Unavailable', 'down'))
-        const value = Reflect.get(target, prop, receiver)
-        return typeof value === 'function' ? value.bind(target) : value
-      },
-    })
+    const store = failingMethod(createMemoryStore(), 'markEventsHandled', () => fail, 'down')
     await append(store, pluginEvent('user_created', userData(3), 'u-3'))
     expect(
       (await processMoodleInbox({ store, engine: createSyncEngine({ store }), tenant: T })).isErr(),

@@ -3,14 +3,19 @@ import { createMemoryStore, createSyncEngine } from '@edusync/core'
 import { createStepRunner } from '@edusync/core/steps'
 import { okAsync } from 'neverthrow'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { MOODLE_EVENT_SOURCE } from '../inbox/process-inbox.ts'
+import {
+  appendPluginEvents,
+  courseData,
+  gradeData,
+  pluginEvent,
+  userData,
+} from '../__fixtures__/plugin-events.ts'
 import { GRADE_PUSH_STEP, gradePushStep } from './grade-push-step.ts'
 import { moodleInboxStep } from './inbox-step.ts'
 
 const T = 'acme'
 let store: Store
 let sent: string[]
-let n = 0
 
 const upsert = (grades: readonly Grade[]) => {
   sent.push(...grades.map((g) => `${g.compositeKey}:${g.grade}:${g.studentId}`))
@@ -18,65 +23,12 @@ const upsert = (grades: readonly Grade[]) => {
 }
 
 /** A plugin event as the intake stores it. */
-async function append(type: string, data: Record<string, unknown>) {
-  const eventId = `evt-${++n}`
-  const payload = {
-    event_id: eventId,
-    event_type: type,
-    event_data: data,
-    moodle_event_id: null,
-    timestamp: 1768469400,
-  }
-  ;(await store.appendEvents(T, [{ source: MOODLE_EVENT_SOURCE, eventId, type, payload }]))._unsafeUnwrap()
-}
+const append = (type: string, data: Record<string, unknown>) =>
+  appendPluginEvents(store, T, pluginEvent(type, data))
 
-const user = (userid: number) => ({
-  userid,
-  username: `user${userid}`,
-  email: `user${userid}@college.edu`,
-  firstname: 'Lina',
-  lastname: `Haddad${userid}`,
-  phone1: '',
-  phone2: '',
-  city: 'Amman',
-  country: 'jo',
-  role: 'student',
-  timecreated: 1768469000,
-  timemodified: 1768469400,
-})
-const course = (courseid: number) => ({
-  courseid,
-  fullname: 'Networking',
-  shortname: `NET${courseid}`,
-  idnumber: '',
-  categoryid: 1,
-  startdate: 1767225600,
-  enddate: 0,
-  visible: 1,
-})
-const grade = (userid: number, courseid: number, assignmentid: number, letter: string, raw: number) => ({
-  grade_id: 1000 + assignmentid,
-  student_id: userid,
-  student_name: 'Lina Haddad',
-  student_email: `user${userid}@college.edu`,
-  assignment_id: assignmentid,
-  assignment_name: `Assignment ${assignmentid}`,
-  course_id: courseid,
-  course_name: 'Networking',
-  grade: letter,
-  raw_grade: raw,
-  attempt_number: 1,
-  attemptnumber_zero_indexed: 0,
-  timestamp: 1768469400,
-  graded_at: '2026-01-15 10:30:00',
-  grader_name: 'Omar Teacher',
-  grader_role: 'Teacher',
-  feedback: 'Well done',
-  workflow_state: null,
-  learning_outcomes: [],
-  composite_key: `${userid}_${courseid}_${assignmentid}`,
-  sync_type: 'complete',
-})
+// The letter as the plugin sends it; no learning outcomes.
+const grade = (userid: number, courseid: number, assignmentid: number, letter: string, raw: number) =>
+  gradeData(userid, courseid, assignmentid, raw, { grade: letter, learning_outcomes: [] })
 
 beforeEach(() => {
   store = createMemoryStore()
@@ -94,8 +46,8 @@ const runner = (upsertFor: () => typeof upsert | undefined = () => upsert) =>
 
 describe('moodle:inbox and moodle:grade-push steps', () => {
   it('drains the inbox into records, then writes its grades back to the CRM once each', async () => {
-    await append('course_created', course(12))
-    await append('user_created', user(3))
+    await append('course_created', courseData(12))
+    await append('user_created', userData(3))
     await append('grade_updated', grade(3, 12, 77, 'P', 2))
     await store.upsertLinks(T, [
       { entity: 'student', id: 'moodle-user-3', system: 'zoho', externalId: '5843000000003' },
@@ -125,8 +77,8 @@ describe('moodle:inbox and moodle:grade-push steps', () => {
   })
 
   it('keeps a grade whose student has no CRM record waiting, and sends it once the student is linked', async () => {
-    await append('course_created', course(12))
-    await append('user_created', user(4))
+    await append('course_created', courseData(12))
+    await append('user_created', userData(4))
     await append('grade_updated', grade(4, 12, 78, 'D', 4))
     await store.upsertLinks(T, [
       { entity: 'class', id: 'moodle-course-12', system: 'zoho', externalId: '5843000000012' },
@@ -143,7 +95,7 @@ describe('moodle:inbox and moodle:grade-push steps', () => {
   })
 
   it('fails the grade push naming the tenant when it has no CRM connection; the inbox step still completed', async () => {
-    await append('user_created', user(5))
+    await append('user_created', userData(5))
     const report = (await runner(() => undefined).run(T, { continueOnError: true }))._unsafeUnwrap()
     expect(report.status).toBe('failed')
     expect(report.steps.map((s) => s.status)).toEqual(['completed', 'failed'])

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     quickbooks,
     finance: money.finance,
     pushLedger: store.pushLedger,
+    tokenStore: store.tokenStore,
     ...(hosted ? { configApi: hosted.api, moduleEnabled: hosted.directory.moduleEnabled } : {}),
   })
   const server = app.listen(config.PORT, config.HOST)

@@ -1,4 +1,4 @@
-import type { PushLedger, Store, SyncEngine } from '@edusync/core'
+import type { PushLedger, Store, SyncEngine, TokenStore } from '@edusync/core'
 import { createSyncEngine } from '@edusync/core'
 import type { Finance } from '@edusync/core/finance'
 import { createFinance, createMemoryFinanceStore } from '@edusync/core/finance'
@@ -65,6 +65,12 @@ export interface HostDeps {
   readonly pushLedger?: PushLedger | undefined
   /** The QuickBooks connect flow and customer API; their routes are not mounted when absent. */
   readonly quickbooks?: QuickBooksHost | undefined
+  /**
+   * Where the tenants' Zoho clients keep their access tokens (`PgStore.tokenStore`): shared by every host
+   * process, the worker and the CLI, so they reuse one token and refresh it one at a time (Zoho lets a
+   * refresh token mint 10 access tokens per 10 minutes). Each client keeps its own when absent.
+   */
+  readonly tokenStore?: TokenStore | undefined
   /** The host's name in what it records (QuickBooks push claims). @default "express-host" */
   readonly name?: string | undefined
 }
@@ -112,6 +118,8 @@ export function createHost(deps: HostDeps, state: HostState): Host {
     : shared
   // The claim lease (renewed by heartbeat while a delivery runs) and a log line per claim event.
   const idempotency = claimSettings(config)
+  // One Zoho client per tenant for the webhooks and the Moodle side's grade and course write-backs.
+  const zohoFor = deps.clientFor ?? zohoClients(config, deps.tokenStore)
   const zoho = createZohoWebhookHandler({
     engine,
     store,
@@ -121,7 +129,7 @@ export function createHost(deps: HostDeps, state: HostState): Host {
     maxBodyBytes: config.MAX_BODY_BYTES,
     limits: webhookLimits(config),
     idempotency,
-    clientFor: deps.clientFor ?? zohoClients(config),
+    clientFor: zohoFor,
     fieldMapFor: fieldMaps(config),
     notificationToken: (tenant) => tenantOf(config, tenant)?.zohoSecret,
   })
@@ -134,7 +142,7 @@ export function createHost(deps: HostDeps, state: HostState): Host {
     maxBodyBytes: config.MAX_BULK_BODY_BYTES,
     idempotency,
   })
-  const moodle = deps.moodle ?? createMoodleSide({ config, store, engine, logger })
+  const moodle = deps.moodle ?? createMoodleSide({ config, store, engine, logger, zohoFor })
   const dashboard = deps.pushLedger
     ? createDashboardPush({ config, store, ledger: deps.pushLedger, logger, clientFor: moodle.client })
     : undefined
@@ -284,13 +292,17 @@ export function notFound(): Response {
   return jsonResponse(404, { error: { reason: 'NotFound', message: 'no such route' } })
 }
 
-// Built once per tenant: a client holds its access-token cache.
-function zohoClients(config: HostConfig) {
+// Built once per tenant (a client single-flights its token refreshes and caps its calls in flight), over the
+// shared token store when there is one.
+function zohoClients(config: HostConfig, tokenStore: TokenStore | undefined) {
   const clients = new Map<string, ZohoClient | undefined>()
   return (tenant: string) => {
     if (!clients.has(tenant)) {
       const zoho = tenantOf(config, tenant)?.zoho
-      clients.set(tenant, zoho ? createZohoClient(zoho) : undefined)
+      clients.set(
+        tenant,
+        zoho ? createZohoClient(tokenStore ? { ...zoho, tokenStore, tenant } : zoho) : undefined,
+      )
     }
     return clients.get(tenant)
   }

@@ -56,7 +56,10 @@ async function main(): Promise<void> {
     const tenantConfig = config.tenants[tenant]
     if (!tenantConfig) throw new Error(`unknown tenant "${tenant}"`)
     const steps: Step[] = []
-    const zoho = tenantConfig.zoho ? createZohoClient(tenantConfig.zoho) : undefined
+    // The token store the host's processes share, so the worker reuses their Zoho access token.
+    const zoho = tenantConfig.zoho
+      ? createZohoClient({ ...tenantConfig.zoho, tokenStore: store.tokenStore, tenant })
+      : undefined
     if (zoho) {
       const currency = tenantConfig.defaultCurrency
       const fieldMap = currency

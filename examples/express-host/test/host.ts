@@ -1,4 +1,4 @@
-import type { PushLedger, Store } from '@edusync/core'
+import type { PushLedger, Store, TokenStore } from '@edusync/core'
 import type { Finance } from '@edusync/core/finance'
 import type { ZohoClient } from '@edusync/zoho'
 import type { HostConfig, TenantConfig } from '../src/config.ts'
@@ -36,6 +36,8 @@ export async function startHost(options: {
   finance?: Finance
   /** The ledger the Store's outbox writes into (turns the dashboard push and its routes on). */
   pushLedger?: PushLedger
+  /** Where the tenants' Zoho clients keep their access tokens (as `main.ts` passes `PgStore.tokenStore`). */
+  tokenStore?: TokenStore
 }): Promise<TestHost> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -53,6 +55,7 @@ export async function startHost(options: {
     moodle: options.moodle?.(config, logger),
     finance: options.finance,
     pushLedger: options.pushLedger,
+    tokenStore: options.tokenStore,
   })
   return { url: server.url, logs, moodle: server.moodle, close: () => server.close() }
 }

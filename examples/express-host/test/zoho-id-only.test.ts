@@ -11,16 +11,18 @@ import { IDS, zohoProgram, zohoRegistration, zohoStudent } from './zoho-fixtures
 const TOKEN_URL = 'https://accounts.zoho.eu/oauth/v2/token'
 const API = 'https://www.zohoapis.eu/crm/v8'
 const fetched: string[] = []
+let tokenRequests = 0
 
 const zoho = setupServer(
-  http.post(TOKEN_URL, () =>
-    HttpResponse.json({
+  http.post(TOKEN_URL, () => {
+    tokenRequests += 1
+    return HttpResponse.json({
       access_token: '1000.4f6b3c1d2e5a7b9c8d0e1f2a3b4c5d6e.7f8e9d0c1b2a3f4e5d6c7b8a9f0e1d2c',
       api_domain: 'https://www.zohoapis.eu',
       token_type: 'Bearer',
       expires_in: 3600,
-    }),
-  ),
+    })
+  }),
   http.get(`${API}/:module`, ({ request, params }) => {
     const url = new URL(request.url)
     if (request.headers.get('authorization')?.startsWith('Zoho-oauthtoken 1000.') !== true) {
@@ -174,6 +176,37 @@ describe('Zoho id-only webhooks', () => {
     })
     expect([r.status, r.body.error.message]).toEqual([400, expect.stringContaining('unresolved template')])
     expect(fetched).toEqual([])
+  })
+
+  it("shares one Zoho access token between host processes through the Store's token store", async () => {
+    // Two hosts (two processes in production) over the same PostgreSQL Store, as main.ts wires them.
+    const first = await startHost({
+      store: pg,
+      tenants: { shared: tenant({ zoho: zohoCredentials }) },
+      tokenStore: pg.tokenStore,
+    })
+    const second = await startHost({
+      store: pg,
+      tenants: { shared: tenant({ zoho: zohoCredentials }) },
+      tokenStore: pg.tokenStore,
+    })
+    try {
+      const before = tokenRequests
+      for (const h of [first, second, first, second]) {
+        const r = await post(
+          `${h.url}/webhooks/shared/zoho`,
+          { zoho_id: IDS.program, module: 'Products' },
+          shared,
+        )
+        expect(r.status).toBe(200)
+      }
+      // Zoho mints 10 access tokens per refresh token per 10 minutes: the second host reuses the first's.
+      expect(tokenRequests - before).toBe(1)
+      expect(fetched).toHaveLength(4)
+    } finally {
+      await first.close()
+      await second.close()
+    }
   })
 
   it('answers 503 when the tenant has no Zoho credentials, so the body is not acknowledged as done', async () => {

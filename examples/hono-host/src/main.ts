@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     quickbooks,
     finance: money.finance,
     pushLedger: store.pushLedger,
+    tokenStore: store.tokenStore,
   })
   const server = createNodeServer(app.fetch).listen(config.PORT, config.HOST)
   await runServer({

@@ -1,12 +1,10 @@
-import {
-  differenceInCalendarDays,
-  eachMonthOfInterval,
-  endOfMonth,
-  format,
-  max,
-  min,
-  parseISO,
-} from 'date-fns'
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays'
+import { eachMonthOfInterval } from 'date-fns/eachMonthOfInterval'
+import { endOfMonth } from 'date-fns/endOfMonth'
+import { format } from 'date-fns/format'
+import { max } from 'date-fns/max'
+import { min } from 'date-fns/min'
+import { parseISO } from 'date-fns/parseISO'
 import type { Result } from 'neverthrow'
 import { err, ok } from 'neverthrow'
 import { isoDate } from '../types/primitives.ts'

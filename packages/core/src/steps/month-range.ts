@@ -1,4 +1,7 @@
-import { addMonths, format, isValid, parse } from 'date-fns'
+import { addMonths } from 'date-fns/addMonths'
+import { format } from 'date-fns/format'
+import { isValid } from 'date-fns/isValid'
+import { parse } from 'date-fns/parse'
 import type { Result } from 'neverthrow'
 import { err, ok } from 'neverthrow'
 import { StepError } from './step-error.ts'

@@ -59,7 +59,6 @@ export function createApiClient(config: ResolvedZohoConfig): ApiClient {
       const result = await withRetry(() => limiter.run(() => transport(http)), config.retry, { idempotent })
       if (result.isErr()) return result
       const response = result.value
-      const described = { method: request.method, url: describeUrl(http) }
       if (response.status === 401 && !refreshed) {
         const code = readErrorBody(response.body)?.code
         if (code === undefined || REFRESHABLE.has(code)) {
@@ -72,7 +71,8 @@ export function createApiClient(config: ResolvedZohoConfig): ApiClient {
         response.status === 304 ||
         request.acceptStatus?.includes(response.status) === true
       if (accepted) return ok(response)
-      return err(toZohoError(response, described))
+      // Described only on failure: building the query string again for every page of a bulk read is waste.
+      return err(toZohoError(response, { method: request.method, url: describeUrl(http) }))
     }
   }
 

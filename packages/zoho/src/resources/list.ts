@@ -102,7 +102,14 @@ export async function* listPages(
       return
     }
     if (response.status === 204 || response.body.length === 0) return
-    const request = { method: 'GET', url: describeUrl({ url: path, searchParams }) }
+    // The request is described for the error context only; a getter keeps the query string from being
+    // rebuilt for every page that decodes.
+    const request = {
+      method: 'GET',
+      get url() {
+        return describeUrl({ url: path, searchParams })
+      },
+    }
     const decoded = decodeBody(response, recordsPage, request)
     if (decoded.isErr()) {
       yield err(decoded.error)

@@ -27,7 +27,7 @@ import { changed, programs, registration, registrations, students } from './work
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = join(HERE, '..', '..', '..')
 // BENCH_RECORDS (a multiple of 10), BENCH_STREAM_RECORDS and BENCH_STREAM=0 (no 1M stream) shorten a
-// run while iterating.
+// run while iterating; BENCH_STREAM_BATCH sets the stream's batch size (default: the passes').
 const N = Number(process.env.BENCH_RECORDS ?? 100_000)
 // 2,000 keeps a batch's JSON document under PostgreSQL's default work_mem and the 1M stream's memory low.
 const BATCH = 2_000
@@ -185,9 +185,19 @@ async function pglite(label: string, dataDir?: string) {
 // "Flat in the input size": the RSS high-water mark after the first 100,000 records is reported next
 // to the peak over all 1,000,000, sampled after every batch.
 const STREAM = Number(process.env.BENCH_STREAM_RECORDS ?? 1_000_000)
+// What the peak is made of (measured with v8.getHeapSpaceStatistics() and /proc/self/smaps): V8's young
+// generation at its largest (128 MiB), old space swinging between major GCs, and 50-55 MiB of Node's
+// own mapped code; a GC forced mid-stream leaves only ~5 MiB of records live. Old space swings with how
+// much V8 promotes: a record lives about two batches (read, then written while the next is parsed), so
+// smaller batches promote less. Measured peaks over 200,000 records at load 8-14: 2,000 per batch
+// 321-332 MiB, 1,000 302-310, 500 280-285, at about 0.65 times the rate of 2,000 per batch (a batch's
+// round trips and commit cost the same at any size). BENCH_STREAM_BATCH sets it.
+const STREAM_BATCH = Number(process.env.BENCH_STREAM_BATCH ?? BATCH)
 async function streamChild(url: string) {
   const store = createPgStore({ connectionString: url, schema: 'bench_stream' })
   const engine = createSyncEngine({ store })
+  // What the process holds before the first record: Node, the TypeScript loader and the loaded code.
+  const loaded = process.memoryUsage.rss()
   let peakAt100k = 0
   let peak = 0
   let atPeak = { newSpace: 0, oldSpace: 0 }
@@ -196,7 +206,7 @@ async function streamChild(url: string) {
     tenant: 'stream',
     entity: 'registration',
     records: registrations(0, STREAM),
-    batchSize: BATCH,
+    batchSize: STREAM_BATCH,
     onProgress: ({ counts }) => {
       const rss = process.memoryUsage.rss()
       if (rss > peak) {
@@ -216,12 +226,13 @@ async function streamChild(url: string) {
   const maxRss = process.resourceUsage().maxRSS / 1024
   const mib = (bytes: number) => Math.round(bytes / 1024 / 1024)
   process.stdout.write(
-    `${JSON.stringify({ peakMiB: Math.round(maxRss), peakAt100kMiB: mib(peakAt100k), sampledPeakMiB: mib(peak), newSpaceMiB: mib(atPeak.newSpace), oldSpaceMiB: mib(atPeak.oldSpace), rate: Math.round(STREAM / seconds) })}\n`,
+    `${JSON.stringify({ peakMiB: Math.round(maxRss), loadedMiB: mib(loaded), peakAt100kMiB: mib(peakAt100k), sampledPeakMiB: mib(peak), newSpaceMiB: mib(atPeak.newSpace), oldSpaceMiB: mib(atPeak.oldSpace), rate: Math.round(STREAM / seconds) })}\n`,
   )
 }
 
 function streamPeak(url: string): {
   peakMiB: number
+  loadedMiB: number
   peakAt100kMiB: number
   sampledPeakMiB: number
   newSpaceMiB: number
@@ -272,9 +283,14 @@ async function main() {
       await streamStore.close()
       const stream = streamPeak(url)
       console.error(
-        `1M stream: ${stream.rate}/s, peak RSS ${stream.peakMiB} MiB (sampled after each batch: ${stream.peakAt100kMiB} MiB by 100k records, ${stream.sampledPeakMiB} MiB by 1M)`,
+        `1M stream (batches of ${STREAM_BATCH}): ${stream.rate}/s, peak RSS ${stream.peakMiB} MiB (${stream.loadedMiB} MiB before the first record; sampled after each batch: ${stream.peakAt100kMiB} MiB by 100k records, ${stream.sampledPeakMiB} MiB by 1M)`,
       )
       rows.push({ name: 'store-pg 1M stream peak RSS', unit: 'MiB', value: stream.peakMiB })
+      rows.push({
+        name: 'store-pg 1M stream RSS before the first record',
+        unit: 'MiB',
+        value: stream.loadedMiB,
+      })
       rows.push({ name: 'store-pg 1M stream RSS by 100k records', unit: 'MiB', value: stream.peakAt100kMiB })
       rows.push({ name: 'store-pg 1M stream RSS by 1M records', unit: 'MiB', value: stream.sampledPeakMiB })
       rows.push({

@@ -185,13 +185,14 @@ async function pglite(label: string, dataDir?: string) {
 // "Flat in the input size": the RSS high-water mark after the first 100,000 records is reported next
 // to the peak over all 1,000,000, sampled after every batch.
 const STREAM = Number(process.env.BENCH_STREAM_RECORDS ?? 1_000_000)
-// What the peak is made of (measured with v8.getHeapSpaceStatistics() and /proc/self/smaps): V8's young
-// generation at its largest (128 MiB), old space swinging between major GCs, and 50-55 MiB of Node's
-// own mapped code; a GC forced mid-stream leaves only ~5 MiB of records live. Old space swings with how
-// much V8 promotes: a record lives about two batches (read, then written while the next is parsed), so
-// smaller batches promote less. Measured peaks over 200,000 records at load 8-14: 2,000 per batch
-// 321-332 MiB, 1,000 302-310, 500 280-285, at about 0.65 times the rate of 2,000 per batch (a batch's
-// round trips and commit cost the same at any size). BENCH_STREAM_BATCH sets it.
+// What the peak is made of (measured with v8.getHeapSpaceStatistics(), /proc/self/smaps and a GC trace):
+// V8's young generation at its largest (128 MiB), old space, and ~80 MiB of Node's mapped code and
+// malloc. Old space grows until V8's limit, which V8 sets after each major GC to 3-4 times the heap left
+// live plus the young generation's capacity (64 MiB); what is left live is the loaded code (~13 MiB) and
+// the batches in flight, so a smaller batch lowers the limit: live after a major GC 25-32 MiB at 2,000 per
+// batch, 17-23 MiB at 500 (V8 promotes as much at either size). Measured peaks over 200,000 records at
+// load 8-14: 2,000 per batch 321-332 MiB, 1,000 302-310, 500 280-285, at about 0.65 times the rate of
+// 2,000 per batch (a batch's round trips and commit cost the same at any size). BENCH_STREAM_BATCH sets it.
 const STREAM_BATCH = Number(process.env.BENCH_STREAM_BATCH ?? BATCH)
 async function streamChild(url: string) {
   const store = createPgStore({ connectionString: url, schema: 'bench_stream' })

@@ -83,18 +83,31 @@ export function eventsSql(s: string) {
      * statement. An event no longer queued (already handled, or unknown) is left as it is, so a handled
      * event keeps its first time; two concurrent marks of one event serialise on its queue row and only
      * one counts it. Returns how many changed.
+     *
+     * The handled rows are inserted plainly: an event is queued only by the append that first stores it,
+     * and leaves the queue only here, so an event taken off the queue has no handled row yet. An
+     * `ON CONFLICT DO NOTHING` for a conflict that cannot happen made every row a speculative insertion,
+     * which cost more than the delete and the insert together. Should a handled row exist all the same
+     * (edited by hand), the plain statement fails whole with a unique violation and the caller runs
+     * {@link markHandledSafe} instead.
      */
-    markHandled: `WITH done AS (
+    markHandled: markHandled(s, ''),
+    /** {@link markHandled} tolerating handled rows that already exist (they keep their first time). */
+    markHandledSafe: markHandled(s, 'ON CONFLICT (tenant, source, event_id) DO NOTHING'),
+  }
+}
+
+function markHandled(s: string, onConflict: string): string {
+  return `WITH done AS (
         DELETE FROM ${s}.inbound_pending
         WHERE tenant = $1 AND source = $2 AND event_id = ANY($3::text[])
         RETURNING event_id
       ), recorded AS (
         INSERT INTO ${s}.inbound_handled (tenant, source, event_id, handled_at)
         SELECT $1, $2, event_id, ${NOW} FROM done
-        ON CONFLICT (tenant, source, event_id) DO NOTHING
+        ${onConflict}
       )
-      SELECT count(*)::int AS n FROM done`,
-  }
+      SELECT count(*)::int AS n FROM done`
 }
 
 /** An inbox row as the drivers return it. */

@@ -104,10 +104,15 @@ export async function prepareRound(
         break
     }
   }
+  // Concurrently: they are independent, and the round waits for the slowest rather than for their sum.
+  const asked = Object.entries(ids).filter(([, set]) => set.size > 0)
+  const answers = await Promise.all(
+    asked.map(([entity, set]) => store.findByExternalIds(tenant, MOODLE_SYSTEM, entity, [...set])),
+  )
   const linked = new Map<string, ReadonlyMap<string, string>>()
-  for (const [entity, set] of Object.entries(ids)) {
-    if (set.size === 0) continue
-    const found = await store.findByExternalIds(tenant, MOODLE_SYSTEM, entity, [...set])
+  for (const [i, [entity]] of asked.entries()) {
+    const found = answers[i]
+    if (found === undefined) continue
     if (found.isErr()) return err(found.error)
     linked.set(entity, found.value)
   }

@@ -57,7 +57,8 @@ export function eventsSql(s: string) {
       const order = 'ORDER BY page.p_received_at, page.p_seq'
       if (filters.handled === false) {
         return `${page(`${s}.inbound_pending`)}
-        SELECT e.source, e.event_id, e.type, e.payload, e.received_at, NULL::timestamptz AS handled_at
+        SELECT e.source, e.event_id, e.type, e.payload, ${ms('e.received_at')} AS received_ms,
+          NULL::float8 AS handled_ms
         FROM page ${join} ${order}`
       }
       const handled =
@@ -68,7 +69,8 @@ export function eventsSql(s: string) {
             ]
           : []
       return `${page(`${s}.inbound_events i`, handled)}
-        SELECT e.source, e.event_id, e.type, e.payload, e.received_at, h.handled_at
+        SELECT e.source, e.event_id, e.type, e.payload, ${ms('e.received_at')} AS received_ms,
+          ${ms('h.handled_at')} AS handled_ms
         FROM page ${join}
         LEFT JOIN ${s}.inbound_handled h
           ON h.tenant = $1 AND h.source = page.p_source AND h.event_id = page.p_event_id
@@ -110,14 +112,18 @@ function markHandled(s: string, onConflict: string): string {
       SELECT count(*)::int AS n FROM done`
 }
 
+// Times leave as epoch milliseconds (they are stored truncated to milliseconds, so nothing is lost): the
+// drivers' timestamptz text parser cost more per listed event than building the Date from a number.
+const ms = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`
+
 /** An inbox row as the drivers return it. */
 export interface EventRow {
   source: string
   event_id: string
   type: string
   payload: unknown
-  received_at: Date
-  handled_at: Date | null
+  received_ms: number
+  handled_ms: number | null
 }
 
 /** Maps an inbox row to the port's shape. */
@@ -127,7 +133,7 @@ export function toInboundEvent(row: EventRow): InboundEvent {
     eventId: row.event_id,
     type: row.type,
     payload: row.payload,
-    receivedAt: row.received_at,
-    handledAt: row.handled_at,
+    receivedAt: new Date(row.received_ms),
+    handledAt: row.handled_ms === null ? null : new Date(row.handled_ms),
   }
 }

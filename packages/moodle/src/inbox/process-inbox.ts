@@ -1,4 +1,5 @@
 import type {
+  InboundEvent,
   OutcomeCounts,
   ParseIssue,
   Store,
@@ -128,28 +129,33 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
       return undefined
     }
 
-    const stop = async (error: InboxError) => {
-      await Promise.all(marking)
-      return err(error)
-    }
     // Pages forward from the last event taken (`afterEventId`), so a listing never returns an event this
     // drain has taken, whether it is being written, being marked, or failed and left pending: every
     // event is tried once per drain, and its payload fetched once. Ends at the first empty page.
-    let last: string | undefined
-    for (;;) {
-      const listed = await store.listEvents(tenant, {
+    const list = (after: string | undefined) =>
+      store.listEvents(tenant, {
         source,
         handled: false,
         limit: size,
-        ...(last === undefined ? {} : { afterEventId: last }),
+        ...(after === undefined ? {} : { afterEventId: after }),
       })
+    // One page is always asked for ahead: it depends only on the last event of the page before, so its
+    // round trip runs while that page is read and written instead of before it.
+    let next: ResultAsync<readonly InboundEvent[], StoreError> = list(undefined)
+    const stop = async (error: InboxError) => {
+      await Promise.all([...marking, next])
+      return err(error)
+    }
+    for (;;) {
+      const listed = await next
       if (listed.isErr()) {
         await settle()
         return stop(listed.error)
       }
       const events = listed.value
       for (const e of events) seen.add(e.eventId)
-      last = events.at(-1)?.eventId ?? last
+      const last = events.at(-1)?.eventId
+      if (last !== undefined) next = list(last)
       const prepared = events.length > 0 ? await prepareRound(options, events, writing) : undefined
       const failed = await settle()
       if (failed) return stop(failed)

@@ -25,6 +25,7 @@ import { createPgStore } from '@edusync/store-pg'
 import { createZohoReader } from '@edusync/zoho'
 import type { BenchRow } from '../../../packages/core/bench/bench-report.ts'
 import { printTable, writeResults } from '../../../packages/core/bench/bench-report.ts'
+import { ownCpuMs, postgresCpuMs, processCpuMs } from './cpu-time.ts'
 import { createPoster, percentile, runLoad } from './load.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -86,7 +87,7 @@ async function startProcess(
   script: string,
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
-): Promise<{ url: string; stop: () => Promise<void> }> {
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [...nodeArgs, ...process.execArgv, join(hostDir, script)], {
     cwd: hostDir,
     env: { ...process.env, ...env },
@@ -106,6 +107,7 @@ async function startProcess(
   })
   return {
     url,
+    pid: child.pid ?? 0,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve())
@@ -162,18 +164,25 @@ async function main() {
     barePoster.post(path, JSON.stringify({ data: [student(idOf(9, i), i)] }), headers),
   )
 
-  // Alternating rounds: bare, host, bare, host... so a noisy neighbour weighs on both alike.
+  // Alternating rounds: bare, host, bare, host... so a noisy neighbour weighs on both alike. The CPU time
+  // each process spends in its rounds is summed: what one request costs, whatever the machine's load.
   const singles: Awaited<ReturnType<typeof runLoad>>[] = []
   const bares: Awaited<ReturnType<typeof runLoad>>[] = []
+  const cpu = { host: 0, hostSender: 0, postgres: 0, bare: 0, bareSender: 0 }
+  const pgData = process.env.EDUSYNC_PG_DATA
   const perRound = Math.ceil(SINGLE / ROUNDS)
   let sentSingle = 0
   for (let round = 0; round < ROUNDS; round++) {
+    const bareBefore = { bare: processCpuMs(bare.pid), sender: ownCpuMs() }
     bares.push(
       await runLoad(perRound, CONCURRENCY, MAX_MS / ROUNDS, (i) =>
         barePoster.post(path, JSON.stringify({ data: [student(idOf(1, i), i)] }), headers),
       ),
     )
+    cpu.bare += processCpuMs(bare.pid) - bareBefore.bare
+    cpu.bareSender += ownCpuMs() - bareBefore.sender
     const offset = sentSingle
+    const before = { host: processCpuMs(host.pid), sender: ownCpuMs(), postgres: postgresCpuMs(pgData) ?? 0 }
     const single = await runLoad(perRound, CONCURRENCY, MAX_MS / ROUNDS, async (i) => {
       const r = await poster.post(
         path,
@@ -183,6 +192,9 @@ async function main() {
       if (r.status === 200) note(r.body)
       return r
     })
+    cpu.host += processCpuMs(host.pid) - before.host
+    cpu.hostSender += ownCpuMs() - before.sender
+    cpu.postgres += (postgresCpuMs(pgData) ?? 0) - before.postgres
     sentSingle += single.done
     singles.push(single)
   }
@@ -238,6 +250,37 @@ async function main() {
       ms: performance.now() - started,
     }
   })
+
+  // The commit round trip: one idempotency claim (one single-row INSERT and its commit, flushed to the
+  // WAL), sent alone and waited for, as a webhook alone must before it answers; then a group of 16 keys in
+  // one statement, as concurrent webhooks share it.
+  const commitTenant = `${tenant}-commit`
+  const claimOnce = async (i: number) => {
+    const started = performance.now()
+    await store.claimIdempotencyKey(commitTenant, {
+      key: `commit-${i}`,
+      requestFingerprint: 'f',
+      leaseMs: 5_000,
+      ttlMs: 60_000,
+    })
+    return performance.now() - started
+  }
+  const commitMs: number[] = []
+  for (let i = 0; i < 300; i++) commitMs.push(await claimOnce(i))
+  const groupMs: number[] = []
+  for (let g = 0; g < 100; g++) {
+    const started = performance.now()
+    await store.claimIdempotencyKeys(
+      commitTenant,
+      Array.from({ length: CONCURRENCY }, (_, k) => ({
+        key: `group-${g}-${k}`,
+        requestFingerprint: 'f',
+        leaseMs: 5_000,
+        ttlMs: 60_000,
+      })),
+    )
+    groupMs.push(performance.now() - started)
+  }
   await store.close()
 
   const single = { done: sentSingle, latencies: singles.flatMap((r) => r.latencies) }
@@ -256,6 +299,15 @@ async function main() {
     { name: 'host p99 latency', unit: 'ms', value: Number(percentile(single.latencies, 99).toFixed(1)) },
     { name: 'host lost or duplicated', unit: 'count', value: lost + duplicated + failures.length },
     { name: 'host machine load', unit: 'load (1 min)', value: Number((load[0] ?? 0).toFixed(2)) },
+    // Context for the share (not targets): what one single webhook costs each process, in CPU time.
+    ...perRequestCpu(
+      cpu,
+      sentSingle,
+      bares.reduce((a, r) => a + r.done, 0),
+      pgData !== undefined,
+    ),
+    { name: 'host claim commit round trip p50', unit: 'ms', value: round2(percentile(commitMs, 50)) },
+    { name: 'host claim group of 16 round trip p50', unit: 'ms', value: round2(percentile(groupMs, 50)) },
   ]
   writeResults('host', rows)
   printTable(rows)
@@ -272,6 +324,41 @@ async function main() {
         .join(' ')})`,
   )
   for (const f of failures.slice(0, 5)) console.log(f)
+}
+
+const round2 = (n: number) => Number(n.toFixed(2))
+
+/** CPU microseconds per single webhook for each process, and the share they allow on a CPU-bound machine. */
+function perRequestCpu(
+  cpu: { host: number; hostSender: number; postgres: number; bare: number; bareSender: number },
+  hostRequests: number,
+  bareRequests: number,
+  localPostgres: boolean,
+): BenchRow[] {
+  const us = (ms: number, n: number) => Math.round((ms * 1000) / Math.max(1, n))
+  const host = us(cpu.host, hostRequests)
+  const postgres = us(cpu.postgres, hostRequests)
+  const hostSender = us(cpu.hostSender, hostRequests)
+  const bare = us(cpu.bare, bareRequests)
+  const bareSender = us(cpu.bareSender, bareRequests)
+  const rows: BenchRow[] = [
+    { name: 'host single webhook CPU per request, host', unit: 'us', value: host },
+    { name: 'host single webhook CPU per request, sender', unit: 'us', value: hostSender },
+    { name: 'host single webhooks ceiling CPU per request, bare route', unit: 'us', value: bare },
+    { name: 'host single webhooks ceiling CPU per request, sender', unit: 'us', value: bareSender },
+  ]
+  if (!localPostgres) return rows
+  return [
+    ...rows,
+    { name: 'host single webhook CPU per request, PostgreSQL', unit: 'us', value: postgres },
+    {
+      // Were the machine bound by CPU alone, this is the share its cores would allow: the bare route's
+      // CPU per request (with its sender's) over the host's (with its sender's and PostgreSQL's).
+      name: 'host single webhooks CPU-bound share (context)',
+      unit: 'ratio',
+      value: Number(((bare + bareSender) / Math.max(1, host + postgres + hostSender)).toFixed(3)),
+    },
+  ]
 }
 
 await main()

@@ -144,6 +144,12 @@ export { trackRun } from './runs/track-run.ts'
 export { invalidWriteIn } from './store/batch-check.ts'
 export type { ClassEnrollmentsOptions, StudentEmailMatch } from './store/class-enrollments.ts'
 export { CLASS_ENROLLMENTS_PAGE, normaliseEmail } from './store/class-enrollments.ts'
+export type {
+  IdempotencyCompletion,
+  IdempotencyGroupClaim,
+  IdempotencyGroups,
+} from './store/idempotency-groups.ts'
+export { hasIdempotencyGroups, repeatedKey } from './store/idempotency-groups.ts'
 export type { MemoryStoreOptions } from './store/memory-store.ts'
 export { createMemoryStore } from './store/memory-store.ts'
 export type {

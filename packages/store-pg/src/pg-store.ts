@@ -1,4 +1,4 @@
-import type { EntityName, PushLedger, Store, TokenStore } from '@edusync/core'
+import type { EntityName, IdempotencyGroups, PushLedger, Store, TokenStore } from '@edusync/core'
 import { StoreError } from '@edusync/core'
 import { errAsync, ResultAsync } from 'neverthrow'
 import type { SqlExecutor } from './executor/executor.ts'
@@ -33,7 +33,7 @@ import { isEngineCrash, toStoreError } from './to-store-error.ts'
 import { createBatchWriter } from './write-batch.ts'
 
 /** The Postgres Store: the core {@link Store} plus its schema management. */
-export interface PgStore extends Store {
+export interface PgStore extends Store, IdempotencyGroups {
   /** The Postgres schema holding this Store's tables. */
   readonly schema: string
   /**

@@ -10,10 +10,13 @@ import type { EntityName, TenantId } from '../types/primitives.ts'
 import { invalidWriteIn } from './batch-check.ts'
 import type { StudentEmailMatch } from './class-enrollments.ts'
 import { CLASS_ENROLLMENTS_PAGE, normaliseEmail } from './class-enrollments.ts'
+import type { IdempotencyGroupClaim, IdempotencyGroups } from './idempotency-groups.ts'
+import { repeatedKey } from './idempotency-groups.ts'
 import type {
   BatchChanges,
   IdempotencyClaim,
   IdempotencyHolder,
+  IdempotencyStep,
   InboundEvent,
   Link,
   OutcomeCounts,
@@ -80,7 +83,7 @@ export interface MemoryStoreOptions {
  * const engine = createSyncEngine({ store: createMemoryStore() })
  * ```
  */
-export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
+export function createMemoryStore(options: MemoryStoreOptions = {}): Store & IdempotencyGroups {
   const now = options.now ?? (() => new Date())
   const tenants = new Map<TenantId, TenantState>()
   let closed = false
@@ -105,6 +108,54 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   function held(tenant: TenantId, holder: IdempotencyHolder): IdempotencyRow | undefined {
     const row = state(tenant).idempotency.get(holder.key)
     return row?.state === 'in_progress' && row.token === holder.token ? row : undefined
+  }
+
+  function claimOne(
+    tenant: TenantId,
+    request: IdempotencyGroupClaim,
+    when: Date | undefined,
+  ): IdempotencyClaim {
+    const s = state(tenant)
+    const at = (when ?? now()).getTime()
+    const row = s.idempotency.get(request.key)
+    if (row && row.expiresAt > at) {
+      if (row.requestFingerprint !== request.requestFingerprint) return { status: 'mismatch' }
+      if (row.state === 'completed' && row.response)
+        return { status: 'completed', response: structuredClone(row.response) }
+      return { status: 'in_progress', expiresInMs: row.expiresAt - at }
+    }
+    const claimed: IdempotencyRow = {
+      requestFingerprint: request.requestFingerprint,
+      state: 'in_progress',
+      token: randomUUID(),
+      expiresAt: at + request.leaseMs,
+      response: null,
+      ttlMs: request.ttlMs,
+    }
+    s.idempotency.set(request.key, claimed)
+    return { status: 'claimed', token: claimed.token, expiresAt: new Date(claimed.expiresAt) }
+  }
+
+  // `response` is the caller's copy already (the Store keeps it as it is).
+  function completeOne(
+    tenant: TenantId,
+    holder: IdempotencyHolder,
+    response: StoredResponse,
+    when: Date | undefined,
+  ): IdempotencyStep<'completed'> {
+    const row = held(tenant, holder)
+    if (!row) return 'lost'
+    row.state = 'completed'
+    row.response = response
+    row.expiresAt = (when ?? now()).getTime() + row.ttlMs
+    return 'completed'
+  }
+
+  function refuseRepeatedKeys(keys: readonly string[], operation: string): void {
+    const repeated = repeatedKey(keys)
+    if (repeated !== undefined) {
+      throw new StoreError('Invalid', `${operation}: key ${JSON.stringify(repeated)} is given more than once`)
+    }
   }
 
   function table(tenant: TenantId, entity: EntityName): Map<string, StoredRow> {
@@ -330,26 +381,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
 
     claimIdempotencyKey(tenant, request) {
-      return run((): IdempotencyClaim => {
-        const s = state(tenant)
-        const at = (request.now ?? now()).getTime()
-        const row = s.idempotency.get(request.key)
-        if (row && row.expiresAt > at) {
-          if (row.requestFingerprint !== request.requestFingerprint) return { status: 'mismatch' }
-          if (row.state === 'completed' && row.response)
-            return { status: 'completed', response: structuredClone(row.response) }
-          return { status: 'in_progress', expiresInMs: row.expiresAt - at }
-        }
-        const claimed: IdempotencyRow = {
-          requestFingerprint: request.requestFingerprint,
-          state: 'in_progress',
-          token: randomUUID(),
-          expiresAt: at + request.leaseMs,
-          response: null,
-          ttlMs: request.ttlMs,
-        }
-        s.idempotency.set(request.key, claimed)
-        return { status: 'claimed', token: claimed.token, expiresAt: new Date(claimed.expiresAt) }
+      return run(() => claimOne(tenant, request, request.now))
+    },
+
+    claimIdempotencyKeys(tenant, requests, opts = {}) {
+      return run(() => {
+        refuseRepeatedKeys(
+          requests.map((r) => r.key),
+          'claimIdempotencyKeys',
+        )
+        return requests.map((request) => claimOne(tenant, request, opts.now))
       })
     },
 
@@ -363,13 +404,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
 
     completeIdempotencyKey(tenant, holder, response, opts = {}) {
+      return run(() => completeOne(tenant, holder, structuredClone(response), opts.now))
+    },
+
+    completeIdempotencyKeys(tenant, completions, opts = {}) {
       return run(() => {
-        const row = held(tenant, holder)
-        if (!row) return 'lost' as const
-        row.state = 'completed'
-        row.response = structuredClone(response)
-        row.expiresAt = (opts.now ?? now()).getTime() + row.ttlMs
-        return 'completed' as const
+        refuseRepeatedKeys(
+          completions.map((c) => c.holder.key),
+          'completeIdempotencyKeys',
+        )
+        // Copied first: a response that cannot be cloned fails the call before any key is completed.
+        const responses = completions.map((c) => structuredClone(c.response))
+        return completions.map((c, i) =>
+          completeOne(tenant, c.holder, responses[i] as StoredResponse, opts.now),
+        )
       })
     },
 

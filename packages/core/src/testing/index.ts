@@ -19,6 +19,8 @@ export {
   hugeText,
   PROTOTYPE_KEYS,
 } from './hostile-values.ts'
+export type { IdempotencyGroupsConformanceOptions } from './idempotency-groups-conformance.ts'
+export { describeIdempotencyGroupsConformance } from './idempotency-groups-conformance.ts'
 export type { InboxCursorConformanceOptions } from './inbox-cursor-conformance.ts'
 export { describeInboxCursorConformance } from './inbox-cursor-conformance.ts'
 export type { CheckPropertyOptions } from './property-runs.ts'

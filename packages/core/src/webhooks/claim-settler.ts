@@ -2,6 +2,7 @@ import type { StoreError } from '../errors/store-error.ts'
 import type { IdempotencyHolder, Store, StoredResponse } from '../store/store.ts'
 import type { TenantId } from '../types/primitives.ts'
 import type { ClaimEvent } from './claim-event.ts'
+import type { ClaimGroups } from './claim-groups.ts'
 
 /** How a held claim ends: completed with the response to replay, or released for a retry. */
 export type ClaimSettlement =
@@ -50,8 +51,15 @@ export function createClaimSettler(options: {
   readonly leaseMs: number
   /** Background retry delays, doubling from `min` to `max`. @default { min: 100, max: 1000 } */
   readonly retryMs?: { readonly min: number; readonly max: number }
+  /**
+   * How a completion reaches the Store, e.g. through {@link createClaimGroups} so concurrent deliveries
+   * share one statement. @default `store.completeIdempotencyKey`
+   */
+  readonly complete?: ClaimGroups['complete']
 }): ClaimSettler {
   const { store, leaseMs } = options
+  const complete =
+    options.complete ?? ((tenant, holder, response) => store.completeIdempotencyKey(tenant, holder, response))
   const { min, max } = options.retryMs ?? { min: 100, max: 1000 }
   const pending = new Map<string, Pending>()
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -67,7 +75,7 @@ export function createClaimSettler(options: {
   ): Promise<'done' | 'lost' | StoreError> {
     const result =
       settlement.step === 'complete'
-        ? await store.completeIdempotencyKey(tenant, holder, settlement.response)
+        ? await complete(tenant, holder, settlement.response)
         : await store.releaseIdempotencyKey(tenant, holder)
     if (result.isErr()) return result.error
     if (result.value !== 'lost') return 'done'

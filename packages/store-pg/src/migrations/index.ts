@@ -6,6 +6,7 @@ import { sql as finance } from './0007-finance.ts'
 import { sql as tenantRegistry } from './0010-tenant-registry.ts'
 import { sql as inboxQueue } from './0011-inbox-queue.ts'
 import { sql as financePaid } from './0013-finance-paid.ts'
+import { sql as idempotencyGroups } from './0016-idempotency-groups.ts'
 
 /** One versioned schema change. Versions only grow; an applied migration is never edited. */
 export interface Migration {
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   { version: 10, name: '0010_tenant_registry', sql: tenantRegistry },
   { version: 11, name: '0011_inbox_queue', sql: inboxQueue },
   { version: 13, name: '0013_finance_paid', sql: financePaid },
+  { version: 16, name: '0016_idempotency_groups', sql: idempotencyGroups },
 ]

@@ -9,6 +9,11 @@
  *   `engine.syncBatch` on a PgStore in this process, 200 at a time, 16 at once (no HTTP, no idempotency).
  * - `<row> share` (ratio) for both, `host p99 latency` (ms, single webhooks), `host lost or duplicated`
  *   (sent vs stored, must be 0) and `host machine load` (the 1-minute load average when the run began).
+ * - Context for the single-webhook share, independent of the machine's load: CPU microseconds per request
+ *   of the host, its sender, PostgreSQL (every process of the local server) and the bare route with its
+ *   sender, read from /proc around each round; `host single webhooks CPU-bound share (context)`, the share
+ *   those costs allow on a machine bound by CPU alone; `host claim commit round trip p50` (one claim
+ *   statement alone, waited for) and `host claim group of 16 round trip p50` (one group claim).
  * Writes bench/results/host.json through the shared report helper.
  *
  * Runs under `scripts/with-postgres.sh` by itself when DATABASE_URL is absent. The host runs as a child

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto'
 import * as z from 'zod'
 import type { EntityDefinition } from '../types/entity.ts'
 import { canonicalJson } from './canonical-json.ts'
-import { copierFor, MISMATCH, objectCopier } from './schema-serializer.ts'
+import { copierFor, declaresProto, MISMATCH, objectCopier } from './schema-serializer.ts'
 
 /** A record fingerprint: 64 lower-case hex characters of SHA-256. */
 export type Fingerprint = string
@@ -59,6 +59,8 @@ interface Plan {
   readonly copyParsed: (record: unknown) => unknown
   /** Per synced field, a copier for any value of it. */
   readonly fieldCopiers: ReadonlyMap<string, (value: unknown) => unknown>
+  /** Whether the synced fields are every key of the schema but `id` (see {@link syncedJsonParsed}). */
+  readonly keepsEveryField: boolean
 }
 
 const plans = new WeakMap<EntityDefinition, Plan>()
@@ -76,6 +78,9 @@ function planFor(entity: EntityDefinition): Plan {
       copy: objectCopier(synced, false, true),
       copyParsed: objectCopier(synced, false, false),
       fieldCopiers: new Map(entity.fields.map((f) => [f, copierFor(synced[f] as z.ZodType, true)])),
+      keepsEveryField:
+        Object.keys(shape).every((key) => key === 'id' || entity.fields.includes(key)) &&
+        !declaresProto(entity.schema),
     }
     plans.set(entity, plan)
   }
@@ -99,6 +104,29 @@ export function fingerprintParsed(
   record: Readonly<Record<string, unknown>>,
 ): Fingerprint {
   return hash('sha256', inputOf(entity, record, true), 'hex')
+}
+
+/**
+ * @internal The JSON text the fingerprint of a parsed record (`parseRecord(entity, ...)`'s output) hashes
+ * after its head, or `undefined` when the record takes the generic path (a value without its schema's
+ * shape) or the entity syncs fewer fields than its schema holds. When defined, `JSON.parse` of it plus
+ * the record's `id` gives back the record as JSON would (every synced field, keys sorted), so a Store can
+ * keep this one string instead of the record's objects. {@link fingerprintOfJson} of it equals
+ * {@link fingerprintParsed} of the record.
+ */
+export function syncedJsonParsed(
+  entity: EntityDefinition,
+  record: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const plan = planFor(entity)
+  if (!plan.keepsEveryField) return undefined
+  const copy = plan.copyParsed(record)
+  return copy === MISMATCH ? undefined : JSON.stringify(copy)
+}
+
+/** @internal The fingerprint of a record whose {@link syncedJsonParsed} is `json`. */
+export function fingerprintOfJson(entity: EntityDefinition, json: string): Fingerprint {
+  return hash('sha256', planFor(entity).head + json, 'hex')
 }
 
 /**

@@ -156,3 +156,26 @@ function closureCopier(keys: readonly string[], copiers: readonly Copier[], stri
     return out
   }
 }
+
+/**
+ * Whether an object schema anywhere in `schema`'s output declares a `__proto__` key: a copy cannot hold
+ * it as an own key (assigning it sets the prototype), so such a record cannot round-trip through one.
+ */
+export function declaresProto(schema: z.ZodType): boolean {
+  const def = defOf(schema)
+  switch (def.type) {
+    case 'nullable':
+    case 'optional':
+      return declaresProto(def.innerType as z.ZodType)
+    case 'pipe':
+      return declaresProto(def.out as z.ZodType)
+    case 'array':
+      return declaresProto(def.element as z.ZodType)
+    case 'object':
+      return Object.entries(def.shape ?? {}).some(
+        ([key, value]) => key === '__proto__' || declaresProto(value),
+      )
+    default:
+      return false
+  }
+}

@@ -20,10 +20,22 @@ export class CheckedWrite implements RecordWrite {
   readonly id: string
   readonly fingerprint: string
   readonly data: Readonly<Record<string, unknown>>
-  constructor(id: string, fingerprint: string, data: Readonly<Record<string, unknown>>) {
+  /**
+   * `data` without its `id`, as the JSON text its fingerprint hashed (`syncedJsonParsed`), when that
+   * text holds all of it: `JSON.parse(json)` plus `id` equals `data` as JSON would carry it. The memory
+   * Store keeps this one string instead of `data`'s objects.
+   */
+  readonly json: string | undefined
+  constructor(
+    id: string,
+    fingerprint: string,
+    data: Readonly<Record<string, unknown>>,
+    json: string | undefined = undefined,
+  ) {
     this.id = id
     this.fingerprint = fingerprint
     this.data = data
+    this.json = json
   }
 }
 

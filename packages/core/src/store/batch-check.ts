@@ -1,7 +1,7 @@
 import { StoreError } from '../errors/store-error.ts'
 import { isFingerprint } from '../fingerprint/fingerprint.ts'
 import type { EntityName } from '../types/primitives.ts'
-import type { BatchChanges } from './store.ts'
+import type { BatchChanges, ParkWrite, RecordWrite } from './store.ts'
 import { unsafeTextInWrite } from './write-text.ts'
 
 /**
@@ -11,7 +11,11 @@ import { unsafeTextInWrite } from './write-text.ts'
  * trip, is never half written, and is refused by every Store with the same message.
  */
 export function invalidWriteIn(entity: EntityName, changes: BatchChanges): StoreError | undefined {
-  for (const write of [...changes.upserts, ...changes.park]) {
+  return invalidIn(entity, changes.upserts) ?? invalidIn(entity, changes.park)
+}
+
+function invalidIn(entity: EntityName, writes: readonly (RecordWrite | ParkWrite)[]): StoreError | undefined {
+  for (const write of writes) {
     if (typeof write.id !== 'string' || write.id.length === 0) {
       return new StoreError('Invalid', `${entity}: a write has an empty id`)
     }

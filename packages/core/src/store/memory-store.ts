@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { ResultAsync } from 'neverthrow'
 import { errAsync, okAsync } from 'neverthrow'
 import { StoreError } from '../errors/store-error.ts'
+import { CheckedWrite } from '../parse/checked-text.ts'
 import type { PushLedger } from '../push/push-ledger.ts'
 import type { PushOutbox } from '../push/push-outbox.ts'
 import { deletedFingerprint } from '../push/push-outbox.ts'
@@ -40,14 +41,47 @@ interface IdempotencyRow {
   ttlMs: number
 }
 
-// Written data is kept by reference: `applyBatch` takes ownership of the objects it is given (see
-// BatchChanges), so the write path copies nothing; reads hand out deep copies.
+// Written data is kept without copying: `applyBatch` takes ownership of the objects it is given (see
+// BatchChanges). A write the engine built from a parsed record carries that record as the JSON text its
+// fingerprint hashed (CheckedWrite.json); the row then keeps only that string, not the record's few dozen
+// objects, which every garbage collection would otherwise have to copy and mark again (with 100,000
+// records stored, marking them is a large part of a pass's GC time). Reads hand out fresh copies either
+// way: a parse of the text, or a deep copy of the object.
 interface StoredRow {
   readonly fingerprint: string
-  readonly data: Readonly<Record<string, unknown>>
+  /** The data without its id as JSON text, when it was written so: then the source of truth. */
+  readonly json?: string
+  /**
+   * The data as an object: the one written (owned), or a parse of `json` kept by a scan that read fields
+   * of this row (see `fieldsOf`). Never handed out.
+   */
+  data?: Readonly<Record<string, unknown>>
   readonly updatedAt: Date
   /** Present on tombstones only. */
   readonly deleted?: { readonly at: Date; readonly source: string; readonly reason: string }
+}
+
+// The row's data, parsed from its text when it has one.
+function parseRow(id: string, json: string): Record<string, unknown> {
+  const data = JSON.parse(json) as Record<string, unknown>
+  data.id = id
+  return data
+}
+
+/** A fresh copy of a row's data, the caller's to keep and mutate. */
+function dataOf(id: string, row: StoredRow): Record<string, unknown> {
+  return row.json !== undefined
+    ? parseRow(id, row.json)
+    : structuredClone(row.data as Readonly<Record<string, unknown>>)
+}
+
+/**
+ * A row's data for reading fields inside the Store (never handed out): a scan over many rows parses each
+ * text-kept row once and keeps the parse, so the next scan reads fields as cheaply as before.
+ */
+function fieldsOf(id: string, row: StoredRow): Readonly<Record<string, unknown>> {
+  if (row.data === undefined) row.data = parseRow(id, row.json as string)
+  return row.data
 }
 
 interface TenantState {
@@ -75,8 +109,10 @@ export interface MemoryStoreOptions {
 /**
  * A Store that keeps everything in this process's memory: for tests, demos and single-process hosts
  * that can afford to lose state on restart. Every method is atomic because it completes synchronously
- * before its result is returned. Written data is kept by reference (the Store owns it, see
- * {@link BatchChanges}); everything read is a deep copy, so readers cannot mutate stored state.
+ * before its result is returned. Written data is kept without copying (the Store owns it, see
+ * {@link BatchChanges}); a record the engine parsed is kept as the JSON text its fingerprint hashed, so
+ * it reads back as that JSON (keys in code-unit order, `-0` as `0`, as from PostgreSQL). Everything read
+ * is a fresh copy, so readers cannot mutate stored state.
  *
  * @example
  * ```ts
@@ -221,7 +257,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & Ide
           const record: StoredRecord = {
             id,
             fingerprint: row.fingerprint,
-            data: structuredClone(row.data),
+            data: dataOf(id, row),
             updatedAt: new Date(row.updatedAt),
           }
           out.set(id, row.deleted ? { ...record, deletedAt: new Date(row.deleted.at) } : record)
@@ -262,14 +298,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & Ide
             effects.set(write.id, 'unchanged')
             continue
           }
-          t.set(write.id, { fingerprint: write.fingerprint, data: write.data, updatedAt: at })
+          t.set(
+            write.id,
+            write instanceof CheckedWrite && write.json !== undefined
+              ? { fingerprint: write.fingerprint, json: write.json, updatedAt: at }
+              : { fingerprint: write.fingerprint, data: write.data, updatedAt: at },
+          )
           effects.set(write.id, existing ? (existing.deleted ? 'restored' : 'updated') : 'inserted')
         }
         if (options.outbox) {
           const changed = changes.upserts.filter((w) => effects.get(w.id) !== 'unchanged')
           trackOutbox(tenant, entity, changed)
         }
-        for (const id of changes.unpark) s.parked.delete(parkedKey(entity, id))
+        // Nothing is parked on most writes: no key to build per record then.
+        if (s.parked.size > 0) for (const id of changes.unpark) s.parked.delete(parkedKey(entity, id))
         for (const park of changes.park) {
           const key = parkedKey(entity, park.id)
           const previous = s.parked.get(key)
@@ -297,9 +339,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & Ide
 
     parkedWaitingFor(tenant, entity, ids) {
       return run(() => {
-        const wanted = new Set(ids)
         const out: ParkedRecord[] = []
-        for (const parked of state(tenant).parked.values()) {
+        const { parked: all } = state(tenant)
+        // Every batch asks after its write; with nothing parked there is nothing to look for.
+        if (all.size === 0) return out
+        const wanted = new Set(ids)
+        for (const parked of all.values()) {
           if (parked.waitingFor.some((ref) => ref.entity === entity && wanted.has(ref.id))) {
             out.push(structuredClone(parked))
           }
@@ -541,12 +586,19 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & Ide
           if (row?.deleted) return 'already_deleted'
           const last = row ?? parked
           if (!last) return 'missing'
-          t.set(d.id, {
-            fingerprint: last.fingerprint,
-            data: last.data,
-            updatedAt: row ? row.updatedAt : at,
-            deleted: { at, source: d.source, reason: d.reason },
-          })
+          const deleted = { at, source: d.source, reason: d.reason }
+          t.set(
+            d.id,
+            row
+              ? {
+                  fingerprint: row.fingerprint,
+                  json: row.json,
+                  data: row.data,
+                  updatedAt: row.updatedAt,
+                  deleted,
+                }
+              : { fingerprint: last.fingerprint, data: last.data, updatedAt: at, deleted },
+          )
           return 'deleted'
         })
         if (options.outbox) {
@@ -612,12 +664,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & Ide
       return run(() => {
         const page: StoredRecord[] = []
         for (const [id, row] of table(tenant, 'enrollment')) {
-          if (row.deleted || row.data.classId !== classId) continue
+          if (row.deleted || fieldsOf(id, row).classId !== classId) continue
           if (opts.afterId !== undefined && compare(id, opts.afterId) <= 0) continue
           page.push({
             id,
             fingerprint: row.fingerprint,
-            data: structuredClone(row.data),
+            data: dataOf(id, row),
             updatedAt: new Date(row.updatedAt),
           })
         }
@@ -633,7 +685,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & Ide
           if (row.deleted) continue
           const own = new Set<string>()
           for (const field of ['email', 'academicEmail']) {
-            const value = row.data[field]
+            const value = fieldsOf(id, row)[field]
             if (typeof value === 'string' && asked.has(normaliseEmail(value))) own.add(normaliseEmail(value))
           }
           for (const email of own) out.push({ email, studentId: id })
@@ -648,8 +700,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & Ide
         for (const q of queries) {
           const wanted = new Set(q.ids)
           for (const [id, row] of table(tenant, q.entity)) {
-            const value = row.data[q.field]
-            if (!row.deleted && typeof value === 'string' && wanted.has(value)) {
+            if (row.deleted) continue
+            const value = fieldsOf(id, row)[q.field]
+            if (typeof value === 'string' && wanted.has(value)) {
               out.push({ entity: q.entity, id, field: q.field, references: value })
             }
           }
@@ -785,7 +838,7 @@ function toTombstone(entity: EntityName, id: string, row: StoredRow): Tombstone 
     entity,
     id,
     fingerprint: row.fingerprint,
-    data: structuredClone(row.data),
+    data: dataOf(id, row),
     deletedAt: new Date(deleted.at),
     source: deleted.source,
     reason: deleted.reason,

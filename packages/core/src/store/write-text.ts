@@ -1,6 +1,6 @@
 import { StoreError } from '../errors/store-error.ts'
 import { CheckedWrite } from '../parse/checked-text.ts'
-import { escapeUnsafeText, findUnsafeText, unsafeTextMessage } from '../parse/text-safety.ts'
+import { escapeUnsafeText, findUnsafeText, isSafeText, unsafeTextMessage } from '../parse/text-safety.ts'
 import type { EntityName } from '../types/primitives.ts'
 import type { InboundEventWrite, ParkWrite, RecordWrite } from './store.ts'
 import type { DeleteWrite, QuarantineWrite } from './tombstones.ts'
@@ -17,8 +17,8 @@ export function unsafeTextInWrite(
   write: RecordWrite | ParkWrite,
 ): StoreError | undefined {
   // Data the engine parsed and checked is not walked again (see checked-text.ts): only the id.
-  const [found] =
-    write instanceof CheckedWrite ? findUnsafeText({ id: write.id }, 1) : findUnsafeText(write, 1)
+  if (write instanceof CheckedWrite && isSafeText(write.id)) return undefined
+  const [found] = findUnsafeText(write, 1)
   if (!found) return undefined
   return new StoreError(
     'Invalid',

@@ -46,15 +46,28 @@ export function readBatch(
   batch: PreparedBatch,
 ): ResultAsync<BatchReads, StoreError> {
   const { entity, records } = batch
-  const ids = records.map((r) => r.id)
-  const refQuery = [...groupRefs(records.flatMap((r) => r.refs))].map(([name, refIds]) => ({
-    entity: name,
-    ids: refIds,
-  }))
+  // One pass over the batch for both reads: its ids, and its references grouped by entity (de-duplicated).
+  const ids: string[] = new Array(records.length)
+  const refs = new Map<EntityName, Set<string>>()
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i] as PreparedRecord
+    ids[i] = record.id
+    for (const ref of record.refs) {
+      let set = refs.get(ref.entity)
+      if (!set) {
+        set = new Set()
+        refs.set(ref.entity, set)
+      }
+      set.add(ref.id)
+    }
+  }
   const existing =
-    refQuery.length === 0
+    refs.size === 0
       ? okAsync(new Map<EntityName, ReadonlySet<string>>())
-      : store.existingIds(tenant, refQuery)
+      : store.existingIds(
+          tenant,
+          [...refs].map(([name, refIds]) => ({ entity: name, ids: [...refIds] })),
+        )
   return ResultAsync.combine([store.readFingerprints(tenant, entity.name, ids), existing] as const).map(
     ([stored, found]) => ({ stored, found }),
   )
@@ -78,23 +91,41 @@ export function applyPreparedBatch(
   if (records.length === 0)
     return okAsync({ outcomes: sortByIndex(batch.decided), present: [], arrivedMeanwhile: [] })
 
-  const ids = records.map((r) => r.id)
   return (reads ?? readBatch(store, tenant, batch)).andThen(({ stored, found }) => {
-    const inBatch = new Set(ids)
-    const planned: Plan[] = records.map((record) => {
-      const missing = record.refs.filter(
-        (ref) => !found.get(ref.entity)?.has(ref.id) && !(ref.entity === entity.name && inBatch.has(ref.id)),
-      )
-      if (missing.length > 0) return { kind: 'park', record, waitingFor: missing }
+    // One pass decides every record; the lists the write needs are collected on the way.
+    let inBatch: Set<string> | undefined
+    let parks = 0
+    const updatedIds: string[] = []
+    const planned: Plan[] = new Array(records.length)
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i] as PreparedRecord
+      let missing: RecordRef[] | undefined
+      for (const ref of record.refs) {
+        if (found.get(ref.entity)?.has(ref.id)) continue
+        // A reference to a record of this very batch is satisfied by the write itself.
+        if (ref.entity === entity.name) {
+          inBatch ??= new Set(records.map((r) => r.id))
+          if (inBatch.has(ref.id)) continue
+        }
+        if (missing) missing.push(ref)
+        else missing = [ref]
+      }
+      if (missing) {
+        planned[i] = { kind: 'park', record, waitingFor: missing }
+        parks++
+        continue
+      }
       const previous = stored.get(record.id)
-      if (previous === undefined) return { kind: 'new', record }
-      if (previous === record.fingerprint) return { kind: 'same', record }
-      return { kind: 'update', record, previous }
-    })
-    return refuseOrphans(store, tenant, planned).andThen(write)
+      if (previous === undefined) planned[i] = { kind: 'new', record }
+      else if (previous === record.fingerprint) planned[i] = { kind: 'same', record }
+      else {
+        planned[i] = { kind: 'update', record, previous }
+        updatedIds.push(record.id)
+      }
+    }
+    return (parks === 0 ? okAsync(planned) : refuseOrphans(store, tenant, planned)).andThen(write)
 
     function write(plans: Plan[]) {
-      const updatedIds = plans.filter((p) => p.kind === 'update').map((p) => p.record.id)
       const previousRecords: ResultAsync<
         ReadonlyMap<string, StoredRecord>,
         StoreError
@@ -109,7 +140,9 @@ export function applyPreparedBatch(
           else if (plan.kind === 'orphan') continue
           else if (plan.kind !== 'same') {
             upserts.push(
-              plan.record.textChecked ? new CheckedWrite(id, fingerprint, data) : { id, fingerprint, data },
+              plan.record.textChecked
+                ? new CheckedWrite(id, fingerprint, data, plan.record.json)
+                : { id, fingerprint, data },
             )
             unpark.push(id)
           } else if (options.fromParked) {
@@ -119,11 +152,14 @@ export function applyPreparedBatch(
           }
         }
         return store.applyBatch(tenant, entity.name, { upserts, park, unpark }).andThen((effects) => {
-          const outcomes = [...batch.decided]
+          const outcomes = batch.decided.length === 0 ? [] : [...batch.decided]
           const present: string[] = []
           for (const plan of plans) {
-            outcomes.push(decide(plan, effects.get(plan.record.id), before.get(plan.record.id)?.data))
-            if (plan.kind !== 'park' && plan.kind !== 'orphan') present.push(plan.record.id)
+            const id = plan.record.id
+            outcomes.push(
+              decide(plan, effects.get(id), plan.kind === 'update' ? before.get(id)?.data : undefined),
+            )
+            if (plan.kind !== 'park' && plan.kind !== 'orphan') present.push(id)
           }
           const result = { outcomes: sortByIndex(outcomes), present, arrivedMeanwhile: [] as RecordRef[] }
           if (park.length === 0) return okAsync(result)

@@ -1,4 +1,4 @@
-import { fingerprintParsed } from '../fingerprint/fingerprint.ts'
+import { fingerprintOfJson, fingerprintParsed, syncedJsonParsed } from '../fingerprint/fingerprint.ts'
 import type { InputLimits } from '../limits/input-limits.ts'
 import { DEFAULT_INPUT_LIMITS } from '../limits/input-limits.ts'
 import { trustsParsedText } from '../parse/checked-text.ts'
@@ -21,6 +21,11 @@ export interface PreparedRecord {
    * parse/checked-text.ts): the Store need not walk it again.
    */
   readonly textChecked: boolean
+  /**
+   * The record's synced fields as the JSON text its fingerprint hashed (see `syncedJsonParsed`), when
+   * that text holds all of it: a Store may keep it instead of `data`'s objects.
+   */
+  readonly json: string | undefined
 }
 
 /** The CPU-only half of a batch: parsing, fingerprinting, de-duplication. No I/O. */
@@ -71,7 +76,10 @@ export async function prepareBatchYielding(
 
 function startBatch(entity: EntityDefinition, limits: InputLimits) {
   const decided: RecordOutcome[] = []
-  const byId = new Map<string, PreparedRecord>()
+  // Records in input order; an entry superseded by a later occurrence of its id is left empty.
+  const records: (PreparedRecord | undefined)[] = []
+  const seen = new Set<string>()
+  let removed = 0
   const refFields = Object.entries(entity.references)
   const options = { limits }
   // parseRecord refuses unsafe text; whether the parsed object is the engine's alone depends on the schema.
@@ -101,13 +109,24 @@ function startBatch(entity: EntityDefinition, limits: InputLimits) {
             const value = data[field]
             if (typeof value === 'string') refs.push({ entity: target, id: value })
           }
-          const previous = byId.get(id)
-          if (previous) {
-            // Re-insert so the surviving record keeps the position of its last occurrence.
-            byId.delete(id)
-            decided.push(superseded(entity.name, previous.index, id, index))
+          // One Set operation per record tells a repeated id; only then is the earlier occurrence looked
+          // up (repeats are rare), and removed so the survivor keeps the position of its last occurrence.
+          const seenBefore = seen.size
+          seen.add(id)
+          if (seen.size === seenBefore) {
+            const at = records.findLastIndex((r) => r?.id === id)
+            const previous = records[at]
+            if (previous) {
+              records[at] = undefined
+              removed++
+              decided.push(superseded(entity.name, previous.index, id, index))
+            }
           }
-          byId.set(id, { index, id, data, fingerprint: fingerprintParsed(entity, data), refs, textChecked })
+          // The fingerprint's JSON text is computed once: hashed here, and handed to the Store with the write.
+          const json = syncedJsonParsed(entity, data)
+          const fingerprint =
+            json === undefined ? fingerprintParsed(entity, data) : fingerprintOfJson(entity, json)
+          records.push({ index, id, data, fingerprint, refs, textChecked, json })
         } catch (error) {
           decided.push({
             status: 'ERROR',
@@ -120,7 +139,12 @@ function startBatch(entity: EntityDefinition, limits: InputLimits) {
       }
     },
     finish(size: number): PreparedBatch {
-      return { entity, size, decided, records: [...byId.values()] }
+      return {
+        entity,
+        size,
+        decided,
+        records: removed === 0 ? (records as PreparedRecord[]) : records.filter((r) => r !== undefined),
+      }
     },
   }
 }

@@ -215,15 +215,18 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   // Replays parked records unblocked by newly written parents, round after round, until nothing moves.
+  // `unblocked`: the parents, ids grouped by entity without repeats.
   function replay(
     tenant: TenantId,
-    unblocked: RecordRef[],
+    unblocked: ReadonlyMap<EntityName, readonly string[]>,
     logger: SyncLogger,
   ): ResultAsync<RecordOutcome[], StoreError> {
     const outcomes: RecordOutcome[] = []
-    const round = (parents: RecordRef[], n: number): ResultAsync<RecordOutcome[], StoreError> => {
-      if (parents.length === 0 || n >= maxRounds) return okAsync(outcomes)
-      const byEntity = groupRefs(parents)
+    const round = (
+      byEntity: ReadonlyMap<EntityName, readonly string[]>,
+      n: number,
+    ): ResultAsync<RecordOutcome[], StoreError> => {
+      if (byEntity.size === 0 || n >= maxRounds) return okAsync(outcomes)
       return ResultAsync.combine(
         [...byEntity].map(([entity, ids]) => store.parkedWaitingFor(tenant, entity, ids)),
       ).andThen((lists) => {
@@ -242,7 +245,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           round: n + 1,
           entities: Object.fromEntries([...children].map(([e, l]) => [e, l.length])),
         })
-        const next: RecordRef[] = []
+        // Each entity is replayed once per round, and a batch's present ids are distinct.
+        const next = new Map<EntityName, readonly string[]>()
         const names = (order.isOk() ? order.value : []).filter((e) => children.has(e))
         // Entities in dependency order, one after another, so a replayed parent is stored before its child.
         let chain: ResultAsync<void, StoreError> = okAsync(undefined)
@@ -254,7 +258,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
               fromParked: true,
             }).map((applied) => {
               outcomes.push(...applied.outcomes)
-              for (const id of applied.present) next.push({ entity: name, id })
+              if (applied.present.length > 0) next.set(name, applied.present)
             }),
           )
         }
@@ -288,12 +292,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   // parked records that replayed into the Store.
   function replayAll(
     tenant: TenantId,
-    parents: RecordRef[],
+    parents: ReadonlyMap<EntityName, readonly string[]>,
     logger: SyncLogger,
   ): ResultAsync<RecordOutcome[], StoreError> {
     return replay(tenant, parents, logger).andThen((own) => {
       if (extensions.length === 0) return okAsync(own)
-      const present = [...parents, ...own.flatMap(presentRef)]
+      const present = [...toRefs(parents), ...own.flatMap(presentRef)]
       return replayExtensions(tenant, present, logger).map((more) => [...own, ...more])
     })
   }
@@ -316,7 +320,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             cause: e,
             completed: counts,
           })
-        const parents = [...applied.present.map((id) => ({ entity, id })), ...applied.arrivedMeanwhile]
+        // The batch's own present ids are distinct already; only parents that arrived meanwhile need grouping.
+        const parents: ReadonlyMap<EntityName, readonly string[]> =
+          applied.arrivedMeanwhile.length === 0
+            ? new Map(applied.present.length === 0 ? [] : [[entity, applied.present]])
+            : groupRefs([...applied.present.map((id) => ({ entity, id })), ...applied.arrivedMeanwhile])
         return replayAll(tenant, parents, logger)
           .mapErr(afterWrite('replaying parked records'))
           .andThen((replayed) => {
@@ -451,7 +459,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
                   tenant,
                   [...groupRefs(refs)].map(([entity, ids]) => ({ entity, ids })),
                 )
-                .andThen((found) => replay(tenant, toRefs(found), logger))
+                .andThen((found) => replay(tenant, groupRefs(toRefs(found)), logger))
         })
         .andThen((own) => {
           // Each extension replays its own parked records too (unless another entity was asked for).

@@ -13,7 +13,7 @@ export function groupRefs(refs: Iterable<RecordRef>): Map<EntityName, string[]> 
 }
 
 /** Flattens `existingIds`-style results back into references. */
-export function toRefs(found: ReadonlyMap<EntityName, ReadonlySet<string>>): RecordRef[] {
+export function toRefs(found: ReadonlyMap<EntityName, Iterable<string>>): RecordRef[] {
   const refs: RecordRef[] = []
   for (const [entity, ids] of found) for (const id of ids) refs.push({ entity, id })
   return refs

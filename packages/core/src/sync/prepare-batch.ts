@@ -74,7 +74,25 @@ export async function prepareBatchYielding(
   return preparer.finish(inputs.length)
 }
 
-function startBatch(entity: EntityDefinition, limits: InputLimits) {
+/** @internal A batch being prepared record by record (see {@link startBatch}). */
+export interface BatchPreparer {
+  /** Parses and fingerprints one input record, `index` being its position in the whole input. */
+  addOne(input: unknown, index: number): void
+  /** The prepared batch of the `size` records added. */
+  finish(size: number): PreparedBatch
+}
+
+/**
+ * @internal Starts preparing a batch record by record: a stream parses each record as it arrives, so
+ * the raw record is garbage at once instead of waiting in a chunk for the whole batch (less for the
+ * garbage collector to copy).
+ */
+export function startBatch(
+  entity: EntityDefinition,
+  limits: InputLimits,
+): BatchPreparer & {
+  add(inputs: readonly unknown[], from: number, to: number, indexOffset: number): void
+} {
   const decided: RecordOutcome[] = []
   // Records in input order; an entry superseded by a later occurrence of its id is left empty.
   const records: (PreparedRecord | undefined)[] = []
@@ -84,60 +102,61 @@ function startBatch(entity: EntityDefinition, limits: InputLimits) {
   const options = { limits }
   // parseRecord refuses unsafe text; whether the parsed object is the engine's alone depends on the schema.
   const textChecked = trustsParsedText(entity.schema)
-  return {
-    add(inputs: readonly unknown[], from: number, to: number, indexOffset: number) {
-      for (let i = from; i < to; i++) {
-        const index = indexOffset + i
-        const parsed = parseRecord(entity, inputs[i], options)
-        if (parsed.isErr()) {
-          const e = parsed.error
-          decided.push({
-            status: 'INVALID',
-            entity: entity.name,
-            index,
-            id: e.recordId,
-            issues: e.issues,
-            message: e.message,
-          })
-          continue
-        }
-        const data = parsed.value as Record<string, unknown>
-        const id = data.id as string
-        try {
-          const refs: RecordRef[] = []
-          for (const [field, target] of refFields) {
-            const value = data[field]
-            if (typeof value === 'string') refs.push({ entity: target, id: value })
-          }
-          // One Set operation per record tells a repeated id; only then is the earlier occurrence looked
-          // up (repeats are rare), and removed so the survivor keeps the position of its last occurrence.
-          const seenBefore = seen.size
-          seen.add(id)
-          if (seen.size === seenBefore) {
-            const at = records.findLastIndex((r) => r?.id === id)
-            const previous = records[at]
-            if (previous) {
-              records[at] = undefined
-              removed++
-              decided.push(superseded(entity.name, previous.index, id, index))
-            }
-          }
-          // The fingerprint's JSON text is computed once: hashed here, and handed to the Store with the write.
-          const json = syncedJsonParsed(entity, data)
-          const fingerprint =
-            json === undefined ? fingerprintParsed(entity, data) : fingerprintOfJson(entity, json)
-          records.push({ index, id, data, fingerprint, refs, textChecked, json })
-        } catch (error) {
-          decided.push({
-            status: 'ERROR',
-            entity: entity.name,
-            index,
-            id,
-            reason: `could not fingerprint: ${String(error)}`,
-          })
+  function addOne(input: unknown, index: number): void {
+    const parsed = parseRecord(entity, input, options)
+    if (parsed.isErr()) {
+      const e = parsed.error
+      decided.push({
+        status: 'INVALID',
+        entity: entity.name,
+        index,
+        id: e.recordId,
+        issues: e.issues,
+        message: e.message,
+      })
+      return
+    }
+    const data = parsed.value as Record<string, unknown>
+    const id = data.id as string
+    try {
+      const refs: RecordRef[] = []
+      for (const [field, target] of refFields) {
+        const value = data[field]
+        if (typeof value === 'string') refs.push({ entity: target, id: value })
+      }
+      // One Set operation per record tells a repeated id; only then is the earlier occurrence looked
+      // up (repeats are rare), and removed so the survivor keeps the position of its last occurrence.
+      const seenBefore = seen.size
+      seen.add(id)
+      if (seen.size === seenBefore) {
+        const at = records.findLastIndex((r) => r?.id === id)
+        const previous = records[at]
+        if (previous) {
+          records[at] = undefined
+          removed++
+          decided.push(superseded(entity.name, previous.index, id, index))
         }
       }
+      // The fingerprint's JSON text is computed once: hashed here, and handed to the Store with the write.
+      const json = syncedJsonParsed(entity, data)
+      const fingerprint =
+        json === undefined ? fingerprintParsed(entity, data) : fingerprintOfJson(entity, json)
+      records.push({ index, id, data, fingerprint, refs, textChecked, json })
+    } catch (error) {
+      decided.push({
+        status: 'ERROR',
+        entity: entity.name,
+        index,
+        id,
+        reason: `could not fingerprint: ${String(error)}`,
+      })
+    }
+  }
+  return {
+    add(inputs: readonly unknown[], from: number, to: number, indexOffset: number) {
+      for (let i = from; i < to; i++) addOne(inputs[i], indexOffset + i)
     },
+    addOne,
     finish(size: number): PreparedBatch {
       return {
         entity,

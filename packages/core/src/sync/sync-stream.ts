@@ -11,7 +11,7 @@ import type { BatchReads } from './apply-batch.ts'
 import type { RecordOutcome } from './outcome.ts'
 import { addCounts, emptyCounts } from './outcome.ts'
 import type { PreparedBatch } from './prepare-batch.ts'
-import { prepareBatchYielding } from './prepare-batch.ts'
+import { PREPARE_SLICE, startBatch } from './prepare-batch.ts'
 import type { BatchResult, SyncLogger } from './sync-engine.ts'
 
 /** Progress of a stream, reported after each batch is written. */
@@ -135,15 +135,10 @@ export function syncStreamWith(
       }
       return undefined
     }
-    const launch = async (chunk: unknown[], offset: number): Promise<SyncError | undefined> => {
+    const launch = async (prepared: PreparedBatch): Promise<SyncError | undefined> => {
       // Let other requests run between batches: an all-INVALID batch never touches the Store, so without
       // this a stream of them would hold the event loop from the first record to the last.
       await yieldToEventLoop()
-      // Parse and fingerprint this chunk while the previous batch's Store work is still in flight.
-      const prepared = await prepareBatchYielding(entity, chunk, offset, limits)
-      // The raw records are parsed now; letting go of them before waiting for the batch in flight keeps
-      // them from surviving into V8's old generation (most of a stream's peak memory).
-      chunk.length = 0
       let reads: ResultAsync<BatchReads, StoreError> | undefined
       if (readAhead && inFlight && !inFlightDone && !selfReferencing && !writes(inFlightIds, prepared)) {
         reads = readAhead(prepared)
@@ -163,39 +158,48 @@ export function syncStreamWith(
       return undefined
     }
 
-    let chunk: unknown[] = []
+    // Each record is parsed and fingerprinted as it arrives (while the previous batch's Store work is
+    // still in flight), so the raw record is garbage at once rather than waiting in a chunk for the rest
+    // of its batch: less for the garbage collector to copy, and it never survives into V8's old
+    // generation (most of a stream's peak memory). The event loop runs between slices of a batch.
+    let preparer = startBatch(entity, limits)
+    let size = 0
     let offset = 0
-    const flush = async (): Promise<SyncError | undefined> => {
-      const size = chunk.length
-      const failure = await launch(chunk, offset)
+    const add = (record: unknown): Promise<SyncError | undefined> | undefined => {
+      preparer.addOne(record, offset + size)
+      size++
+      if (size >= batchSize) return flush()
+      if (size % PREPARE_SLICE === 0) return yieldToEventLoop().then(() => undefined)
+      return undefined
+    }
+    const flush = (): Promise<SyncError | undefined> => {
+      const prepared = preparer.finish(size)
       offset += size
-      chunk = []
-      return failure
+      size = 0
+      preparer = startBatch(entity, limits)
+      return launch(prepared)
     }
     try {
       if (input.signal?.aborted) return err(aborted())
       const { records } = input
       if (isSyncIterable(records)) {
-        // A plain iterable is read synchronously up to a full batch: \`for await\` would cost a promise and
-        // a microtask turn per record (measured ~5% of a pass). A record that is a promise is awaited, as
-        // \`for await\` does.
+        // A plain iterable is read synchronously: `for await` would cost a promise and a microtask turn
+        // per record. A record that is a promise is awaited, as `for await` does.
         for (let record of records) {
           if (isThenable(record)) record = await record
-          chunk.push(record)
-          if (chunk.length < batchSize) continue
-          const failure = await flush()
+          const pending = add(record)
+          const failure = pending && (await pending)
           if (failure) return err(failure)
         }
       } else {
         for await (const record of records) {
-          chunk.push(record)
-          if (chunk.length < batchSize) continue
-          const failure = await flush()
+          const pending = add(record)
+          const failure = pending && (await pending)
           if (failure) return err(failure)
         }
       }
-      if (chunk.length > 0) {
-        const failure = await launch(chunk, offset)
+      if (size > 0) {
+        const failure = await flush()
         if (failure) return err(failure)
       }
       const failure = await settle()
@@ -226,7 +230,7 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value === 'object' || typeof value === 'function') &&
   typeof (value as { then?: unknown }).then === 'function'
 
-// Whether the batch in flight (its ids) writes any record of \`next\`.
+// Whether the batch in flight (its ids) writes any record of `next`.
 function writes(inFlightIds: readonly string[], next: PreparedBatch): boolean {
   const ids = new Set(inFlightIds)
   return next.records.some((r) => ids.has(r.id))

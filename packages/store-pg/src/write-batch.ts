@@ -1,7 +1,7 @@
 import type { BatchChanges, EntityName, TenantId, WriteEffect } from '@edusync/core'
 import { invalidWriteIn } from '@edusync/core'
 import { copyField, copyJsonField } from './copy-text.ts'
-import type { SqlExecutor, SqlSession } from './executor/executor.ts'
+import type { SqlExecutor } from './executor/executor.ts'
 import type { OutboxWriter } from './outbox.ts'
 import type { RecordsSql } from './sql/records-sql.ts'
 import { reasonOf, sqlState } from './to-store-error.ts'
@@ -59,10 +59,10 @@ export function createBatchWriter(
         yield `${t}\t${e}\t${copyField(w.id)}\t${w.fingerprint}\t${copyJsonField(JSON.stringify(w.data))}\n`
       }
     })()
-    await executor.transaction(async (tx: SqlSession) => {
+    await executor.copyTransaction({ target: sql.copyTarget, chunks: lines }, async (tx) => {
+      // After the COPY, in its transaction: the COPY opens it (see copyTransaction), so the batch costs
+      // three round trips (BEGIN+COPY, unpark, COMMIT).
       if (changes.unpark.length > 0) await tx.query(sql.unpark, [tenant, entity, changes.unpark])
-      if (!tx.copyFrom) throw new Error('edusync store-pg: COPY requested on a session without COPY support')
-      await tx.copyFrom(sql.copyRecords, lines)
       // The outbox (push ledger rows of the written records) commits with the COPY or not at all.
       if (outbox) await outbox.track(tx, tenant, entity, outbox.targets(tenant, entity), changes.upserts)
     })

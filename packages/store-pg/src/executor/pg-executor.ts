@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { SqlExecutor, SqlSession } from './executor.ts'
+import type { CopyInto, SqlExecutor, SqlSession } from './executor.ts'
 
 /** The slice of a node-postgres client the Store uses (structural, so `pg` stays an optional peer). */
 export interface PgClientLike {
@@ -33,13 +33,39 @@ export function pgExecutor(pool: PgPoolLike, options: { owned: boolean; copyFrom
     async exec(text: string) {
       await client.query(text)
     },
-    copyFrom: copyFrom
-      ? async (statement, chunks) => {
-          const sink = client.query(copyFrom(statement))
-          await pipeline(batchChunks(chunks), sink)
-        }
-      : undefined,
   })
+
+  // One client for BEGIN (sent by `begin`) ... COMMIT. A connection dropped while checked out is also
+  // emitted as 'error' on the client; unheard, Node would crash the host. The failure reaches us through
+  // the pending query instead, and the broken client is destroyed rather than returned to the pool.
+  async function inTransaction<T>(
+    begin: (client: PgClientLike) => Promise<unknown>,
+    fn: (session: SqlSession) => Promise<T>,
+  ): Promise<T> {
+    const client = await pool.connect()
+    let broken: unknown
+    const onError = (error: Error) => {
+      broken = error
+    }
+    client.on?.('error', onError)
+    try {
+      await begin(client)
+      const result = await fn(session(client))
+      await client.query('COMMIT')
+      return result
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK')
+      } catch (rollbackError) {
+        // The connection is gone; the server rolls the transaction back itself.
+        broken = rollbackError
+      }
+      throw error
+    } finally {
+      client.off?.('error', onError)
+      client.release(broken instanceof Error ? broken : undefined)
+    }
+  }
 
   return {
     engine: 'pg',
@@ -50,32 +76,16 @@ export function pgExecutor(pool: PgPoolLike, options: { owned: boolean; copyFrom
     async exec(text: string) {
       await pool.query(text)
     },
-    async transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T> {
-      const client = await pool.connect()
-      let broken: unknown
-      // A connection dropped while checked out is also emitted as 'error' on the client; unheard, Node
-      // would crash the host. The failure reaches us through the pending query instead.
-      const onError = (error: Error) => {
-        broken = error
-      }
-      client.on?.('error', onError)
-      try {
-        await client.query('BEGIN')
-        const result = await fn(session(client))
-        await client.query('COMMIT')
-        return result
-      } catch (error) {
-        try {
-          await client.query('ROLLBACK')
-        } catch (rollbackError) {
-          // The connection is gone; the server rolls the transaction back itself.
-          broken = rollbackError
-        }
-        throw error
-      } finally {
-        client.off?.('error', onError)
-        client.release(broken instanceof Error ? broken : undefined)
-      }
+    transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T> {
+      return inTransaction((client) => client.query('BEGIN'), fn)
+    },
+    async copyTransaction<T>(copy: CopyInto, fn: (session: SqlSession) => Promise<T>): Promise<T> {
+      if (!copyFrom) throw new Error('edusync store-pg: COPY requested without COPY support')
+      // BEGIN and COPY in one simple-protocol query: the server runs BEGIN, then asks for the COPY data,
+      // so opening the transaction costs no round trip of its own.
+      const begin = (client: PgClientLike) =>
+        pipeline(batchChunks(copy.chunks), client.query(copyFrom(`BEGIN; COPY ${copy.target} FROM STDIN`)))
+      return inTransaction(begin, fn)
     },
     async close() {
       if (options.owned) await pool.end()

@@ -1,8 +1,9 @@
-import type { SqlExecutor, SqlSession } from './executor.ts'
+import type { CopyInto, SqlExecutor, SqlSession } from './executor.ts'
 
 /** The statement-running slice of PGlite, shared by the instance and its transactions. */
 export interface PgliteQueryable {
-  query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>
+  /** `options.blob` is what `COPY ... FROM '/dev/blob'` reads. */
+  query<T>(text: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ rows: T[] }>
   exec(text: string): Promise<unknown>
 }
 
@@ -29,10 +30,17 @@ export function pgliteExecutor(db: PgliteLike, options: { owned: boolean }): Sql
   const base = session(db)
   return {
     engine: 'pglite',
-    canCopy: false,
+    canCopy: true,
     query: base.query,
     exec: base.exec,
     transaction: (fn) => db.transaction((tx) => fn(session(tx))),
+    copyTransaction: <T>(copy: CopyInto, fn: (session: SqlSession) => Promise<T>) =>
+      db.transaction(async (tx) => {
+        // PGlite has no COPY protocol; it reads COPY text from a Blob, in the same transaction.
+        const blob = new Blob([...copy.chunks])
+        await tx.query(`COPY ${copy.target} FROM '/dev/blob' WITH (ENCODING 'UTF8')`, [], { blob })
+        return fn(session(tx))
+      }),
     async close() {
       if (options.owned && !db.closed) await db.close()
     },

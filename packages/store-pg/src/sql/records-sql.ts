@@ -73,8 +73,8 @@ export function recordsSql(s: string) {
       )
       DELETE FROM ${s}.parked WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])`,
 
-    /** COPY target of the initial-load path; `updated_at` takes its column default. */
-    copyRecords: `COPY ${s}.records (tenant, entity, id, fingerprint, data) FROM STDIN`,
+    /** COPY target of the initial-load path (table and columns); `updated_at` takes its column default. */
+    copyTarget: `${s}.records (tenant, entity, id, fingerprint, data)`,
 
     /** Clears the references of records about to be parked again (they may wait for other parents now). */
     clearWaiting: `DELETE FROM ${s}.parked_waiting WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])`,

@@ -9,7 +9,7 @@ import { reasonOf, sqlState } from './to-store-error.ts'
 /** How a (tenant, entity) pair is written: COPY while it is being loaded from empty, upserts after. */
 type LoadMode = 'copy' | 'upsert'
 
-// Below this many rows the COPY protocol's extra round trips cost more than they save.
+// Below this many rows COPY's setup (the protocol's extra round trips; PGlite's Blob) costs more than it saves.
 const COPY_MIN_ROWS = 500
 
 /** @internal Writes engine batches; see `Store.applyBatch`. */
@@ -27,7 +27,7 @@ export interface BatchWriter {
  * `Conflict`; anything else surfaces at once.
  *
  * The initial-load path: when a (tenant, entity) has no rows, big batches are COPYed straight into the
- * table. It stays on while COPYs succeed; the first unique violation (an id that exists, e.g. written by
+ * table (from STDIN on a server, from a Blob on PGlite). It stays on while COPYs succeed; the first unique violation (an id that exists, e.g. written by
  * a concurrent process) rolls that COPY back, switches the pair to upserts for good, and redoes the batch
  * as an upsert, so outcomes and guarantees are the same as on the upsert path.
  */
@@ -60,8 +60,8 @@ export function createBatchWriter(
       }
     })()
     await executor.copyTransaction({ target: sql.copyTarget, chunks: lines }, async (tx) => {
-      // After the COPY, in its transaction: the COPY opens it (see copyTransaction), so the batch costs
-      // three round trips (BEGIN+COPY, unpark, COMMIT).
+      // After the COPY, in its transaction: on a server the COPY opens it (see copyTransaction), so the
+      // batch costs three round trips (BEGIN+COPY, unpark, COMMIT).
       if (changes.unpark.length > 0) await tx.query(sql.unpark, [tenant, entity, changes.unpark])
       // The outbox (push ledger rows of the written records) commits with the COPY or not at all.
       if (outbox) await outbox.track(tx, tenant, entity, outbox.targets(tenant, entity), changes.upserts)

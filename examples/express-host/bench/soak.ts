@@ -474,6 +474,12 @@ const rows: BenchRow[] = [
   { name: 'soak p99', unit: 'ms', value: Number(percentile(latencies, 99).toFixed(1)) },
   { name: 'soak peak RSS', unit: 'MiB', value: Math.round(Math.max(...rss.map((r) => r.mib))) },
   { name: 'soak RSS last/second minute', unit: 'ratio', value: Number((last / second).toFixed(3)) },
+  // The machine's load at the end (1, 5 and 15 minutes: the last covers most of the run).
+  ...(['1m', '5m', '15m'] as const).map((span, i) => ({
+    name: `soak load average ${span}`,
+    unit: 'load',
+    value: Number((loadavg()[i] ?? 0).toFixed(2)),
+  })),
 ]
 writeResults('soak', rows)
 printTable(rows)

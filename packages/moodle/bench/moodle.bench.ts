@@ -193,6 +193,7 @@ async function main() {
     const grades = canonicalGrades()
     const processedRates: number[] = []
     const storeOnlyRates: number[] = []
+    const startLoad = loadavg()
     for (let rep = 0; rep < REPS; rep++) {
       // Alternate which runs first so neither gets a systematically warmer database.
       console.log(
@@ -214,6 +215,8 @@ async function main() {
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     )
+    // The load when the run began (the machine is shared: the share is what compares across runs).
+    const [load1, load5, load15] = startLoad
     const p = median(processedRates)
     const s = median(storeOnlyRates)
     // The share is taken per repetition (both runs of a repetition saw the same machine), then the median.
@@ -223,6 +226,9 @@ async function main() {
       { name: 'moodle events store-only', unit: 'events/s', value: s },
       { name: 'moodle events processed share', unit: 'ratio', value: Math.round(share * 1000) / 1000 },
       { name: 'moodle enrol requests', unit: 'calls', value: await enrolRequests() },
+      { name: 'moodle load average 1m', unit: 'load', value: Number(load1?.toFixed(2)) },
+      { name: 'moodle load average 5m', unit: 'load', value: Number(load5?.toFixed(2)) },
+      { name: 'moodle load average 15m', unit: 'load', value: Number(load15?.toFixed(2)) },
     ]
     printTable(rows)
     console.log(`wrote ${writeResults('moodle', rows)}`)

@@ -35,7 +35,7 @@ function render(suite) {
   const load = rows.filter((row) => row.unit === 'load').map((row) => `${row.name} ${format(row.value)}`)
   const lines = [
     `Rows of \`bench/results/${suite}.json\` (one run; written by \`pnpm bench:readmes\`). Machine: ${
-      load.length > 0 ? load.join(', ') : 'load not recorded'
+      load.length > 0 ? load.join(', ') : 'load not in these rows (stated beside them)'
     }. A \`share\` row is the row's figure over its same-run ceiling.`,
     '',
     '| row | value | unit |',

@@ -114,8 +114,9 @@ async function bareBoss() {
 }
 
 try {
+  const startLoad = loadavg()
   console.log(
-    `jobs bench: ${N.toLocaleString('en-US')} jobs per configuration, load ${loadavg()
+    `jobs bench: ${N.toLocaleString('en-US')} jobs per configuration, load ${startLoad
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   )
@@ -129,6 +130,12 @@ try {
     { name: 'jobs 2 workers', unit: 'jobs/s', value: two.rate },
     { name: 'jobs 2 workers share', unit: 'ratio', value: Number((two.rate / ceiling).toFixed(3)) },
     { name: 'jobs done twice', unit: 'count', value: one.twice + two.twice },
+    // The machine's load when the run began (1, 5 and 15 minutes).
+    ...(['1m', '5m', '15m'] as const).map((span, i) => ({
+      name: `jobs load average ${span}`,
+      unit: 'load',
+      value: Number((startLoad[i] ?? 0).toFixed(2)),
+    })),
   ]
   printTable(rows)
   console.log(`wrote ${writeResults('jobs', rows)}`)

@@ -230,7 +230,8 @@ export function loadConfig(options: {
   }
 }
 
-function describeReceived(raw: unknown, path: readonly PropertyKey[]): string {
+/** ` (received <value>)` for the value at `path` in `raw` (shortened), or '' when there is none. */
+export function describeReceived(raw: unknown, path: readonly PropertyKey[]): string {
   let value: unknown = raw
   for (const key of path) {
     if (typeof value !== 'object' || value === null) return ''

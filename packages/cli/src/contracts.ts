@@ -1,12 +1,13 @@
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { TenantId } from '@edusync/core'
 import type { AccrualContract, Finance } from '@edusync/core/finance'
 import { accrualsStep, monthlyAccruals } from '@edusync/core/finance'
 import type { Step } from '@edusync/core/steps'
 import { defineStep } from '@edusync/core/steps'
-import { errAsync, ResultAsync } from 'neverthrow'
+import { errAsync, okAsync, ResultAsync } from 'neverthrow'
 import * as z from 'zod'
+import { describeReceived } from './config.ts'
+import { readTenantEntries } from './tenant-file.ts'
 
 /** One entry of a contracts file, before the accrual rules (dates, amount) are checked. */
 const contractEntry = z.object({
@@ -31,56 +32,27 @@ export interface ContractsRead {
  * accrued. A file that cannot be read or is not such a list is an error.
  */
 export function readContracts(file: string, tenant: TenantId): ResultAsync<ContractsRead, Error> {
-  return ResultAsync.fromPromise(readFile(file, 'utf8'), (e) => new Error(`${file}: ${(e as Error).message}`))
-    .andThen((text) => {
-      try {
-        return ResultAsync.fromSafePromise(Promise.resolve(JSON.parse(text) as unknown))
-      } catch (error) {
-        return errAsync(new Error(`${file}: not valid JSON (${(error as Error).message})`))
+  return ResultAsync.fromSafePromise(readTenantEntries(file, tenant, 'contracts')).andThen((entries) => {
+    if (entries.isErr()) return errAsync(new Error(`${file}: ${entries.error}`))
+    const contracts: AccrualContract[] = []
+    const skipped: string[] = []
+    for (const [index, raw] of entries.value.entries()) {
+      const entry = contractEntry.safeParse(raw)
+      if (!entry.success) {
+        const path = entry.error.issues[0]?.path ?? []
+        const rule = entry.error.issues[0]?.message ?? 'invalid'
+        skipped.push(
+          `${file} [${index}] ${path.join('.') || '(entry)'}: ${rule}${describeReceived(raw, path)}`,
+        )
+        continue
       }
-    })
-    .andThen((parsed) => {
-      const list = Array.isArray(parsed)
-        ? parsed
-        : typeof parsed === 'object' && parsed !== null
-          ? ((parsed as Record<string, unknown>)[tenant] ?? [])
-          : undefined
-      if (!Array.isArray(list)) {
-        return errAsync(new Error(`${file}: expected an array of contracts or { "${tenant}": [...] }`))
-      }
-      const contracts: AccrualContract[] = []
-      const skipped: string[] = []
-      for (const [index, raw] of list.entries()) {
-        const entry = contractEntry.safeParse(raw)
-        if (!entry.success) {
-          const issue = entry.error.issues[0]
-          const path = issue?.path ?? []
-          const received = valueAt(raw, path)
-          skipped.push(
-            `${file} [${index}] ${path.join('.') || '(entry)'}: ${issue?.message ?? 'invalid'}` +
-              (received === undefined ? '' : ` (received ${JSON.stringify(received)})`),
-          )
-          continue
-        }
-        // The accrual rules themselves (calendar dates, end not before start, a safe non-negative amount).
-        const split = monthlyAccruals(entry.data)
-        if (split.isErr()) {
-          skipped.push(`${file} [${index}] ${split.error.message}`)
-          continue
-        }
-        contracts.push(entry.data)
-      }
-      return ResultAsync.fromSafePromise(Promise.resolve({ contracts, skipped }))
-    })
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let value = raw
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null) return undefined
-    value = (value as Record<PropertyKey, unknown>)[key]
-  }
-  return value
+      // The accrual rules themselves (calendar dates, end not before start, a safe non-negative amount).
+      const split = monthlyAccruals(entry.data)
+      if (split.isErr()) skipped.push(`${file} [${index}] ${split.error.message}`)
+      else contracts.push(entry.data)
+    }
+    return okAsync({ contracts, skipped })
+  })
 }
 
 /**
@@ -95,9 +67,11 @@ export function contractsAccrualsStep(options: {
   readonly contractsFile: string | undefined
   readonly cwd: string
 }): Step {
-  const describe = accrualsStep({ finance: options.finance, contracts: () => errAsync(new Error('unused')) })
+  const accrue = (contracts: readonly AccrualContract[]) =>
+    accrualsStep({ finance: options.finance, contracts: () => okAsync(contracts) })
   return defineStep({
-    ...describe,
+    // Core's name, description and kind; the contracts are read per run, from the run's options.
+    ...accrue([]),
     options: { contracts: 'a JSON file of contracts { id, start, end, amountMinor, currency } to accrue' },
     run: (context) => {
       const named = context.options.contracts
@@ -111,10 +85,7 @@ export function contractsAccrualsStep(options: {
         )
       }
       return readContracts(file, context.tenant).andThen(({ contracts, skipped }) =>
-        accrualsStep({
-          finance: options.finance,
-          contracts: () => ResultAsync.fromSafePromise(Promise.resolve(contracts)),
-        })
+        accrue(contracts)
           .run(context)
           .map((summary) => ({
             counts: {

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import type { TenantId } from '@edusync/core'
 import { asStoredConnection, openConnection } from '@edusync/core'
@@ -16,6 +15,7 @@ import * as z from 'zod'
 import type { CliConfig } from './config.ts'
 import { ConfigError } from './config.ts'
 import { loadKeyRing } from './registry-api.ts'
+import { readTenantEntries } from './tenant-file.ts'
 
 /** A tenant's QuickBooks company as the CLI reaches it, from the configuration or the tenant registry. */
 export interface QuickBooksSetup {
@@ -169,22 +169,9 @@ async function* fileSubjects(
   kinds: ReadonlySet<'applicant' | 'student'>,
   onSkipped: (why: string) => void,
 ): AsyncGenerator<CustomerSubject> {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(await readFile(file, 'utf8'))
-  } catch (error) {
-    throw new ConfigError([`quickbooks.subjectsFile ${file}: ${(error as Error).message}`])
-  }
-  const list = Array.isArray(parsed)
-    ? parsed
-    : typeof parsed === 'object' && parsed !== null
-      ? ((parsed as Record<string, unknown>)[tenant] ?? [])
-      : undefined
-  if (!Array.isArray(list)) {
-    throw new ConfigError([
-      `quickbooks.subjectsFile ${file}: expected an array of subjects or { "${tenant}": [...] }`,
-    ])
-  }
+  const entries = await readTenantEntries(file, tenant, 'subjects')
+  if (entries.isErr()) throw new ConfigError([`quickbooks.subjectsFile ${file}: ${entries.error}`])
+  const list = entries.value
   for (const [index, raw] of list.entries()) {
     const subject = subjectSchema.safeParse(raw)
     if (!subject.success) {

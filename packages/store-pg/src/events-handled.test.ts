@@ -6,10 +6,11 @@ import type { PgliteLike } from './executor/pglite-executor.ts'
 import { createPgStore } from './index.ts'
 import { quoteIdent } from './sql/identifiers.ts'
 
-// markEventsHandled inserts handled rows without ON CONFLICT (a queued event has none: see events-sql.ts)
-// and falls back to the tolerant statement when one exists anyway. The state is made by hand here, on a
-// real server and on PGlite.
-describe.each(['pg', 'pglite'] as const)('marking events that already have a handled row (%s)', (engine) => {
+// markEventsHandled records one round row per marking (the handled events' seqs as a multirange, migration
+// 0017) instead of a row per event. These check what that representation must still answer exactly as the
+// row-per-event one did, on a real server and on PGlite: each event's own handled time, gaps left by
+// events that stay pending, and nothing recorded for a marking that took nothing off the queue.
+describe.each(['pg', 'pglite'] as const)('handled rounds (%s)', (engine) => {
   let db: PGlite | undefined
   let admin: pg.Pool | undefined
   afterAll(async () => {
@@ -23,37 +24,79 @@ describe.each(['pg', 'pglite'] as const)('marking events that already have a han
       admin ??= new pg.Pool({ connectionString: databaseUrl(), max: 1 })
       const pool = admin
       const store = createPgStore({ connectionString: databaseUrl(), schema, poolSize: 2 })
-      return { store, schema, sql: async (text: string) => void (await pool.query(text)) }
+      const query = async (text: string) => (await pool.query(text)).rows as Record<string, unknown>[]
+      return { store, schema, query }
     }
     db ??= await PGlite.create()
     const lite = db
     const store = createPgStore({ pglite: lite as unknown as PgliteLike, schema })
-    return { store, schema, sql: async (text: string) => void (await lite.exec(text)) }
+    const query = async (text: string) => (await lite.query(text)).rows as Record<string, unknown>[]
+    return { store, schema, query }
   }
 
-  it('still takes every event off the queue, and a handled event keeps its first handled time', async () => {
-    const { store, schema, sql } = await setUp()
+  const events = (ids: string[], source = 'moodle') =>
+    ids.map((eventId) => ({ source, eventId, type: 'grade_updated', payload: { eventId } }))
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+  it('keeps each event its own marking time, around events that stay pending', async () => {
+    const { store, schema, query } = await setUp()
     try {
       await store.migrate()
-      const events = ['e-1', 'e-2'].map((eventId) => ({ source: 'moodle', eventId, type: 't', payload: {} }))
-      expect((await store.appendEvents('t', events))._unsafeUnwrap().appended).toEqual(['e-1', 'e-2'])
-      await sql(
-        `INSERT INTO ${quoteIdent(schema)}.inbound_handled (tenant, source, event_id, handled_at)
-         VALUES ('t', 'moodle', 'e-1', '2020-01-01T00:00:00Z')`,
-      )
+      await store.appendEvents('t', events(['e-1', 'e-2', 'e-3', 'e-4', 'e-5']))
+      await store.appendEvents('u', events(['e-3']))
+      // The first round leaves e-3 pending in the middle of it.
+      expect((await store.markEventsHandled('t', 'moodle', ['e-1', 'e-2', 'e-4']))._unsafeUnwrap()).toBe(3)
+      await pause(5)
+      expect((await store.markEventsHandled('t', 'moodle', ['e-3']))._unsafeUnwrap()).toBe(1)
 
-      expect((await store.markEventsHandled('t', 'moodle', ['e-1', 'e-2']))._unsafeUnwrap()).toBe(2)
-
-      expect((await store.listEvents('t', { handled: false }))._unsafeUnwrap()).toEqual([])
+      const all = (await store.listEvents('t', { source: 'moodle' }))._unsafeUnwrap()
+      const at = new Map(all.map((e) => [e.eventId, e.handledAt?.getTime() ?? null]))
+      const first = at.get('e-1')
+      expect(first).toEqual(expect.any(Number))
+      expect([at.get('e-2'), at.get('e-4')]).toEqual([first, first])
+      expect(at.get('e-3')).toBeGreaterThan(first ?? Number.POSITIVE_INFINITY)
+      expect(at.get('e-5')).toBeNull()
       const handled = (await store.listEvents('t', { handled: true }))._unsafeUnwrap()
-      expect(handled.map((e) => e.eventId)).toEqual(['e-1', 'e-2'])
-      expect(handled[0]?.handledAt?.toISOString()).toBe('2020-01-01T00:00:00.000Z')
-      expect(handled[1]?.handledAt?.getTime()).toBeGreaterThan(Date.parse('2025-01-01'))
-      // Marked again: nothing is queued any more, nothing changes.
-      expect((await store.markEventsHandled('t', 'moodle', ['e-1', 'e-2']))._unsafeUnwrap()).toBe(0)
+      expect(handled.map((e) => e.eventId)).toEqual(['e-1', 'e-2', 'e-3', 'e-4'])
+      expect((await store.listEvents('t', { handled: false }))._unsafeUnwrap().map((e) => e.eventId)).toEqual([
+        'e-5',
+      ])
+      // The other tenant's event of the same id is untouched.
+      const other = (await store.listEvents('u'))._unsafeUnwrap()
+      expect(other.map((e) => [e.eventId, e.handledAt])).toEqual([['e-3', null]])
+      // Two markings, two rows: the first as two ranges (e-3's seq is not in it).
+      const rounds = await query(
+        `SELECT seqs::text AS seqs FROM ${quoteIdent(schema)}.inbound_handled_rounds ORDER BY handled_at`,
+      )
+      expect(rounds).toHaveLength(2)
+      expect(String(rounds[0]?.seqs).match(/\[/g)).toHaveLength(2)
     } finally {
       await store.close()
-      await sql(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`)
+      await query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`)
+    }
+  })
+
+  it('records nothing for a marking that took nothing, and counts a concurrently marked event once', async () => {
+    const { store, schema, query } = await setUp()
+    try {
+      await store.migrate()
+      await store.appendEvents('t', events(['a', 'b', 'c']))
+      const marks = await Promise.all([
+        store.markEventsHandled('t', 'moodle', ['a', 'b', 'c']),
+        store.markEventsHandled('t', 'moodle', ['c', 'b', 'a']),
+      ])
+      expect(marks.map((m) => m._unsafeUnwrap()).reduce((x, y) => x + y, 0)).toBe(3)
+      const before = await query(`SELECT handled_at FROM ${quoteIdent(schema)}.inbound_handled_rounds`)
+      // Already handled, unknown, or another source's: nothing changes and no round is recorded.
+      expect((await store.markEventsHandled('t', 'moodle', ['a', 'nope']))._unsafeUnwrap()).toBe(0)
+      expect((await store.markEventsHandled('t', 'zoho', ['b']))._unsafeUnwrap()).toBe(0)
+      expect(await query(`SELECT handled_at FROM ${quoteIdent(schema)}.inbound_handled_rounds`)).toEqual(before)
+      const listed = (await store.listEvents('t', { handled: true }))._unsafeUnwrap()
+      expect(listed.map((e) => e.eventId)).toEqual(['a', 'b', 'c'])
+      expect(listed.every((e) => e.handledAt instanceof Date)).toBe(true)
+    } finally {
+      await store.close()
+      await query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`)
     }
   })
 })

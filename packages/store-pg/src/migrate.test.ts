@@ -55,7 +55,7 @@ describe('migrate on a PostgreSQL server', () => {
       'finance_statement_versions',
       'idempotency_keys',
       'inbound_events',
-      'inbound_handled',
+      'inbound_handled_rounds',
       'inbound_pending',
       'links',
       'oauth_refresh_leases',
@@ -259,11 +259,13 @@ async function upgradesInboxToQueue(
   schema: string,
 ): Promise<void> {
   const handledAt = new Date('2026-01-02T03:04:05.678Z')
+  const handledLater = new Date('2026-01-03T00:00:00.000Z')
   try {
     await exec(`INSERT INTO ${schema}.inbound_events (tenant, source, event_id, type, payload, received_at, handled_at)
       VALUES ('t', 'moodle', 'old-2', 'grade_updated', '{"n": 2}', '2026-01-01T00:00:02Z', NULL),
              ('t', 'moodle', 'old-1', 'user_created', '{"n": 1}', '2026-01-01T00:00:01Z', NULL),
              ('t', 'moodle', 'done', 'user_created', '{"n": 0}', '2026-01-01T00:00:00Z', '${handledAt.toISOString()}'),
+             ('t', 'moodle', 'done-later', 'user_created', '{"n": 5}', '2026-01-01T00:00:00.5Z', '${handledLater.toISOString()}'),
              ('t', 'zoho', 'other', 'x', '{}', '2026-01-01T00:00:03Z', NULL),
              ('u', 'moodle', 'old-1', 'user_created', '{"n": 9}', '2026-01-01T00:00:01Z', NULL)`)
     expect((await store.migrate())._unsafeUnwrap().applied).toEqual(
@@ -275,9 +277,13 @@ async function upgradesInboxToQueue(
       ['old-2', 'grade_updated', { n: 2 }, null],
     ])
     const handled = (await store.listEvents('t', { handled: true }))._unsafeUnwrap()
-    expect(handled.map((e) => [e.eventId, e.handledAt])).toEqual([['done', handledAt]])
+    expect(handled.map((e) => [e.eventId, e.handledAt])).toEqual([
+      ['done', handledAt],
+      ['done-later', handledLater],
+    ])
     expect((await store.listEvents('t'))._unsafeUnwrap().map((e) => e.eventId)).toEqual([
       'done',
+      'done-later',
       'old-1',
       'old-2',
       'other',

@@ -2,7 +2,6 @@ import type { InboundEventWrite, Store } from '@edusync/core'
 import { StoreError, unsafeTextInEvent } from '@edusync/core'
 import type { EventRow, eventsSql } from '../sql/events-sql.ts'
 import { toInboundEvent } from '../sql/events-sql.ts'
-import { sqlState } from '../to-store-error.ts'
 import type { Op } from './op.ts'
 import { unique } from './op.ts'
 
@@ -69,16 +68,8 @@ export function eventMethods(op: Op, sql: ReturnType<typeof eventsSql>): EventMe
     markEventsHandled(tenant, source, eventIds) {
       return op('markEventsHandled', async (x) => {
         if (eventIds.length === 0) return 0
-        const values = [tenant, source, unique(eventIds)]
-        try {
-          const [row] = await x.query<{ n: number }>(sql.markHandled, values)
-          return row?.n ?? 0
-        } catch (error) {
-          // One statement, so nothing of it stayed: run the statement that tolerates a handled row.
-          if (sqlState(error) !== '23505') throw error
-          const [row] = await x.query<{ n: number }>(sql.markHandledSafe, values)
-          return row?.n ?? 0
-        }
+        const [row] = await x.query<{ n: number }>(sql.markHandled, [tenant, source, unique(eventIds)])
+        return row?.n ?? 0
       })
     },
   }

@@ -7,6 +7,7 @@ import { sql as tenantRegistry } from './0010-tenant-registry.ts'
 import { sql as inboxQueue } from './0011-inbox-queue.ts'
 import { sql as financePaid } from './0013-finance-paid.ts'
 import { sql as idempotencyGroups } from './0016-idempotency-groups.ts'
+import { sql as inboxHandledRounds } from './0017-inbox-handled-rounds.ts'
 
 /** One versioned schema change. Versions only grow; an applied migration is never edited. */
 export interface Migration {
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: '0011_inbox_queue', sql: inboxQueue },
   { version: 13, name: '0013_finance_paid', sql: financePaid },
   { version: 16, name: '0016_idempotency_groups', sql: idempotencyGroups },
+  { version: 17, name: '0017_inbox_handled_rounds', sql: inboxHandledRounds },
 ]

@@ -61,19 +61,24 @@ export function eventsSql(s: string) {
           NULL::float8 AS handled_ms
         FROM page ${join} ${order}`
       }
+      // Handled is "no longer queued": the append queues every event and only a marking takes it off.
       const handled =
         filters.handled === true
           ? [
-              `EXISTS (SELECT 1 FROM ${s}.inbound_handled h
-                WHERE h.tenant = $1 AND h.source = i.source AND h.event_id = i.event_id)`,
+              `NOT EXISTS (SELECT 1 FROM ${s}.inbound_pending q
+                WHERE q.tenant = $1 AND q.source = i.source AND q.event_id = i.event_id)`,
             ]
           : []
+      // The handled time is the marking round's whose seqs contain the event's (none for a pending one).
       return `${page(`${s}.inbound_events i`, handled)}
         SELECT e.source, e.event_id, e.type, e.payload, ${ms('e.received_at')} AS received_ms,
           ${ms('h.handled_at')} AS handled_ms
         FROM page ${join}
-        LEFT JOIN ${s}.inbound_handled h
-          ON h.tenant = $1 AND h.source = page.p_source AND h.event_id = page.p_event_id
+        LEFT JOIN LATERAL (
+          SELECT r.handled_at FROM ${s}.inbound_handled_rounds r
+          WHERE r.seqs @> page.p_seq AND r.tenant = $1 AND r.source = page.p_source
+          LIMIT 1
+        ) h ON true
         ${order}`
     },
 
@@ -81,35 +86,24 @@ export function eventsSql(s: string) {
     position: `SELECT received_at, seq FROM ${s}.inbound_events WHERE tenant = $1 AND source = $2 AND event_id = $3`,
 
     /**
-     * Marks events handled: their queue rows are deleted and their handled time recorded, in one
-     * statement. An event no longer queued (already handled, or unknown) is left as it is, so a handled
-     * event keeps its first time; two concurrent marks of one event serialise on its queue row and only
-     * one counts it. Returns how many changed.
-     *
-     * The handled rows are inserted plainly: an event is queued only by the append that first stores it,
-     * and leaves the queue only here, so an event taken off the queue has no handled row yet. An
-     * `ON CONFLICT DO NOTHING` for a conflict that cannot happen made every row a speculative insertion,
-     * which cost more than the delete and the insert together. Should a handled row exist all the same
-     * (edited by hand), the plain statement fails whole with a unique violation and the caller runs
-     * {@link markHandledSafe} instead.
+     * Marks events handled, in one statement: their queue rows are deleted and one round row records
+     * when, with the deleted events' seqs as a multirange (migration 0017: a row per event cost as much
+     * as the drain's record writes). An event no longer queued (already handled, or unknown) is left as it
+     * is, so a handled event keeps its first time; two concurrent marks of one event serialise on its queue
+     * row and only one counts it. A marking that took nothing off the queue records no round. Returns how
+     * many changed.
      */
-    markHandled: markHandled(s, ''),
-    /** {@link markHandled} tolerating handled rows that already exist (they keep their first time). */
-    markHandledSafe: markHandled(s, 'ON CONFLICT (tenant, source, event_id) DO NOTHING'),
-  }
-}
-
-function markHandled(s: string, onConflict: string): string {
-  return `WITH done AS (
+    markHandled: `WITH done AS (
         DELETE FROM ${s}.inbound_pending
         WHERE tenant = $1 AND source = $2 AND event_id = ANY($3::text[])
-        RETURNING event_id
+        RETURNING seq
       ), recorded AS (
-        INSERT INTO ${s}.inbound_handled (tenant, source, event_id, handled_at)
-        SELECT $1, $2, event_id, ${NOW} FROM done
-        ${onConflict}
+        INSERT INTO ${s}.inbound_handled_rounds (tenant, source, handled_at, seqs)
+        SELECT $1, $2, ${NOW}, range_agg(int8range(seq, seq, '[]')) FROM done
+        HAVING count(*) > 0
       )
-      SELECT count(*)::int AS n FROM done`
+      SELECT count(*)::int AS n FROM done`,
+  }
 }
 
 // Times leave as epoch milliseconds (they are stored truncated to milliseconds, so nothing is lost): the

@@ -58,9 +58,9 @@ describe.each(['pg', 'pglite'] as const)('handled rounds (%s)', (engine) => {
       expect(at.get('e-5')).toBeNull()
       const handled = (await store.listEvents('t', { handled: true }))._unsafeUnwrap()
       expect(handled.map((e) => e.eventId)).toEqual(['e-1', 'e-2', 'e-3', 'e-4'])
-      expect((await store.listEvents('t', { handled: false }))._unsafeUnwrap().map((e) => e.eventId)).toEqual([
-        'e-5',
-      ])
+      expect((await store.listEvents('t', { handled: false }))._unsafeUnwrap().map((e) => e.eventId)).toEqual(
+        ['e-5'],
+      )
       // The other tenant's event of the same id is untouched.
       const other = (await store.listEvents('u'))._unsafeUnwrap()
       expect(other.map((e) => [e.eventId, e.handledAt])).toEqual([['e-3', null]])
@@ -90,7 +90,9 @@ describe.each(['pg', 'pglite'] as const)('handled rounds (%s)', (engine) => {
       // Already handled, unknown, or another source's: nothing changes and no round is recorded.
       expect((await store.markEventsHandled('t', 'moodle', ['a', 'nope']))._unsafeUnwrap()).toBe(0)
       expect((await store.markEventsHandled('t', 'zoho', ['b']))._unsafeUnwrap()).toBe(0)
-      expect(await query(`SELECT handled_at FROM ${quoteIdent(schema)}.inbound_handled_rounds`)).toEqual(before)
+      expect(await query(`SELECT handled_at FROM ${quoteIdent(schema)}.inbound_handled_rounds`)).toEqual(
+        before,
+      )
       const listed = (await store.listEvents('t', { handled: true }))._unsafeUnwrap()
       expect(listed.map((e) => e.eventId)).toEqual(['a', 'b', 'c'])
       expect(listed.every((e) => e.handledAt instanceof Date)).toBe(true)

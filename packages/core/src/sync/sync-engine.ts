@@ -119,6 +119,12 @@ export interface SyncEngine {
   readonly entities: ReadonlyMap<EntityName, EntityDefinition>
   /** The dependency order of all known entities (parents first). */
   readonly order: readonly EntityName[]
+  /**
+   * The entities other records can wait for: those an entity's `references` or an extension's `waitsFor`
+   * name. Writing a record of any other entity never unblocks a parked record, so independent batches of
+   * such entities may be written concurrently (the Moodle inbox writes two grade rounds at once).
+   */
+  readonly waitedFor: ReadonlySet<EntityName>
   /** The input limits this engine enforces (`maxRecords` bounds one `syncBatch` call). */
   readonly limits: InputLimits
   /**
@@ -356,9 +362,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     extensions,
   }
 
+  const waitedFor = new Set<EntityName>([
+    ...definitions.flatMap((d) => Object.values(d.references)),
+    ...extensions.flatMap((e) => e.waitsFor),
+  ])
+
   const engine: SyncEngine = {
     entities,
     order: order.value,
+    waitedFor,
     limits,
 
     syncBatch(input) {

@@ -37,6 +37,18 @@ function recordingExtension(held: ReadonlyMap<string, string>) {
 }
 
 describe('sync extensions', () => {
+  it('an extension makes the entities it waits for waited for, next to the entities records reference', async () => {
+    const { store } = await seededEngine()
+    const plain = createSyncEngine({ store })
+    // Grades, payments and requests reference students and classes; nothing references a grade.
+    expect(plain.waitedFor.has('student')).toBe(true)
+    expect(plain.waitedFor.has('class')).toBe(true)
+    expect(plain.waitedFor.has('grade')).toBe(false)
+    const { extension } = recordingExtension(new Map())
+    const gradeWatcher = { ...extension, waitsFor: ['grade'] }
+    expect(createSyncEngine({ store, extensions: [gradeWatcher] }).waitedFor.has('grade')).toBe(true)
+  })
+
   it('a refusal of a cascaded child refuses its root, naming the child and the extension message', async () => {
     const { store } = await seededEngine()
     const { extension, calls } = recordingExtension(new Map([['e-2', 'entry L-7 is still open']]))

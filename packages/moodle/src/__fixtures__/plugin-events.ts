@@ -1,7 +1,7 @@
 // The Moodle plugin's events as the intake stores them in the inbox, shared by the inbox and step tests.
 import type { Store, TenantId } from '@edusync/core'
 import { StoreError } from '@edusync/core'
-import { errAsync } from 'neverthrow'
+import { errAsync, ResultAsync } from 'neverthrow'
 import { expect } from 'vitest'
 import { MOODLE_EVENT_SOURCE } from '../inbox/process-inbox.ts'
 
@@ -116,4 +116,51 @@ export function failingMethod(
       return typeof value === 'function' ? value.bind(target) : value
     },
   })
+}
+
+/**
+ * `store` whose `method` holds each call until a second call of it is running or `patienceMs` passed, and
+ * counts the most calls running at once: whether a caller starts a second call without waiting for the
+ * first, told apart deterministically (a caller that waits never reaches two; one that does not always
+ * does, however fast the Store is).
+ */
+export function overlapGate(store: Store, method: keyof Store, patienceMs = 100) {
+  let running = 0
+  const seen = { most: 0 }
+  let wake: (() => void) | undefined
+  const gated = new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver)
+      if (prop !== method || typeof value !== 'function') {
+        return typeof value === 'function' ? value.bind(target) : value
+      }
+      return (...args: unknown[]) => {
+        running++
+        seen.most = Math.max(seen.most, running)
+        const other = wake
+        wake = undefined
+        other?.()
+        const held =
+          running >= 2
+            ? Promise.resolve()
+            : new Promise<void>((resolve) => {
+                const timer = setTimeout(resolve, patienceMs)
+                wake = () => {
+                  clearTimeout(timer)
+                  resolve()
+                }
+              })
+        return new ResultAsync(
+          held.then(async () => {
+            try {
+              return await value.apply(target, args)
+            } finally {
+              running--
+            }
+          }),
+        )
+      }
+    },
+  })
+  return { store: gated, seen }
 }

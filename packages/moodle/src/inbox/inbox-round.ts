@@ -47,31 +47,51 @@ export interface Prepared {
   readonly deletions: EnrollmentDeletion[]
 }
 
-/**
- * @internal Reads a round's events and maps them to records, resolving Moodle ids through links: Store
- * reads only, so it can run while the previous round is being written (`previous`, awaited only before
- * matching users by e-mail, which must see that round's new links).
- */
-export async function prepareRound(
-  options: ProcessInboxOptions,
-  events: readonly InboundEvent[],
-  previous?: Promise<unknown>,
-): Promise<Result<Prepared, InboxError>> {
-  const { store, tenant } = options
-  const round: Round = { handled: [], counts: zero(), failures: [], ignored: [], grades: [] }
+/** @internal A page of events read strictly: what a round is prepared from. */
+export interface ReadPage {
+  /** Every event id of the page, in order (the drain's bookkeeping). */
+  readonly eventIds: string[]
+  readonly typed: PluginEvent[]
+  /** Events that could not be read, with every field, rule and value. */
+  readonly failures: InboxFailure[]
+}
 
-  const typed: PluginEvent[] = []
+/**
+ * @internal Reads a page of events, synchronously: the page's payloads (the bulk of what a drain holds)
+ * are garbage as soon as this returns, instead of living on through the round's Store round trips, where
+ * the young-generation collections kept copying them and then promoted them.
+ */
+export function readRound(events: readonly InboundEvent[]): ReadPage {
+  const page: ReadPage = { eventIds: [], typed: [], failures: [] }
   for (const event of events) {
+    page.eventIds.push(event.eventId)
     const read = readPluginEvent(event.payload)
-    if (read.isOk()) typed.push(read.value)
+    if (read.isOk()) page.typed.push(read.value)
     else
-      round.failures.push({
+      page.failures.push({
         eventId: event.eventId,
         type: event.type,
         error: read.error.message,
         issues: read.error.issues,
       })
   }
+  return page
+}
+
+/**
+ * @internal Maps a page's events to records, resolving Moodle ids through links: Store reads only, so it
+ * can run while earlier rounds are being written. `previous`: the writes it must see (links made, records
+ * merged into), awaited before anything is read.
+ */
+export async function prepareRound(
+  options: ProcessInboxOptions,
+  page: ReadPage,
+  previous?: Promise<unknown>,
+): Promise<Result<Prepared, InboxError>> {
+  const { store, tenant } = options
+  const round: Round = { handled: [], counts: zero(), failures: [...page.failures], ignored: [], grades: [] }
+  const { typed } = page
+  await previous
 
   // ---- resolve Moodle ids through links: one call per entity kind, whatever the number of events ----
   const ids = {
@@ -124,9 +144,6 @@ export async function prepareRound(
       unlinked.set(e.data.userid, { userid: e.data.userid, email: e.data.email })
   }
   const newLinks = new Map<string, Link>()
-  // A match must see the links the round being written makes (another user may claim the same student
-  // there): wait for that write first. Only rounds with unlinked users wait; grades never do.
-  if (unlinked.size > 0) await previous
   const byEmail = await matchUsersByEmail(store, tenant, [...unlinked.values()])
   if (byEmail.isErr()) return err(byEmail.error)
   const { matched, refused } = byEmail.value

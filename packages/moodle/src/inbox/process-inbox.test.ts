@@ -8,6 +8,7 @@ import {
   courseData,
   failingMethod,
   gradeData,
+  overlapGate,
   pluginEvent,
   userData,
 } from '../__fixtures__/plugin-events.ts'
@@ -479,6 +480,82 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
         }),
       ])
       expect(await pending(store)).toEqual(['lo-1'])
+    })
+
+    it('writes two rounds of grades at once, unless they share a grade: then the later event wins', async () => {
+      const { store, seen } = overlapGate(await create(), 'applyBatch')
+      await append(
+        store,
+        pluginEvent('user_created', userData(3)),
+        pluginEvent('course_created', courseData(12)),
+      )
+      expect((await drain(store)).handled).toBe(2)
+      const drainInTwos = async () =>
+        (
+          await processMoodleInbox({ store, engine: createSyncEngine({ store }), tenant: T, batchSize: 2 })
+        )._unsafeUnwrap()
+
+      // Rounds [77, 78] [79, 80]: nothing shared, written at once.
+      await append(
+        store,
+        ...[77, 78, 79, 80].map((item) => pluginEvent('grade_updated', gradeData(3, 12, item, 1.5))),
+      )
+      expect(await drainInTwos()).toMatchObject({ read: 4, handled: 4, failures: [] })
+      expect(seen.most).toBe(2)
+
+      // Rounds [77 re-graded, 81] [77 re-graded again, 82]: one after the other.
+      seen.most = 0
+      await append(
+        store,
+        pluginEvent('grade_updated', gradeData(3, 12, 77, 2.5, { attempt_number: 2 })),
+        pluginEvent('grade_updated', gradeData(3, 12, 81, 2)),
+        pluginEvent('grade_updated', gradeData(3, 12, 77, 3.5, { attempt_number: 3 })),
+        pluginEvent('grade_updated', gradeData(3, 12, 82, 2)),
+      )
+      expect(await drainInTwos()).toMatchObject({ read: 4, handled: 4, failures: [] })
+      expect(seen.most).toBe(1)
+      expect(await record(store, 'grade', 'moodle-grade-3_12_77')).toMatchObject({
+        grade: 'M',
+        attemptNumber: 3,
+      })
+      expect((await store.countRecords(T, 'grade'))._unsafeUnwrap()).toBe(6)
+      expect(await pending(store)).toEqual([])
+    })
+
+    it('writes a round of users or courses alone, after the rounds before it', async () => {
+      const { store, seen } = overlapGate(await create(), 'applyBatch', 20)
+      // Round by round: a grade for a student and class not seen yet (parked), then the student, the
+      // class, and an enrolment naming both.
+      await append(
+        store,
+        pluginEvent('grade_updated', gradeData(3, 12, 77, 3), 'g-1'),
+        pluginEvent('user_created', userData(3)),
+        pluginEvent('course_created', courseData(12)),
+        pluginEvent('enrollment_created', {
+          enrollment_id: 55,
+          userid: 3,
+          courseid: 12,
+          course_name: 'Networking',
+          course_shortname: 'NET12',
+          status: 0,
+          enrol_method: 'manual',
+          timestart: 1767225600,
+          timeend: 0,
+          timecreated: 1767225600,
+          timemodified: 1767225600,
+        }),
+      )
+      const report = (
+        await processMoodleInbox({ store, engine: createSyncEngine({ store }), tenant: T, batchSize: 1 })
+      )._unsafeUnwrap()
+      expect(report).toMatchObject({ read: 4, handled: 4, failures: [] })
+      expect(seen.most).toBe(1)
+      expect(report.grades).toEqual(['moodle-grade-3_12_77'])
+      expect((await store.listParked(T, {}))._unsafeUnwrap()).toEqual([])
+      expect(await record(store, 'enrollment', 'moodle-enrolment-55')).toMatchObject({
+        studentId: 'moodle-user-3',
+        classId: 'moodle-course-12',
+      })
     })
 
     it('drains in rounds when the inbox holds more than one batch', async () => {

@@ -10,8 +10,8 @@ import type {
 } from '@edusync/core'
 import type { Result } from 'neverthrow'
 import { err, ok, ResultAsync } from 'neverthrow'
-import type { Round } from './inbox-round.ts'
-import { prepareRound, writeRound, zero } from './inbox-round.ts'
+import type { Prepared, ReadPage, Round } from './inbox-round.ts'
+import { prepareRound, readRound, writeRound, zero } from './inbox-round.ts'
 
 /** The inbox source the Moodle plugin's events are stored under. */
 export const MOODLE_EVENT_SOURCE = 'moodle'
@@ -106,15 +106,15 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
     const seen = new Set<string>()
     let handled = 0
     let marking: Promise<Result<number, StoreError>>[] = []
-    let writing: Promise<Result<Round, InboxError>> | undefined
+    // Rounds being written, oldest first (see `mayOverlap`).
+    const writing: Writing[] = []
 
-    // Two rounds in flight: while one round's records are written (and the one before it is marked
-    // handled), the next is listed, read and resolved. Writes stay in inbox order: a round is written
-    // only after the previous round's write finished.
+    // While a round's records are written (and the one before it is marked handled), the next is listed,
+    // read and resolved. Results are taken in inbox order, whatever order the writes finish in.
     const settle = async (): Promise<InboxError | undefined> => {
-      if (!writing) return undefined
-      const written = await writing
-      writing = undefined
+      const oldest = writing.shift()
+      if (!oldest) return undefined
+      const written = await oldest.write
       if (written.isErr()) return written.error
       const r = written.value
       for (const key of Object.keys(counts) as (keyof OutcomeCounts)[]) counts[key] += r.counts[key]
@@ -143,25 +143,34 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
     // round trip runs while that page is read and written instead of before it.
     let next: ResultAsync<readonly InboundEvent[], StoreError> = list(undefined)
     const stop = async (error: InboxError) => {
-      await Promise.all([...marking, next])
+      await Promise.all([...writing.map((w) => w.write), ...marking, next])
       return err(error)
     }
     for (;;) {
-      const listed = await next
-      if (listed.isErr()) {
-        await settle()
-        return stop(listed.error)
+      // The page is read at once and not kept: its payloads are garbage before the next await.
+      const page = readListed(await next)
+      if (page instanceof Error) {
+        while (writing.length > 0) await settle()
+        return stop(page)
       }
-      const events = listed.value
-      for (const e of events) seen.add(e.eventId)
-      const last = events.at(-1)?.eventId
+      for (const id of page.eventIds) seen.add(id)
+      const last = page.eventIds.at(-1)
       if (last !== undefined) next = list(last)
-      const prepared = events.length > 0 ? await prepareRound(options, events, writing) : undefined
-      const failed = await settle()
-      if (failed) return stop(failed)
+      // A round being written that makes links or records others read (users, courses, enrolments) is
+      // awaited before this round reads links and records, so it reads what that round wrote.
+      const readsAfter = writing.filter((w) => w.keys === undefined).map((w) => w.write)
+      const prepared =
+        last !== undefined
+          ? await prepareRound(options, page, readsAfter.length > 0 ? Promise.all(readsAfter) : undefined)
+          : undefined
+      const keys = prepared?.isOk() ? independentKeys(options.engine, prepared.value) : undefined
+      while (writing.length > 0 && !(prepared?.isOk() && mayOverlap(writing, keys))) {
+        const failed = await settle()
+        if (failed) return stop(failed)
+      }
       if (prepared === undefined) break
       if (prepared.isErr()) return stop(prepared.error)
-      writing = writeRound(options, prepared.value)
+      writing.push({ write: writeRound(options, prepared.value), keys })
     }
     const markFailed = (await Promise.all(marking)).find((m) => m.isErr())
     marking = []
@@ -179,6 +188,48 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
     return recorded.map((runId) => ({ ...report, runId }))
   }
   return new ResultAsync(run())
+}
+
+/** A round being written, and its record keys when it may be written alongside another (`mayOverlap`). */
+interface Writing {
+  readonly write: Promise<Result<Round, InboxError>>
+  readonly keys: ReadonlySet<string> | undefined
+}
+
+/** Rounds written at once, at most: a second one keeps both cores busy while the first waits on the Store. */
+const MAX_WRITING = 2
+
+/**
+ * The keys of a round's records when its write is independent of any other round's: it writes only
+ * records no other record waits for (grades: nothing references them, so writing one never unblocks a
+ * parked record), makes no links and deletes nothing. Otherwise `undefined`.
+ */
+function independentKeys(engine: SyncEngine, prepared: Prepared): ReadonlySet<string> | undefined {
+  if (prepared.newLinks.size > 0 || prepared.deletions.length > 0) return undefined
+  const keys = new Set<string>()
+  for (const [entity, batch] of prepared.batches) {
+    if (engine.waitedFor.has(entity)) return undefined
+    for (const id of batch.keys()) keys.add(`${entity}\u0000${id}`)
+  }
+  return keys
+}
+
+/**
+ * Whether a round with these keys may be written while `writing` is: every round involved is independent
+ * (`independentKeys`) and none shares a record with it, so the two writes commute (a record in both
+ * must be written in inbox order: the later event wins).
+ */
+function mayOverlap(writing: readonly Writing[], keys: ReadonlySet<string> | undefined): boolean {
+  if (keys === undefined || writing.length >= MAX_WRITING) return false
+  for (const w of writing) {
+    if (w.keys === undefined) return false
+    for (const k of keys) if (w.keys.has(k)) return false
+  }
+  return true
+}
+
+function readListed(listed: Result<readonly InboundEvent[], StoreError>): ReadPage | StoreError {
+  return listed.isErr() ? listed.error : readRound(listed.value)
 }
 
 function recordRun(store: Store, tenant: TenantId, report: InboxReport): ResultAsync<string, StoreError> {

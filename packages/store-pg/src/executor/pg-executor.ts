@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { withArrayLiterals } from './array-param.ts'
 import type { CopyInto, SqlExecutor, SqlSession } from './executor.ts'
 
 /** The slice of a node-postgres client the Store uses (structural, so `pg` stays an optional peer). */
@@ -28,7 +29,7 @@ export function pgExecutor(pool: PgPoolLike, options: { owned: boolean; copyFrom
   const copyFrom = options.copyFrom
   const session = (client: PgClientLike): SqlSession => ({
     async query<R extends object>(text: string, values?: readonly unknown[]) {
-      return (await client.query(text, values as unknown[])).rows as R[]
+      return (await client.query(text, withArrayLiterals(values))).rows as R[]
     },
     async exec(text: string) {
       await client.query(text)
@@ -71,7 +72,7 @@ export function pgExecutor(pool: PgPoolLike, options: { owned: boolean; copyFrom
     engine: 'pg',
     canCopy: copyFrom !== undefined,
     async query<R extends object>(text: string, values?: readonly unknown[]) {
-      return (await pool.query(text, values as unknown[])).rows as R[]
+      return (await pool.query(text, withArrayLiterals(values))).rows as R[]
     },
     async exec(text: string) {
       await pool.query(text)

@@ -10,6 +10,11 @@
  * here: the round whose multirange contains the event's `seq`. `seq` is one identity over every tenant's
  * events, so an index on the multirange alone finds that round. Existing handled events keep their time:
  * the events handled at one time become one round.
+ *
+ * `inbound_events` gets an index on `seq` alone: a drain's page, chosen on the queue, fetches its payloads
+ * by `seq` (a bigint, appended in increasing order, so the index grows at its right edge) instead of by
+ * the (tenant, source, event_id) primary key, whose three-text-column probes made up most of a page's
+ * cost (a page of 2,000: 8.2-8.7 ms -> 3.2 ms of execution, measured alone).
  */
 export const sql = /* sql */ `
 CREATE TABLE inbound_handled_rounds (
@@ -28,4 +33,6 @@ INSERT INTO inbound_handled_rounds (tenant, source, handled_at, seqs)
   GROUP BY h.tenant, h.source, h.handled_at;
 
 DROP TABLE inbound_handled;
+
+CREATE UNIQUE INDEX inbound_events_seq ON inbound_events (seq);
 `

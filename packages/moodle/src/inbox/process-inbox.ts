@@ -158,19 +158,19 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
       if (last !== undefined) next = list(last)
       // A round being written that makes links or records others read (users, courses, enrolments) is
       // awaited before this round reads links and records, so it reads what that round wrote.
-      const readsAfter = writing.filter((w) => w.keys === undefined).map((w) => w.write)
+      const readsAfter = writing.filter((w) => w.records === undefined).map((w) => w.write)
       const prepared =
         last !== undefined
           ? await prepareRound(options, page, readsAfter.length > 0 ? Promise.all(readsAfter) : undefined)
           : undefined
-      const keys = prepared?.isOk() ? independentKeys(options.engine, prepared.value) : undefined
-      while (writing.length > 0 && !(prepared?.isOk() && mayOverlap(writing, keys))) {
+      const records = prepared?.isOk() ? independentRecords(options.engine, prepared.value) : undefined
+      while (writing.length > 0 && !(prepared?.isOk() && mayOverlap(writing, records))) {
         const failed = await settle()
         if (failed) return stop(failed)
       }
       if (prepared === undefined) break
       if (prepared.isErr()) return stop(prepared.error)
-      writing.push({ write: writeRound(options, prepared.value), keys })
+      writing.push({ write: writeRound(options, prepared.value), records })
     }
     const markFailed = (await Promise.all(marking)).find((m) => m.isErr())
     marking = []
@@ -190,40 +190,43 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
   return new ResultAsync(run())
 }
 
-/** A round being written, and its record keys when it may be written alongside another (`mayOverlap`). */
+/** A round being written, and its records by entity when it may be written alongside another. */
 interface Writing {
   readonly write: Promise<Result<Round, InboxError>>
-  readonly keys: ReadonlySet<string> | undefined
+  readonly records: Records | undefined
 }
+
+/** A round's record ids by entity (the prepared batches themselves: nothing is copied). */
+type Records = ReadonlyMap<string, ReadonlyMap<string, unknown>>
 
 /** Rounds written at once, at most: a second one keeps both cores busy while the first waits on the Store. */
 const MAX_WRITING = 2
 
 /**
- * The keys of a round's records when its write is independent of any other round's: it writes only
- * records no other record waits for (grades: nothing references them, so writing one never unblocks a
- * parked record), makes no links and deletes nothing. Otherwise `undefined`.
+ * A round's records when its write is independent of any other round's: it writes only records no other
+ * record waits for (grades: nothing references them, so writing one never unblocks a parked record),
+ * makes no links and deletes nothing. Otherwise `undefined`.
  */
-function independentKeys(engine: SyncEngine, prepared: Prepared): ReadonlySet<string> | undefined {
+function independentRecords(engine: SyncEngine, prepared: Prepared): Records | undefined {
   if (prepared.newLinks.size > 0 || prepared.deletions.length > 0) return undefined
-  const keys = new Set<string>()
-  for (const [entity, batch] of prepared.batches) {
-    if (engine.waitedFor.has(entity)) return undefined
-    for (const id of batch.keys()) keys.add(`${entity}\u0000${id}`)
-  }
-  return keys
+  for (const entity of prepared.batches.keys()) if (engine.waitedFor.has(entity)) return undefined
+  return prepared.batches
 }
 
 /**
- * Whether a round with these keys may be written while `writing` is: every round involved is independent
- * (`independentKeys`) and none shares a record with it, so the two writes commute (a record in both
- * must be written in inbox order: the later event wins).
+ * Whether a round with these records may be written while `writing` is: every round involved is
+ * independent (`independentRecords`) and none shares a record with it, so the writes commute (a record in
+ * both must be written in inbox order: the later event wins).
  */
-function mayOverlap(writing: readonly Writing[], keys: ReadonlySet<string> | undefined): boolean {
-  if (keys === undefined || writing.length >= MAX_WRITING) return false
+function mayOverlap(writing: readonly Writing[], records: Records | undefined): boolean {
+  if (records === undefined || writing.length >= MAX_WRITING) return false
   for (const w of writing) {
-    if (w.keys === undefined) return false
-    for (const k of keys) if (w.keys.has(k)) return false
+    if (w.records === undefined) return false
+    for (const [entity, batch] of records) {
+      const other = w.records.get(entity)
+      if (other === undefined) continue
+      for (const id of batch.keys()) if (other.has(id)) return false
+    }
   }
   return true
 }

@@ -6,6 +6,7 @@ import type { RecordOutcome } from '../sync/outcome.ts'
 import { countOutcomes } from '../sync/outcome.ts'
 import type { SyncEngine, SyncLogger } from '../sync/sync-engine.ts'
 import type { EntityName, TenantId } from '../types/primitives.ts'
+import { createKeyedBatcher } from '../util/keyed-batcher.ts'
 import type { HandlerLogger } from './handler-context.ts'
 
 /** What one caller gets back: the outcomes of its own records, and what the shared batch replayed. */
@@ -19,12 +20,13 @@ export interface CoalescedResult {
   readonly replayedCounts: OutcomeCounts
 }
 
-interface Pending {
+/** One caller's share of a batch. */
+interface Delivery {
+  readonly tenant: TenantId
+  readonly entity: EntityName
   readonly records: readonly unknown[]
-  readonly ids: ReadonlySet<string>
   readonly requestId: string | undefined
   readonly log: SyncLogger | undefined
-  readonly done: (result: CoalescedResult | SyncError) => void
 }
 
 /** Options of {@link createSyncCoalescer}. */
@@ -42,16 +44,10 @@ export interface SyncCoalescerOptions {
   readonly maxRecords?: number
   /**
    * Shared batches of one tenant/entity in flight at once (on disjoint record ids): two keep a second
-   * database connection busy while the first batch commits. @default 2
+   * database connection busy while the first batch commits. At least 1 (a `RangeError` otherwise).
+   * @default 2
    */
   readonly maxInFlight?: number
-}
-
-interface Queue {
-  inFlight: number
-  pending: Pending[]
-  /** Record ids of the batches in flight. */
-  readonly busy: Set<string>
 }
 
 /**
@@ -64,6 +60,10 @@ interface Queue {
  * order and neither is reported a duplicate. A Store failure fails every delivery of that batch, and each
  * releases its idempotency key, so all are retried.
  *
+ * The grouping itself (per tenant and entity, deliveries of one turn of the event loop together,
+ * `maxInFlight` batches at once) is the keyed batcher (`util/keyed-batcher.ts`) the webhook kit's claim
+ * groups use too.
+ *
  * @example
  * ```ts
  * const coalescer = createSyncCoalescer({ engine })
@@ -74,86 +74,52 @@ export function createSyncCoalescer(options: SyncCoalescerOptions) {
   // Deliveries that fit the engine alone must fit it together: a merged batch over the engine's bound
   // would be refused whole (a 422 for deliveries that were each valid).
   const maxRecords = Math.min(options.maxRecords ?? 2000, options.engine.limits.maxRecords)
-  const maxInFlight = options.maxInFlight ?? 2
-  const queues = new Map<string, Queue>()
-
-  function flush(tenant: TenantId, entity: EntityName, key: string): void {
-    const queue = queues.get(key)
-    while (queue && queue.inFlight < maxInFlight && queue.pending.length > 0) {
-      const taken = take(queue)
-      if (taken.length === 0) return
-      run(tenant, entity, key, queue, taken)
-    }
-  }
-
-  // Takes the next batch: deliveries in arrival order, skipping any that share a record id with this batch
-  // or with a batch in flight (they wait, so versions of one record are applied in order).
-  function take(queue: Queue): Pending[] {
-    const taken: Pending[] = []
-    const rest: Pending[] = []
-    const ids = new Set<string>()
-    let size = 0
-    for (const item of queue.pending) {
-      const collides = [...item.ids].some((id) => ids.has(id) || queue.busy.has(id))
-      if (collides || (taken.length > 0 && size + item.records.length > maxRecords)) rest.push(item)
-      else {
-        taken.push(item)
-        for (const id of item.ids) ids.add(id)
-        size += item.records.length
-      }
-    }
-    queue.pending = rest
-    return taken
-  }
+  const batches = createKeyedBatcher<Delivery, CoalescedResult | SyncError>({
+    maxInFlight: options.maxInFlight ?? 2,
+    maxWeight: maxRecords,
+    weigh: (delivery) => delivery.records.length,
+    ids: (delivery) => recordIds(delivery.records),
+    // Versions of one record are applied in order: a batch waits for one in flight holding its ids.
+    idsWaitForInFlight: true,
+    run: (_key, deliveries) => syncShared(deliveries),
+    // A thrown bug must not leave the deliveries waiting forever: each gets a (non-retryable) error.
+    failed: (cause) => new SyncErrorClass('Store', 'internal error while syncing a shared batch', { cause }),
+  })
 
   function sharedLog(requestIds: readonly string[]): SyncLogger | undefined {
     const { logger } = options
     return logger?.child ? logger.child({ requestIds }) : logger
   }
 
-  function run(tenant: TenantId, entity: EntityName, key: string, queue: Queue, taken: Pending[]): void {
-    queue.inFlight++
-    for (const item of taken) for (const id of item.ids) queue.busy.add(id)
+  function syncShared(deliveries: readonly Delivery[]): Promise<(CoalescedResult | SyncError)[]> {
+    const { tenant, entity } = deliveries[0] as Delivery
     const log =
-      taken.length === 1
-        ? ((taken[0] as Pending).log ?? options.logger)
-        : sharedLog(taken.map((t) => t.requestId).filter((id) => id !== undefined))
-    void options.engine
-      .syncBatch({ tenant, entity, records: taken.flatMap((t) => t.records), logger: log })
+      deliveries.length === 1
+        ? ((deliveries[0] as Delivery).log ?? options.logger)
+        : sharedLog(deliveries.map((d) => d.requestId).filter((id) => id !== undefined))
+    return options.engine
+      .syncBatch({ tenant, entity, records: deliveries.flatMap((d) => d.records), logger: log })
       .match(
         (result) => {
           const byIndex: RecordOutcome[] = []
           for (const outcome of result.outcomes) byIndex[outcome.index] = outcome
           let start = 0
-          for (const item of taken) {
+          return deliveries.map((delivery) => {
             const outcomes = byIndex
-              .slice(start, start + item.records.length)
+              .slice(start, start + delivery.records.length)
               .map((o, i) => ({ ...o, index: i }))
-            start += item.records.length
-            item.done({
+            start += delivery.records.length
+            return {
               entity,
               counts: countOutcomes(outcomes),
               outcomes,
               replayed: result.replayed,
               replayedCounts: result.replayedCounts,
-            })
-          }
+            }
+          })
         },
-        (error) => {
-          for (const item of taken) item.done(error)
-        },
+        (error) => deliveries.map(() => error),
       )
-      // A thrown bug must not leave the deliveries waiting forever: each gets a (non-retryable) error.
-      .catch((cause: unknown) => {
-        const error = new SyncErrorClass('Store', 'internal error while syncing a shared batch', { cause })
-        for (const item of taken) item.done(error)
-      })
-      .finally(() => {
-        queue.inFlight--
-        for (const item of taken) for (const id of item.ids) queue.busy.delete(id)
-        if (queue.pending.length > 0) flush(tenant, entity, key)
-        else if (queue.inFlight === 0) queues.delete(key)
-      })
   }
 
   return {
@@ -164,26 +130,28 @@ export function createSyncCoalescer(options: SyncCoalescerOptions) {
       records: readonly unknown[],
       context: { readonly requestId?: string | undefined; readonly log?: SyncLogger | undefined } = {},
     ): ResultAsync<CoalescedResult, SyncError> {
-      const key = `${tenant}\u0000${entity}`
-      let queue = queues.get(key)
-      if (!queue) {
-        queue = { inFlight: 0, pending: [], busy: new Set() }
-        queues.set(key, queue)
-      }
-      const ids = new Set<string>()
-      for (const r of records) {
-        const id = (r as { id?: unknown } | null)?.id
-        if (typeof id === 'string') ids.add(id)
-      }
-      const promise = new Promise<CoalescedResult | SyncError>((done) => {
-        queue.pending.push({ records, ids, requestId: context.requestId, log: context.log, done })
+      // Deliveries that arrive in the same tick join one batch; later ones join the next.
+      const answer = batches.submit(`${tenant}\u0000${entity}`, {
+        tenant,
+        entity,
+        records,
+        requestId: context.requestId,
+        log: context.log,
       })
-      // Deliveries that arrive in the same tick join this batch; later ones join the next.
-      setImmediate(() => flush(tenant, entity, key))
-      return new ResultAsync(promise.then((r) => (r instanceof SyncErrorClass ? err(r) : ok(r))))
+      return new ResultAsync(answer.then((r) => (r instanceof SyncErrorClass ? err(r) : ok(r))))
     },
   }
 }
 
 /** Merges concurrent syncs of one tenant and entity into shared engine batches; see {@link createSyncCoalescer}. */
 export type SyncCoalescer = ReturnType<typeof createSyncCoalescer>
+
+/** The string ids of `records` (a record without one cannot collide with another delivery's). */
+function recordIds(records: readonly unknown[]): Set<string> {
+  const ids = new Set<string>()
+  for (const r of records) {
+    const id = (r as { id?: unknown } | null)?.id
+    if (typeof id === 'string') ids.add(id)
+  }
+  return ids
+}

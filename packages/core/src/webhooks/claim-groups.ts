@@ -11,6 +11,7 @@ import type {
   StoredResponse,
 } from '../store/store.ts'
 import type { TenantId } from '../types/primitives.ts'
+import { createKeyedBatcher } from '../util/keyed-batcher.ts'
 
 /** Claims and completes idempotency keys, sharing Store round trips between concurrent deliveries. */
 export interface ClaimGroups {
@@ -29,23 +30,12 @@ export interface ClaimGroupsOptions {
   readonly store: Store
   /**
    * Group statements of one tenant (per kind: claims, completions) in flight at once; deliveries arriving
-   * meanwhile form the next group. Two keep a second connection busy while the first commits. @default 2
+   * meanwhile form the next group. Two keep a second connection busy while the first commits. At least 1
+   * (a `RangeError` otherwise). @default 2
    */
   readonly maxInFlight?: number
   /** Largest group (keys in one statement). @default 500 */
   readonly maxGroup?: number
-}
-
-interface Waiter<I, O> {
-  readonly key: string
-  readonly item: I
-  readonly done: (result: Result<O, StoreError>) => void
-}
-
-interface Queue<I, O> {
-  inFlight: number
-  scheduled: boolean
-  pending: Waiter<I, O>[]
 }
 
 /** How a group queue reaches the Store: a group at once, or one item alone. */
@@ -67,6 +57,9 @@ interface GroupRunner<I, O> {
  * any other failure (the Store is down) fails every delivery of the group, each of which answers 503 and
  * is retried by its sender, as it would alone.
  *
+ * The grouping itself (per tenant, deliveries of one turn of the event loop together, `maxInFlight`
+ * groups at once) is the keyed batcher (`util/keyed-batcher.ts`) the sync coalescer groups with too.
+ *
  * @example
  * ```ts
  * const groups = createClaimGroups({ store })
@@ -83,11 +76,19 @@ export function createClaimGroups(options: ClaimGroupsOptions): ClaimGroups {
     }
   }
   const tuning = { maxInFlight: options.maxInFlight ?? 2, maxGroup: options.maxGroup ?? 500 }
-  const claims = groupQueue<IdempotencyGroupClaim, IdempotencyClaim>(tuning, claimRunner(store))
-  const completions = groupQueue<Completion, IdempotencyStep<'completed'>>(tuning, completeRunner(store))
+  const claims = groupQueue<IdempotencyGroupClaim, IdempotencyClaim>(
+    tuning,
+    (request) => request.key,
+    claimRunner(store),
+  )
+  const completions = groupQueue<Completion, IdempotencyStep<'completed'>>(
+    tuning,
+    (completion) => completion.holder.key,
+    completeRunner(store),
+  )
   return {
-    claim: (tenant, request) => claims(tenant, request.key, request),
-    complete: (tenant, holder, response) => completions(tenant, holder.key, { holder, response }),
+    claim: (tenant, request) => claims(tenant, request),
+    complete: (tenant, holder, response) => completions(tenant, { holder, response }),
   }
 }
 
@@ -113,96 +114,42 @@ function completeRunner(
 }
 
 /**
- * A per-tenant queue that sends what arrived in the same turn of the event loop as one group (at most
- * `maxInFlight` groups per tenant at once), and hands each waiter its own answer.
+ * A per-tenant group queue (at most `maxInFlight` groups per tenant at once) whose group is sent as one
+ * statement, or through the single-key method when it holds one item.
  */
 function groupQueue<I, O>(
   tuning: { readonly maxInFlight: number; readonly maxGroup: number },
+  keyOf: (item: I) => string,
   runner: GroupRunner<I, O>,
-) {
-  const queues = new Map<TenantId, Queue<I, O>>()
+): (tenant: TenantId, item: I) => Promise<Result<O, StoreError>> {
+  const batcher = createKeyedBatcher<I, Result<O, StoreError>>({
+    maxInFlight: tuning.maxInFlight,
+    maxWeight: tuning.maxGroup,
+    ids: (item) => [keyOf(item)],
+    run: (tenant, items) => sendGroup(runner, tenant, items),
+    // A bug (a Store that throws) must not leave deliveries waiting forever.
+    failed: (cause) => err(new StoreError('Corrupt', 'the Store failed unexpectedly', { cause })),
+  })
+  return (tenant, item) => batcher.submit(tenant, item)
+}
 
-  function take(queue: Queue<I, O>): Waiter<I, O>[] {
-    const taken: Waiter<I, O>[] = []
-    const rest: Waiter<I, O>[] = []
-    const keys = new Set<string>()
-    for (const waiter of queue.pending) {
-      if (taken.length >= tuning.maxGroup || keys.has(waiter.key)) rest.push(waiter)
-      else {
-        taken.push(waiter)
-        keys.add(waiter.key)
-      }
-    }
-    queue.pending = rest
-    return taken
-  }
-
-  function flush(tenant: TenantId): void {
-    const queue = queues.get(tenant)
-    if (!queue) return
-    while (queue.inFlight < tuning.maxInFlight && queue.pending.length > 0) {
-      const group = take(queue)
-      queue.inFlight++
-      void send(tenant, group).finally(() => {
-        queue.inFlight--
-        if (queue.pending.length > 0) flush(tenant)
-        else if (queue.inFlight === 0 && !queue.scheduled && queues.get(tenant) === queue)
-          queues.delete(tenant)
-      })
-    }
-  }
-
-  async function send(tenant: TenantId, group: readonly Waiter<I, O>[]): Promise<void> {
-    try {
-      if (group.length === 1) {
-        const [only] = group as [Waiter<I, O>]
-        only.done(await runner.one(tenant, only.item))
-        return
-      }
-      const result = await runner.many(
-        tenant,
-        group.map((w) => w.item),
-      )
-      if (result.isOk()) {
-        for (const [i, waiter] of group.entries()) {
-          const answer = result.value[i]
-          waiter.done(
-            answer === undefined
-              ? err(new StoreError('Corrupt', 'the Store answered a group with fewer answers than keys'))
-              : ok(answer),
-          )
-        }
-        return
-      }
-      if (result.error.reason !== 'Invalid') {
-        for (const waiter of group) waiter.done(err(result.error))
-        return
-      }
-      // One delivery the Store cannot take must not sink the others: each is tried on its own.
-      await Promise.all(group.map(async (waiter) => waiter.done(await runner.one(tenant, waiter.item))))
-    } catch (cause) {
-      // A bug (a Store that throws) must not leave deliveries waiting forever.
-      const error = new StoreError('Corrupt', 'the Store failed unexpectedly', { cause })
-      for (const waiter of group) waiter.done(err(error))
-    }
-  }
-
-  return (tenant: TenantId, key: string, item: I): Promise<Result<O, StoreError>> =>
-    new Promise((done) => {
-      let queue = queues.get(tenant)
-      if (!queue) {
-        queue = { inFlight: 0, scheduled: false, pending: [] }
-        queues.set(tenant, queue)
-      }
-      queue.pending.push({ key, item, done })
-      // Deliveries that reach this point in the same turn of the event loop share a group.
-      if (!queue.scheduled) {
-        const scheduled = queue
-        scheduled.scheduled = true
-        setImmediate(() => {
-          scheduled.scheduled = false
-          flush(tenant)
-        })
-      }
+async function sendGroup<I, O>(
+  runner: GroupRunner<I, O>,
+  tenant: TenantId,
+  items: readonly I[],
+): Promise<readonly (Result<O, StoreError> | PromiseLike<Result<O, StoreError>>)[]> {
+  if (items.length === 1) return [runner.one(tenant, items[0] as I)]
+  const result = await runner.many(tenant, items)
+  if (result.isOk()) {
+    return items.map((_, i) => {
+      const answer = result.value[i]
+      return answer === undefined
+        ? err(new StoreError('Corrupt', 'the Store answered a group with fewer answers than keys'))
+        : ok(answer)
     })
+  }
+  if (result.error.reason !== 'Invalid') return items.map(() => err(result.error))
+  // One delivery the Store cannot take must not sink the others: each is tried on its own (and answered
+  // as soon as its own statement is).
+  return items.map((item) => runner.one(tenant, item))
 }

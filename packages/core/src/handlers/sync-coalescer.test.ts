@@ -128,3 +128,47 @@ describe('createSyncCoalescer', () => {
     expect(retry._unsafeUnwrap().outcomes[0]?.status).toBe('NEW')
   })
 })
+
+describe('createSyncCoalescer ordering', () => {
+  // Regression (found writing the keyed batcher's arrival-order property): a delivery skipped because it did not fit the
+  // batch let a later delivery of the same record id into that batch, so A -> B was applied as B -> A.
+  it('applies two versions of a record in arrival order when the earlier one does not fit the batch', async () => {
+    const { store, open } = gatedStore()
+    const coalescer = createSyncCoalescer({
+      engine: createSyncEngine({ store, limits: { maxRecords: 100 } }),
+    })
+    const ctx = { requestId: 'r' }
+    const filler = Array.from({ length: 90 }, (_, k) => student(`f-${k}`, 'Filler'))
+    const crowd = Array.from({ length: 19 }, (_, k) => student(`c-${k}`, 'Crowd'))
+    const results = [
+      coalescer.sync('acme', 'student', filler, ctx),
+      coalescer.sync('acme', 'student', [...crowd, student('1', 'A')], ctx),
+      coalescer.sync('acme', 'student', [student('1', 'B')], ctx),
+    ]
+    open()
+    const [, a, b] = await Promise.all(results)
+    expect(a._unsafeUnwrap().outcomes.at(-1)?.status).toBe('NEW')
+    expect(b._unsafeUnwrap().outcomes[0]?.status).toBe('UPDATED')
+    const stored = await store.readRecords('acme', 'student', ['1'])
+    expect(stored._unsafeUnwrap().get('1')?.data.lastName).toBe('B')
+  })
+
+  // Same bug, other cause: the earlier delivery waited for a batch in flight holding another of its ids.
+  it('applies two versions of a record in arrival order when the earlier one waits for a batch in flight', async () => {
+    const { store, open } = gatedStore()
+    const coalescer = createSyncCoalescer({ engine: createSyncEngine({ store }) })
+    const ctx = { requestId: 'r' }
+    const first = coalescer.sync('acme', 'student', [student('9', 'Nine')], ctx)
+    await new Promise((r) => setTimeout(r, 5))
+    const a = coalescer.sync('acme', 'student', [student('9', 'Nine again'), student('1', 'A')], ctx)
+    const b = coalescer.sync('acme', 'student', [student('1', 'B')], ctx)
+    // Both are taken (or held back) while the first batch is still in flight.
+    await new Promise((r) => setTimeout(r, 5))
+    open()
+    const [, ra, rb] = await Promise.all([first, a, b])
+    expect(ra._unsafeUnwrap().outcomes[1]?.status).toBe('NEW')
+    expect(rb._unsafeUnwrap().outcomes[0]?.status).toBe('UPDATED')
+    const stored = await store.readRecords('acme', 'student', ['1'])
+    expect(stored._unsafeUnwrap().get('1')?.data.lastName).toBe('B')
+  })
+})

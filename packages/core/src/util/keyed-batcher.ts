@@ -67,8 +67,9 @@ interface Queue<I, O> {
  *
  * Guarantees: every submitted item is answered exactly once, by `run` or by `failed`. A group is never
  * empty, never weighs more than `maxWeight` unless it is one item, and never holds two items sharing an
- * id. Items wait in arrival order: a group takes every pending item that fits, skipping (not stopping
- * at) the ones that do not. Keys are independent: one key's slow or failing groups never delay or fail
+ * id. A group takes every pending item that fits, in arrival order, skipping (not stopping at) the ones
+ * that do not; but an item never overtakes an earlier one sharing an id, so the groups holding an id
+ * start in the order its items arrived (and with `idsWaitForInFlight`, each ends before the next starts). Keys are independent: one key's slow or failing groups never delay or fail
  * another's. A failing group fails only its own items; the key's later groups still run. A key with
  * nothing pending or in flight holds no memory.
  *
@@ -93,21 +94,21 @@ export function createKeyedBatcher<I, O>(options: KeyedBatcherOptions<I, O>): Ke
   const queues = new Map<string, Queue<I, O>>()
 
   // Takes the next group: pending items in arrival order, skipping those over the weight bound or sharing
-  // an id with this group (or, when asked, with a group in flight); the skipped keep their order.
+  // an id with an earlier pending item (taken or skipped: a later version never overtakes an earlier one)
+  // or, when asked, with a group in flight. The skipped keep their order.
   function take(queue: Queue<I, O>): Waiter<I, O>[] {
     const taken: Waiter<I, O>[] = []
     const rest: Waiter<I, O>[] = []
-    const held = new Set<string>()
+    const seen = new Set<string>()
     let weight = 0
     for (const waiter of queue.pending) {
       const fits = taken.length === 0 || weight + waiter.weight <= maxWeight
-      const collides = waiter.ids.some((id) => held.has(id) || (waitForInFlight && queue.busy.has(id)))
-      if (!fits || collides) rest.push(waiter)
-      else {
+      const collides = waiter.ids.some((id) => seen.has(id) || (waitForInFlight && queue.busy.has(id)))
+      if (fits && !collides) {
         taken.push(waiter)
-        for (const id of waiter.ids) held.add(id)
         weight += waiter.weight
-      }
+      } else rest.push(waiter)
+      for (const id of waiter.ids) seen.add(id)
     }
     queue.pending = rest
     return taken

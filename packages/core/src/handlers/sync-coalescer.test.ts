@@ -140,13 +140,11 @@ describe('createSyncCoalescer ordering', () => {
     const ctx = { requestId: 'r' }
     const filler = Array.from({ length: 90 }, (_, k) => student(`f-${k}`, 'Filler'))
     const crowd = Array.from({ length: 19 }, (_, k) => student(`c-${k}`, 'Crowd'))
-    const results = [
-      coalescer.sync('acme', 'student', filler, ctx),
-      coalescer.sync('acme', 'student', [...crowd, student('1', 'A')], ctx),
-      coalescer.sync('acme', 'student', [student('1', 'B')], ctx),
-    ]
+    const first = coalescer.sync('acme', 'student', filler, ctx)
+    const versionA = coalescer.sync('acme', 'student', [...crowd, student('1', 'A')], ctx)
+    const versionB = coalescer.sync('acme', 'student', [student('1', 'B')], ctx)
     open()
-    const [, a, b] = await Promise.all(results)
+    const [, a, b] = await Promise.all([first, versionA, versionB])
     expect(a._unsafeUnwrap().outcomes.at(-1)?.status).toBe('NEW')
     expect(b._unsafeUnwrap().outcomes[0]?.status).toBe('UPDATED')
     const stored = await store.readRecords('acme', 'student', ['1'])

@@ -56,8 +56,9 @@ export interface SyncCoalescerOptions {
  * Up to `maxInFlight` batches per tenant/entity are in flight; deliveries arriving meanwhile form the next.
  *
  * Guarantees kept: a record's outcome is the one it would get alone. Two deliveries carrying the same
- * record id never share a batch (the later waits for the next one), so an A -> B edit is applied in
- * order and neither is reported a duplicate. A Store failure fails every delivery of that batch, and each
+ * record id never share a batch (the later waits for the next one), and the later is never taken before
+ * the earlier (not even when the earlier had to wait, too large for the batch or sharing another record
+ * with a batch in flight), so an A -> B edit is applied in order and neither is reported a duplicate. A Store failure fails every delivery of that batch, and each
  * releases its idempotency key, so all are retried.
  *
  * The grouping itself (per tenant and entity, deliveries of one turn of the event loop together,

@@ -69,9 +69,10 @@ interface Queue<I, O> {
  * empty, never weighs more than `maxWeight` unless it is one item, and never holds two items sharing an
  * id. A group takes every pending item that fits, in arrival order, skipping (not stopping at) the ones
  * that do not; but an item never overtakes an earlier one sharing an id, so the groups holding an id
- * start in the order its items arrived (and with `idsWaitForInFlight`, each ends before the next starts). Keys are independent: one key's slow or failing groups never delay or fail
- * another's. A failing group fails only its own items; the key's later groups still run. A key with
- * nothing pending or in flight holds no memory.
+ * start in the order its items arrived (with `idsWaitForInFlight`, each ends before the next starts).
+ * Keys are independent: one key's slow or failing groups never delay or fail another's. A failing group
+ * fails only its own items; the key's later groups still run. A key with nothing pending or in flight
+ * holds no memory.
  *
  * @example
  * ```ts
@@ -117,7 +118,8 @@ export function createKeyedBatcher<I, O>(options: KeyedBatcherOptions<I, O>): Ke
   function flush(key: string, queue: Queue<I, O>): void {
     while (queue.inFlight < maxInFlight && queue.pending.length > 0) {
       const group = take(queue)
-      // Everything pending shares an id with a group in flight: its end flushes again.
+      // Everything pending waits for a group in flight (directly, or behind an earlier item sharing an
+      // id): that group's end flushes again.
       if (group.length === 0) break
       start(key, queue, group)
     }

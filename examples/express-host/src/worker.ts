@@ -1,10 +1,10 @@
 import { hostname } from 'node:os'
 import { createSyncEngine } from '@edusync/core'
 import type { Step } from '@edusync/core/steps'
-import { createStepRunner, parkedReplayStep, pushStep } from '@edusync/core/steps'
+import { createStepRunner, parkedReplayStep } from '@edusync/core/steps'
 import type { TenantWork } from '@edusync/jobs'
 import { createEdusyncJobs, watchRegistrySchedules } from '@edusync/jobs'
-import { createDashboardTarget, createMoodleClient, gradePushStep, moodleInboxStep } from '@edusync/moodle'
+import { createMoodleClient, dashboardPushStep, gradePushStep, moodleInboxStep } from '@edusync/moodle'
 import { customersStep } from '@edusync/quickbooks'
 import { createZohoClient, defaultFieldMap, upsertGrades, withFieldMap, zohoPullSteps } from '@edusync/zoho'
 import { loadConfig } from './config.ts'
@@ -85,10 +85,10 @@ async function main(): Promise<void> {
     if (tenantConfig.moodle) {
       const moodle = createMoodleClient({ url: tenantConfig.moodle.url, token: tenantConfig.moodle.token })
       steps.push(
-        pushStep({
+        dashboardPushStep({
           store,
           ledger: store.pushLedger,
-          target: createDashboardTarget({ api: moodle.dashboard }),
+          api: moodle.dashboard,
           worker: `worker:${hostname()}:${process.pid}`,
           enabled: (t) => dashboardEnabled(config, t),
         }),

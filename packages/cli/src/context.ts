@@ -5,11 +5,11 @@ import type { SyncEngine } from '@edusync/core'
 import { createSyncEngine } from '@edusync/core'
 import { createFinance } from '@edusync/core/finance'
 import type { Step, StepRunner } from '@edusync/core/steps'
-import { createStepRunner, parkedReplayStep, pushStep } from '@edusync/core/steps'
+import { createStepRunner, parkedReplayStep } from '@edusync/core/steps'
 import {
-  createDashboardTarget,
   createMoodleClient,
   dashboardOutboxTargets,
+  dashboardPushStep,
   gradePushStep,
   moodleInboxStep,
 } from '@edusync/moodle'
@@ -139,10 +139,10 @@ function shippedSteps(
   if (config.moodle?.dashboard) {
     const client = createMoodleClient({ url: config.moodle.url, token: config.moodle.token })
     steps.push(
-      pushStep({
+      dashboardPushStep({
         store,
         ledger: store.pushLedger,
-        target: createDashboardTarget({ api: client.dashboard }),
+        api: client.dashboard,
         worker: `cli:${hostname()}:${process.pid}`,
       }),
     )

@@ -72,7 +72,9 @@ export interface ZohoConfig {
    * `@edusync/store-pg` is shared by every process and replica). Zoho lets one refresh token mint only 10
    * access tokens per 10 minutes, so clients that share a refresh token should share a store: they then
    * reuse one access token and refresh it one at a time (a refresh lease), writing it by compare-and-set.
-   * The refresh token itself is never written there. @default a store private to this client
+   * The configured refresh token itself is never written there; one stored by `replaceZohoRefreshToken`
+   * for the tenant, accounts server and client id is used instead of `refreshToken`. @default a store
+   * private to this client
    */
   readonly tokenStore?: TokenStore
   /** The tenant the token is kept under in `tokenStore` (required with it: a TokenStore is tenant-scoped). */

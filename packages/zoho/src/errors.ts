@@ -11,6 +11,7 @@
  * - `Timeout`: no answer within the configured timeout.
  * - `Decode`: a body that is not what Zoho documents (not JSON, wrong shape), or a webhook body we cannot
  *   read (e.g. an unsubstituted `${!...}` template).
+ * - `Store`: the TokenStore failed where a write must not be lost (`replaceZohoRefreshToken`).
  */
 export type ZohoErrorReason =
   | 'Auth'
@@ -20,6 +21,7 @@ export type ZohoErrorReason =
   | 'Transport'
   | 'Timeout'
   | 'Decode'
+  | 'Store'
 
 /** Context of a {@link ZohoError}; every string in it is already redacted. */
 export interface ZohoErrorOptions {

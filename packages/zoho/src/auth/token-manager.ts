@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { StoredTokenSet, TokenStore } from '@edusync/core'
 import { createMemoryTokenStore } from '@edusync/core'
-import { withRetry } from '@edusync/http'
 import type { Result } from 'neverthrow'
-import { err, ok } from 'neverthrow'
+import { ok } from 'neverthrow'
 import type { ResolvedZohoConfig } from '../config.ts'
-import { ZohoError } from '../errors.ts'
+import type { ZohoError } from '../errors.ts'
 import type { Transport } from '../http/transport.ts'
-import { tokenResponse } from '../schemas/token.ts'
+import { refreshAccessToken } from './refresh-access-token.ts'
+import { zohoStoredTokenKey } from './stored-refresh-token.ts'
 import type { ZohoToken } from './zoho-token.ts'
 import { fromTokenSet, toTokenSet } from './zoho-token.ts'
 
@@ -20,6 +20,14 @@ export interface TokenManager {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The refresh token a refresh uses, the key its access token is kept under, and what was read there. */
+interface Source {
+  readonly key: string
+  readonly refreshToken: string
+  /** The pair stored under `key` (`null`: none; `undefined`: the store failed). */
+  readonly seen: StoredTokenSet | null | undefined
+}
 
 // The tenant of a client without a configured token store: its store is private to the client.
 const PRIVATE_TENANT = 'zoho-client'
@@ -41,6 +49,11 @@ export function zohoTokenKey(
  *    and re-read until its token appears (or the lease expires and this client takes it over).
  * 4. Refresh and store the token with compare-and-set against the version read under the lease.
  *
+ * Which refresh token: one an operator stored with `replaceZohoRefreshToken` (under
+ * {@link zohoStoredTokenKey}, kept with its access token) wins over the configured one, so a revoked
+ * configured token is replaced without redeploying; without a stored one, the configured refresh token
+ * is used and only its access token is stored (under {@link zohoTokenKey}).
+ *
  * The store is an optimisation, never a point of failure: a store that cannot read, lease or write is
  * treated as empty and this client refreshes and keeps its own token.
  */
@@ -51,7 +64,8 @@ export function createTokenManager(
 ): TokenManager {
   const store: TokenStore = config.tokenStore ?? createMemoryTokenStore()
   const tenant = config.tenant ?? PRIVATE_TENANT
-  const key = zohoTokenKey(config)
+  const configuredKey = zohoTokenKey(config)
+  const storedKey = zohoStoredTokenKey(config)
   const holder = randomUUID()
   const leaseMs = config.refreshLeaseMs
   const rejected = new Set<string>()
@@ -64,9 +78,21 @@ export function createTokenManager(
     token.expiresAt - config.refreshMarginMs > now()
 
   /** The stored pair (`null`: none), or `undefined` when the store failed (treated as empty). */
-  async function read(): Promise<StoredTokenSet | null | undefined> {
+  async function read(key: string): Promise<StoredTokenSet | null | undefined> {
     const stored = await store.read(tenant, key)
     return stored.isOk() ? stored.value : undefined
+  }
+
+  /**
+   * The refresh token in force and the key its access token lives under, with what is stored there: the
+   * operator's stored pair when there is one, else the configured token.
+   */
+  async function source(): Promise<Source> {
+    const operator = await read(storedKey)
+    if (operator && operator.tokens.refreshToken !== '') {
+      return { key: storedKey, refreshToken: operator.tokens.refreshToken, seen: operator }
+    }
+    return { key: configuredKey, refreshToken: config.refreshToken, seen: await read(configuredKey) }
   }
 
   const usable = (stored: StoredTokenSet | null | undefined): ZohoToken | undefined => {
@@ -75,110 +101,51 @@ export function createTokenManager(
     return fresh(token) ? token : undefined
   }
 
+  const refresh = (from: Source) => refreshAccessToken(config, transport, from.refreshToken, now)
+
   /** Refreshes and stores the token over what was read (`undefined`: the store failed, nothing is written). */
   async function refreshAndStore(
+    from: Source,
     seen: StoredTokenSet | null | undefined,
   ): Promise<Result<ZohoToken, ZohoError>> {
-    const refreshed = await refresh()
+    const refreshed = await refresh(from)
     if (refreshed.isErr() || seen === undefined) return refreshed
     // A conflict means another holder wrote after its lease outlived ours: both tokens are valid, the
-    // stored one serves the others and ours this client. A failed write only misses the sharing.
-    await store.compareAndSet(tenant, key, seen?.version ?? null, toTokenSet(refreshed.value))
+    // stored one serves the others and ours this client. A failed write only misses the sharing. The
+    // operator's refresh token stays in its pair; the configured one is never written.
+    const keep = from.key === storedKey ? from.refreshToken : ''
+    await store.compareAndSet(tenant, from.key, seen?.version ?? null, toTokenSet(refreshed.value, keep))
     return refreshed
   }
 
   async function acquire(): Promise<Result<ZohoToken, ZohoError>> {
     const started = now()
     for (;;) {
-      const stored = await read()
-      const shared = usable(stored)
+      const from = await source()
+      const shared = usable(from.seen)
       if (shared) return ok(shared)
-      if (stored === undefined) return refresh()
+      if (from.seen === undefined) return refresh(from)
+      const { key } = from
       const lease = await store.acquireRefreshLease(tenant, key, { holder, leaseMs, now: new Date(now()) })
-      if (lease.isErr()) return refresh()
+      if (lease.isErr()) return refresh(from)
       if (!lease.value) {
         // Another holder is refreshing: wait for its token, but never longer than its lease could last.
         if (now() - started <= leaseMs * 2) {
           await sleep(Math.min(250, leaseMs / 4))
           continue
         }
-        return refreshAndStore(await read())
+        return refreshAndStore(from, await read(key))
       }
       try {
         // Re-read under the lease: the previous holder may have stored a token just before releasing.
-        const latest = await read()
+        const latest = await read(key)
         const token = usable(latest)
         if (token) return ok(token)
-        return await refreshAndStore(latest)
+        return await refreshAndStore(from, latest)
       } finally {
         await store.releaseRefreshLease(tenant, key, holder)
       }
     }
-  }
-
-  async function refresh(): Promise<Result<ZohoToken, ZohoError>> {
-    const url = `${config.accountsUrl}/oauth/v2/token`
-    const request = { method: 'POST', url }
-    const form = new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: config.clientId,
-      client_secret: config.clientSecret,
-      refresh_token: config.refreshToken,
-    })
-    const issuedAt = now()
-    const sent = await withRetry(() => transport({ method: 'POST', url, body: form }), config.retry, {
-      idempotent: true,
-    })
-    if (sent.isErr()) return err(sent.error)
-    const response = sent.value
-    if (response.status === 429) {
-      return err(
-        new ZohoError('RateLimited', 'Zoho token endpoint kept answering 429', { request, status: 429 }),
-      )
-    }
-    if (response.status >= 500) {
-      return err(
-        new ZohoError('Transport', `Zoho token endpoint answered HTTP ${response.status}`, {
-          request,
-          status: response.status,
-        }),
-      )
-    }
-    let json: unknown
-    try {
-      json = JSON.parse(response.body)
-    } catch (cause) {
-      return err(
-        new ZohoError(
-          'Decode',
-          `Zoho token endpoint answered HTTP ${response.status} with a body that is not JSON`,
-          {
-            request,
-            status: response.status,
-            cause,
-          },
-        ),
-      )
-    }
-    const parsed = tokenResponse.safeParse(json)
-    if (!parsed.success || parsed.data.access_token === undefined) {
-      const code = parsed.success ? parsed.data.error : undefined
-      return err(
-        new ZohoError(
-          'Auth',
-          `Zoho refused the refresh token: ${code ?? 'no access_token in the answer'} (check client id, secret, refresh token and data center)`,
-          { request, status: response.status, ...(code ? { code } : {}) },
-        ),
-      )
-    }
-    const data = parsed.data
-    const lifetimeSeconds = data.expires_in ?? data.expires_in_sec ?? 3600
-    const token: ZohoToken = {
-      accessToken: data.access_token as string,
-      apiDomain: (data.api_domain ?? config.fallbackApiDomain).replace(/\/+$/, ''),
-      expiresAt: issuedAt + lifetimeSeconds * 1000,
-    }
-    return ok(token)
   }
 
   return {

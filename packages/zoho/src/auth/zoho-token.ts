@@ -11,14 +11,16 @@ export interface ZohoToken {
 }
 
 /**
- * The pair a `TokenStore` keeps for a Zoho token. Zoho's refresh token does not rotate and stays in the
- * client's configuration, so the stored pair leaves it empty: the store never holds a second copy of the
- * long-lived secret, only the access token (which lives an hour) and its API domain.
+ * The pair a `TokenStore` keeps for a Zoho token. Zoho's refresh token does not rotate; a configured one
+ * stays in the client's configuration, so its pair leaves it empty (`refreshToken` `''`: the store never
+ * holds a second copy of the long-lived secret, only the access token, which lives an hour, and its API
+ * domain). A refresh token an operator stored (`replaceZohoRefreshToken`) lives only in its pair, so it is
+ * passed to be kept there.
  */
-export function toTokenSet(token: ZohoToken): OAuthTokenSet {
+export function toTokenSet(token: ZohoToken, refreshToken = ''): OAuthTokenSet {
   return {
     accessToken: token.accessToken,
-    refreshToken: '',
+    refreshToken,
     accessTokenExpiresAt: token.expiresAt,
     refreshTokenExpiresAt: null,
     attributes: { apiDomain: token.apiDomain },

@@ -1,8 +1,8 @@
 /** @module Zoho CRM client for edusync: OAuth client, Records API, BTEC field maps, readers, webhooks, write-back. */
 
 export type { ZohoTokenReplacement } from './auth/stored-refresh-token.ts'
-export { replaceZohoRefreshToken, zohoStoredTokenKey } from './auth/stored-refresh-token.ts'
-export { zohoTokenKey } from './auth/token-manager.ts'
+export { replaceZohoRefreshToken } from './auth/stored-refresh-token.ts'
+export { zohoStoredTokenKey, zohoTokenKey, zohoTokenKeys } from './auth/token-keys.ts'
 export type { ZohoToken } from './auth/zoho-token.ts'
 export type { ZohoClient } from './client.ts'
 export { createZohoClient } from './client.ts'

@@ -5,7 +5,14 @@ import { errAsync } from 'neverthrow'
 import { describe, expect, it } from 'vitest'
 import { ACCOUNTS, API, tokenBody } from '../__fixtures__/handlers.ts'
 import { testConfig, useZohoServer } from '../__fixtures__/server.ts'
-import { accountsUrl, createZohoClient, replaceZohoRefreshToken, zohoStoredTokenKey } from '../index.ts'
+import {
+  accountsUrl,
+  createZohoClient,
+  replaceZohoRefreshToken,
+  zohoStoredTokenKey,
+  zohoTokenKey,
+  zohoTokenKeys,
+} from '../index.ts'
 
 // A dead configured refresh token replaced through the TokenStore: checked by one real refresh, then used
 // by every client of the tenant instead of the configured one.
@@ -53,6 +60,10 @@ describe('replaceZohoRefreshToken', () => {
 
     const replaced = (await replaceZohoRefreshToken(config, `  ${NEW_TOKEN}\n`))._unsafeUnwrap()
     expect(replaced).toMatchObject({ tenant: TENANT, key, version: 1, apiDomain: API })
+    expect(zohoTokenKeys(config)).toEqual({
+      stored: key,
+      configured: zohoTokenKey({ ...testConfig, accountsUrl: accountsUrl('US') }),
+    })
     expect(replaced.accessTokenExpiresAt).toBeGreaterThan(Date.now() + 3_500_000)
     const stored = (await tokenStore.read(TENANT, key))._unsafeUnwrap()
     expect(stored?.tokens).toMatchObject({ refreshToken: NEW_TOKEN, accessToken: '1000.access.2' })

@@ -1,20 +1,12 @@
 import type { StoreError, TenantId, TokenStore } from '@edusync/core'
 import { errAsync, ResultAsync } from 'neverthrow'
-import type { ResolvedZohoConfig, ZohoConfig } from '../config.ts'
+import type { ZohoConfig } from '../config.ts'
 import { resolveConfig } from '../config.ts'
 import { ZohoError } from '../errors.ts'
 import { createTransport } from '../http/transport.ts'
 import { refreshAccessToken } from './refresh-access-token.ts'
+import { zohoStoredTokenKey } from './token-keys.ts'
 import { toTokenSet } from './zoho-token.ts'
-
-/**
- * The TokenStore key of the refresh token an operator stored for a Zoho client (its accounts server and
- * client id): the pair there holds that refresh token and its latest access token. Clients of the tenant
- * with the same accounts server and client id use it instead of their configured refresh token.
- */
-export function zohoStoredTokenKey(config: Pick<ResolvedZohoConfig, 'accountsUrl' | 'clientId'>): string {
-  return `zoho:${config.accountsUrl}:${config.clientId}:stored`
-}
 
 /** What {@link replaceZohoRefreshToken} stored. */
 export interface ZohoTokenReplacement {

@@ -7,7 +7,7 @@ import { ACCOUNTS, API, tokenBody } from '../__fixtures__/handlers.ts'
 import { testConfig, useZohoServer } from '../__fixtures__/server.ts'
 import { createZohoClient } from '../client.ts'
 import { accountsUrl } from '../config.ts'
-import { zohoTokenKey } from './token-manager.ts'
+import { zohoTokenKey } from './token-keys.ts'
 import { toTokenSet } from './zoho-token.ts'
 
 // The Zoho client's token on core's TokenStore port: what one client refreshes, every client of the same

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { StoredTokenSet, TokenStore } from '@edusync/core'
 import { createMemoryTokenStore } from '@edusync/core'
 import type { Result } from 'neverthrow'
@@ -7,7 +7,7 @@ import type { ResolvedZohoConfig } from '../config.ts'
 import type { ZohoError } from '../errors.ts'
 import type { Transport } from '../http/transport.ts'
 import { refreshAccessToken } from './refresh-access-token.ts'
-import { zohoStoredTokenKey } from './stored-refresh-token.ts'
+import { zohoStoredTokenKey, zohoTokenKey } from './token-keys.ts'
 import type { ZohoToken } from './zoho-token.ts'
 import { fromTokenSet, toTokenSet } from './zoho-token.ts'
 
@@ -31,14 +31,6 @@ interface Source {
 
 // The tenant of a client without a configured token store: its store is private to the client.
 const PRIVATE_TENANT = 'zoho-client'
-
-/** The TokenStore key of a Zoho client's token: it identifies the refresh token without containing it. */
-export function zohoTokenKey(
-  config: Pick<ResolvedZohoConfig, 'accountsUrl' | 'clientId' | 'refreshToken'>,
-): string {
-  const digest = createHash('sha256').update(config.refreshToken).digest('hex').slice(0, 24)
-  return `zoho:${config.accountsUrl}:${config.clientId}:${digest}`
-}
 
 /**
  * Creates the token manager of one client. The protocol, for Zoho's limit of 10 access tokens per refresh

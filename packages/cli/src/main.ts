@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import type { ConnectionsSetOptions } from './commands/connections.ts'
 import { connectionsSetCommand, connectionsTestCommand } from './commands/connections.ts'
 import type { CustomersSyncOptions, SubjectKind } from './commands/customers.ts'
@@ -24,6 +24,8 @@ import {
   tenantsShowCommand,
   tenantsSuspendCommand,
 } from './commands/tenants.ts'
+import type { TokensSetOptions } from './commands/tokens.ts'
+import { TOKEN_SYSTEMS, tokensSetCommand, tokensStatusCommand } from './commands/tokens.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import type { CliContext } from './context.ts'
 import { openContext } from './context.ts'
@@ -40,6 +42,8 @@ export interface RunOptions {
   readonly io?: Io
   /** Fires on Ctrl-C: the sync stops between batches and records the run as interrupted. */
   readonly signal?: AbortSignal
+  /** Standard input's first line, for secrets piped in (`tokens set --refresh-token-stdin`). */
+  readonly stdin?: () => Promise<string>
 }
 
 const positiveInt = (name: string) => (value: string) => {
@@ -66,13 +70,14 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     interactive: process.stderr.isTTY === true,
   }
   const signal = options.signal ?? interruptSignal(io)
+  const stdin = options.stdin ?? (() => firstLine(process.stdin))
   let code: number = EXIT.ok
   let context: CliContext | undefined
   let registryApi: RegistryApi | undefined
 
   const program = new Command('edusync')
     .description(
-      'Keep Zoho CRM, Moodle and QuickBooks in agreement: run sync steps, push customers to QuickBooks, inspect runs and parked records, delete records and resolve quarantined deletions.',
+      'Keep Zoho CRM, Moodle and QuickBooks in agreement: run sync steps, push customers to QuickBooks, inspect runs and parked records, delete records and resolve quarantined deletions, replace dead OAuth refresh tokens.',
     )
     .option(
       '-c, --config <file>',
@@ -90,7 +95,7 @@ Configuration: a JSON file { "tenant", "store": { "dataDir" | "connectionString"
 with environment variables over it: EDUSYNC_TENANT, DATABASE_URL, EDUSYNC_DATA_DIR, EDUSYNC_PG_SCHEMA,
 ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_DC, ZOHO_ACCOUNTS_URL, ZOHO_DEFAULT_CURRENCY,
 QUICKBOOKS_REALM_ID, QUICKBOOKS_CLIENT_ID, QUICKBOOKS_CLIENT_SECRET, QUICKBOOKS_REFRESH_TOKEN (seeds an empty
-token store), QUICKBOOKS_ENVIRONMENT, QUICKBOOKS_SUBJECTS_FILE. QuickBooks secrets come from the environment only.
+token store; tokens set replaces a stored one), QUICKBOOKS_ENVIRONMENT, QUICKBOOKS_SUBJECTS_FILE. QuickBooks secrets come from the environment only.
 Without a store, records live in embedded PGlite under .data/edusync.
 
 Exit codes: 0 done, 1 failures recorded, 2 bad usage or configuration.`,
@@ -230,6 +235,27 @@ Exit codes: 0 done, 1 failures recorded, 2 bad usage or configuration.`,
         customersRetryCommand(ctx, io, opts, asJson),
       ),
     )
+
+  const tokens = program
+    .command('tokens')
+    .description("a tenant's OAuth refresh tokens in the token store (-t TENANT); tokens are never printed")
+  tokens
+    .command('set')
+    .description(
+      'replace the refresh token after checking it with one real refresh (from stdin or an env var, never an argument)',
+    )
+    .addArgument(new Argument('<system>', 'the system').choices(TOKEN_SYSTEMS))
+    .option('--refresh-token-stdin', 'read the new refresh token from standard input (first line)')
+    .option('--refresh-token-env <name>', 'read the new refresh token from this environment variable')
+    .action(
+      action((ctx, asJson, system: string, opts: TokensSetOptions) =>
+        tokensSetCommand(ctx, io, env, stdin, system, opts, asJson),
+      ),
+    )
+  tokens
+    .command('status')
+    .description('per system: stored or configured refresh token, last written, expiry dates')
+    .action(action((ctx, asJson) => tokensStatusCommand(ctx, io, asJson)))
 
   const parked = program.command('parked').description('records waiting for a parent (DEFERRED)')
   parked
@@ -406,6 +432,29 @@ Exit codes: 0 done, 1 failures recorded, 2 bad usage or configuration.`,
     await registryApi?.close()
   }
   return code
+}
+
+/** The first line of a stream (a secret piped in), then lets go of it so the process can exit. */
+function firstLine(stream: NodeJS.ReadStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = ''
+    const finish = () => {
+      stream.off('data', onData)
+      stream.off('end', finish)
+      stream.off('error', reject)
+      stream.pause()
+      stream.unref?.()
+      resolve(text.split(/\r?\n/)[0] ?? '')
+    }
+    const onData = (chunk: string) => {
+      text += chunk
+      if (text.includes('\n')) finish()
+    }
+    stream.setEncoding('utf8')
+    stream.on('data', onData)
+    stream.once('end', finish)
+    stream.once('error', reject)
+  })
 }
 
 /** Ctrl-C once: stop between batches and record the run as interrupted. Twice: leave at once. */

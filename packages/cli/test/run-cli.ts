@@ -20,6 +20,8 @@ export function cli(
     cwd: string
     env?: Record<string, string>
     onStderr?: (text: string, child: ReturnType<typeof spawn>) => void
+    /** Written to the child's standard input, which is then closed (default: closed empty). */
+    input?: string
   },
 ): Promise<Ran> {
   return new Promise((resolve, reject) => {
@@ -29,9 +31,11 @@ export function cli(
       {
         cwd: options.cwd,
         env: { PATH: process.env.PATH ?? '', HOME: options.cwd, ...options.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['pipe', 'pipe', 'pipe'],
       },
     )
+    // Closed at once without input, as an ignored stdin would be.
+    child.stdin.end(options.input ?? '')
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => {
@@ -49,7 +53,7 @@ export function cli(
 /** The same CLI called in process (`run`), for the checks that need no process boundary: much faster. */
 export async function inProcess(
   args: string[],
-  options: { cwd: string; env?: Record<string, string> },
+  options: { cwd: string; env?: Record<string, string>; stdin?: string },
 ): Promise<Ran> {
   let stdout = ''
   let stderr = ''
@@ -57,6 +61,7 @@ export async function inProcess(
     cwd: options.cwd,
     env: options.env ?? {},
     signal: new AbortController().signal,
+    stdin: async () => (options.stdin ?? '').split('\n')[0] ?? '',
     io: {
       out: (text) => {
         stdout += `${text}\n`

@@ -16,7 +16,8 @@ export interface CustomersSyncOptions {
   readonly resume?: string
 }
 
-const NOT_CONFIGURED =
+/** What a QuickBooks command says when no company is configured. */
+export const QUICKBOOKS_NOT_CONFIGURED =
   'QuickBooks is not configured: set QUICKBOOKS_REALM_ID, QUICKBOOKS_CLIENT_ID, QUICKBOOKS_CLIENT_SECRET (and QUICKBOOKS_REFRESH_TOKEN to seed the tokens), or store a connection with `edusync connections set quickbooks` and set EDUSYNC_CONFIG_KEYS'
 
 const kindsOf = (kind: SubjectKind | undefined): ReadonlySet<SubjectKind> =>
@@ -25,7 +26,7 @@ const kindsOf = (kind: SubjectKind | undefined): ReadonlySet<SubjectKind> =>
 /** The QuickBooks side, ready (tokens seeded), or the exit code after saying what is wrong. */
 async function prepared(ctx: CliContext, io: Io, command: string): Promise<QuickBooksSide | number> {
   if (!ctx.quickbooks) {
-    io.err(`edusync customers ${command}: ${NOT_CONFIGURED}`)
+    io.err(`edusync customers ${command}: ${QUICKBOOKS_NOT_CONFIGURED}`)
     return EXIT.usage
   }
   try {
@@ -150,7 +151,7 @@ export async function customersSyncCommand(
   signal: AbortSignal,
 ): Promise<number> {
   if (!ctx.quickbooks) {
-    io.err(`edusync customers sync: ${NOT_CONFIGURED}`)
+    io.err(`edusync customers sync: ${QUICKBOOKS_NOT_CONFIGURED}`)
     return EXIT.usage
   }
   const progress = progressReporter(io)
@@ -200,7 +201,7 @@ export async function customersStatusCommand(
   asJson: boolean,
 ): Promise<number> {
   if (!ctx.quickbooks) {
-    io.err(`edusync customers status: ${NOT_CONFIGURED}`)
+    io.err(`edusync customers status: ${QUICKBOOKS_NOT_CONFIGURED}`)
     return EXIT.usage
   }
   if (options.ids && !options.kind) {
@@ -246,7 +247,7 @@ export async function customersRetryCommand(
   asJson: boolean,
 ): Promise<number> {
   if (!ctx.quickbooks) {
-    io.err(`edusync customers retry: ${NOT_CONFIGURED}`)
+    io.err(`edusync customers retry: ${QUICKBOOKS_NOT_CONFIGURED}`)
     return EXIT.usage
   }
   if ((options.ids === undefined) !== (options.kind === undefined)) {

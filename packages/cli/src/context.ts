@@ -16,7 +16,7 @@ import {
 import { customersStep } from '@edusync/quickbooks'
 import type { PgStore } from '@edusync/store-pg'
 import { createPgFinanceStore, createPgStore } from '@edusync/store-pg'
-import type { ZohoClient } from '@edusync/zoho'
+import type { ZohoClient, ZohoConfig } from '@edusync/zoho'
 import { createZohoClient, defaultFieldMap, upsertGrades, withFieldMap, zohoPullSteps } from '@edusync/zoho'
 import { ResultAsync } from 'neverthrow'
 import type { CliConfig } from './config.ts'
@@ -86,6 +86,18 @@ export function openContext(
 }
 
 /**
+ * The Zoho client configuration of the CLI's tenant (`undefined` without a `zoho` section), on the Store's
+ * token store: the access token is kept there, so this run and the hosts (and the next run) share one
+ * instead of each spending one of the 10 a Zoho refresh token may mint per 10 minutes, and a refresh token
+ * set with `edusync tokens set zoho` is found there.
+ */
+export function zohoClientConfig(config: CliConfig, store: PgStore): ZohoConfig | undefined {
+  if (!config.zoho) return undefined
+  const { defaultCurrency: _currency, ...connection } = config.zoho
+  return { ...connection, tokenStore: store.tokenStore, tenant: config.tenant }
+}
+
+/**
  * The shipped steps, in execution order:
  * 1. `zoho:<module>` pulls in dependency order (when Zoho is configured);
  * 2. `moodle:inbox`: the Moodle plugin events waiting in the Store;
@@ -105,11 +117,10 @@ function shippedSteps(
 ): Step[] {
   const steps: Step[] = []
   let zoho: ZohoClient | undefined
-  if (config.zoho) {
-    const { defaultCurrency, ...connection } = config.zoho
-    // The Store's token store keeps the access token, so this run and the hosts (and the next run) share one
-    // instead of each spending one of the 10 a Zoho refresh token may mint per 10 minutes.
-    zoho = createZohoClient({ ...connection, tokenStore: store.tokenStore, tenant: config.tenant })
+  const zohoConfig = zohoClientConfig(config, store)
+  if (zohoConfig && config.zoho) {
+    const { defaultCurrency } = config.zoho
+    zoho = createZohoClient(zohoConfig)
     const fieldMap = defaultCurrency ? withFieldMap(defaultFieldMap, { defaultCurrency }) : defaultFieldMap
     steps.push(...zohoPullSteps({ client: zoho, engine, store, fieldMap }))
   }

@@ -212,6 +212,28 @@ describe('edusync tokens', () => {
   })
 
   it.each([
+    [5 * 86_400, /refresh token expires in [45] days unless used/],
+    [0, /refresh token expired: run `edusync tokens set quickbooks`/],
+  ])('status warns when the refresh token Intuit issued lives %i s', async (lifetime, note) => {
+    server.use(
+      http.post(INTUIT_TOKEN_URL, () =>
+        HttpResponse.json({
+          token_type: 'bearer',
+          access_token: 'eyJ-qb-short',
+          refresh_token: QB_NEW,
+          expires_in: 3600,
+          x_refresh_token_expires_in: lifetime,
+        }),
+      ),
+    )
+    const set = await run(['tokens', 'set', 'quickbooks', '--refresh-token-stdin'], { stdin: QB_NEW })
+    expect(set.code).toBe(0)
+    // Intuit kept the token: nothing rotated.
+    expect(set.stdout).not.toContain('rotated')
+    expect((await status()).quickbooks?.note).toMatch(note)
+  })
+
+  it.each([
     [['tokens', 'set', 'quickbooks'], {}, 'never from an argument'],
     [
       ['tokens', 'set', 'quickbooks', '--refresh-token-stdin', '--refresh-token-env', 'X'],

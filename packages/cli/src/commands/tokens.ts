@@ -4,6 +4,7 @@ import { createQuickBooksOAuth, replaceRefreshToken, tokenKey } from '@edusync/q
 import type { ZohoConfig, ZohoError } from '@edusync/zoho'
 import { replaceZohoRefreshToken, zohoTokenKeys } from '@edusync/zoho'
 import type { CliContext } from '../context.ts'
+import { zohoClientConfig } from '../context.ts'
 import type { Io } from '../output.ts'
 import { EXIT, json, table } from '../output.ts'
 import { QUICKBOOKS_NOT_CONFIGURED } from './customers.ts'
@@ -29,13 +30,6 @@ const ZOHO_NOT_CONFIGURED =
 const WARN_DAYS = 14
 
 const DAY = 86_400_000
-
-/** The Zoho client configuration of the context, as `openContext` builds its client. */
-function zohoConfig(ctx: CliContext): ZohoConfig | undefined {
-  if (!ctx.config.zoho) return undefined
-  const { defaultCurrency: _currency, ...connection } = ctx.config.zoho
-  return { ...connection, tokenStore: ctx.store.tokenStore, tenant: ctx.config.tenant }
-}
 
 /** The new refresh token from stdin or an environment variable, or the usage problem. */
 async function readRefreshToken(
@@ -98,7 +92,7 @@ export async function tokensSetCommand(
     return EXIT.usage
   }
   const tenant = ctx.config.tenant
-  const zoho = zohoConfig(ctx)
+  const zoho = zohoClientConfig(ctx.config, ctx.store)
   if (system === 'quickbooks' && !ctx.quickbooks) {
     io.err(`edusync tokens set quickbooks: ${QUICKBOOKS_NOT_CONFIGURED}`)
     return EXIT.usage
@@ -214,7 +208,7 @@ export async function tokensStatusCommand(
   const tenant = ctx.config.tenant
   const store = ctx.store.tokenStore
   const rows: TokenStatusRow[] = []
-  const zoho = zohoConfig(ctx)
+  const zoho = zohoClientConfig(ctx.config, ctx.store)
   if (!ctx.quickbooks && !zoho) {
     io.err(`edusync tokens status: neither QuickBooks nor Zoho is configured for ${tenant}`)
     return EXIT.usage

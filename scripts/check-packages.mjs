@@ -15,29 +15,44 @@ const root = resolve(import.meta.dirname, '..')
 // What a first-time user writes: sync a batch into embedded PGlite, sync it again, read the counts.
 const SMOKE_SCRIPT = `import { createSyncEngine } from '@edusync/core'
 import { createPgStore } from '@edusync/store-pg'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const store = createPgStore({ dataDir: mkdtempSync(join(tmpdir(), 'edusync-smoke-')) })
+const dataDir = mkdtempSync(join(tmpdir(), 'edusync-smoke-'))
+const store = createPgStore({ dataDir })
 const engine = createSyncEngine({ store })
 const records = [
   { id: '6493490000000200001', firstName: 'Ayse', lastName: 'Yilmaz', status: 'active' },
   { id: '6493490000000200002', firstName: 'Omar', lastName: 'Haddad', status: 'applicant' },
   { id: '6493490000000200003', firstName: '', lastName: 'Invalid', status: 'active' },
 ]
-const first = await engine.syncBatch({ tenant: 'smoke-academy', entity: 'student', records })
-const second = await engine.syncBatch({ tenant: 'smoke-academy', entity: 'student', records })
-await store.close()
-if (first.isErr() || second.isErr()) throw new Error('sync failed')
-const a = first.value.counts
-const b = second.value.counts
-if (a.new !== 2 || a.invalid !== 1 || b.unchanged !== 2) throw new Error(\`unexpected counts \${JSON.stringify([a, b])}\`)
-console.log('smoke ok', JSON.stringify({ first: a, second: b }))
+try {
+  const first = await engine.syncBatch({ tenant: 'smoke-academy', entity: 'student', records })
+  const second = await engine.syncBatch({ tenant: 'smoke-academy', entity: 'student', records })
+  if (first.isErr() || second.isErr()) throw new Error('sync failed')
+  const a = first.value.counts
+  const b = second.value.counts
+  if (a.new !== 2 || a.invalid !== 1 || b.unchanged !== 2) throw new Error(\`unexpected counts \${JSON.stringify([a, b])}\`)
+  console.log('smoke ok', JSON.stringify({ first: a, second: b }))
+} finally {
+  // What a user's script should do too: the throw-away data directory goes, whatever happened.
+  await store.close()
+  rmSync(dataDir, { recursive: true, force: true })
+}
 `
 
 const skipConsumer = process.argv.includes('--skip-consumer')
 const work = mkdtempSync(join(tmpdir(), 'edusync-packages-'))
+// The packs and the consumer project go however the check ends: normally, on an uncaught error (the
+// 'exit' event runs then too), or interrupted.
+process.on('exit', () => rmSync(work, { recursive: true, force: true }))
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
+  process.on(signal, () => process.exit(code))
+}
 const packs = join(work, 'packs')
 mkdirSync(packs)
 const problems = []
@@ -139,7 +154,6 @@ for (const { dir, manifest } of packages) {
 
 if (!skipConsumer && problems.length === 0) consumerSmokeTest()
 
-rmSync(work, { recursive: true, force: true })
 if (problems.length > 0) {
   console.error(`check-packages: ${problems.length} problem(s)\n- ${problems.join('\n- ')}`)
   process.exit(1)

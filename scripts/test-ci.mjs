@@ -1,10 +1,12 @@
 // Runs vitest across the workspace and ends with one line "N passed, N failed" (what CI reads).
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const out = join(mkdtempSync(join(tmpdir(), 'edusync-vitest-')), 'results.json')
+// The JSON report goes to a directory of its own, removed once read (whatever the run's outcome).
+const reportDir = mkdtempSync(join(tmpdir(), 'edusync-vitest-'))
+const out = join(reportDir, 'results.json')
 const run = spawnSync(
   'pnpm',
   ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`],
@@ -24,6 +26,8 @@ try {
   skipped = report.numPendingTests + report.numTodoTests
 } catch {
   failed = Math.max(1, failed)
+} finally {
+  rmSync(reportDir, { recursive: true, force: true })
 }
 if (run.status !== 0 && failed === 0) failed = 1
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs a command with REDIS_URL pointing at a real Redis server. When REDIS_URL is already set it is used
 # as is; otherwise redis-server is installed from Debian packages if absent, a throw-away server is started
-# on 127.0.0.1 (no persistence), and stopped when the command ends. Tests that stop Redis mid-test start
-# their own server on another port, so this one stays up for the rest.
+# on 127.0.0.1 (no persistence), and stopped when the command ends or this script gets SIGINT, SIGTERM or
+# SIGHUP (the command gets SIGTERM). Tests that stop Redis mid-test start their own server on another
+# port, so this one stays up for the rest.
 set -euo pipefail
 
 if [ -n "${REDIS_URL:-}" ]; then exec "$@"; fi
@@ -17,17 +18,31 @@ bin="$(command -v redis-server || echo /usr/bin/redis-server)"
 
 port="${REDISTEST_PORT:-56379}"
 while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-workdir="$(mktemp -d /tmp/edusync-redis.XXXXXX)"
+workdir="$(mktemp -d "${TMPDIR:-/tmp}/edusync-redis-XXXXXX")"
+child=""
+pid=""
+stop() {
+  local status=$?
+  if [ -n "$child" ]; then
+    kill -TERM "$child" 2>/dev/null || true
+    wait "$child" 2>/dev/null || true
+  fi
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$workdir"
+  exit "$status"
+}
+# Signals end the script through the EXIT trap, which stops the server and removes its directory.
+trap stop EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 "$bin" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --dir "$workdir" \
   --loglevel warning >"$workdir/server.log" 2>&1 &
 pid=$!
-
-stop() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -rf "$workdir"
-}
-trap stop EXIT
 
 for _ in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port" && printf 'PING\r\n' >&3 && head -c 5 <&3 | grep -q PONG) 2>/dev/null; then break; fi
@@ -36,8 +51,13 @@ done
 
 export REDIS_URL="redis://127.0.0.1:$port"
 echo "with-redis: $("$bin" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
+# In the background so that a signal is handled at once (bash runs traps only between commands, and a
+# `wait` returns on a signal), with stdin kept (a background command would get /dev/null).
 set +e
-"$@"
+"$@" <&0 &
+child=$!
+wait "$child"
 status=$?
+child=""
 set -e
 exit $status

@@ -12,7 +12,8 @@ export default defineProject({
     restoreMocks: true,
     // The two-host tests run host processes on a real PostgreSQL: DATABASE_URL when given, else a
     // throw-away cluster started by store-pg's setup (the same one its own tests use).
-    globalSetup: ['../../packages/store-pg/test/global-setup.ts'],
+    // test/tmp-guard.ts first: the run's own temp dir, free of edusync-* debris at the end.
+    globalSetup: ['../../test/tmp-guard.ts', '../../packages/store-pg/test/global-setup.ts'],
     // PGlite takes seconds to boot once per file.
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -39,6 +39,8 @@ export default defineProject({
     name: 'hono-host',
     include: [...SHARED_SUITE, 'test/**/*.test.ts', 'src/**/*.test.ts'],
     restoreMocks: true,
+    // The run's own temp dir, required to be free of edusync-* debris at the end (test/tmp-guard.ts).
+    globalSetup: ['../../test/tmp-guard.ts'],
     // PGlite takes seconds to boot once per file.
     testTimeout: 30_000,
     hookTimeout: 60_000,

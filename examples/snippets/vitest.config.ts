@@ -7,5 +7,10 @@ const conditions = ['@edusync/source']
 export default defineProject({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
-  test: { name: 'snippets', restoreMocks: true },
+  test: {
+    name: 'snippets',
+    restoreMocks: true,
+    // The run's own temp dir, required to be free of edusync-* debris at the end (test/tmp-guard.ts).
+    globalSetup: ['../../test/tmp-guard.ts'],
+  },
 })

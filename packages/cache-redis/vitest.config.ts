@@ -11,7 +11,8 @@ export default defineProject({
     name: 'cache-redis',
     restoreMocks: true,
     // Starts a throw-away redis-server on loopback when REDIS_URL is not given.
-    globalSetup: ['./test/global-setup.ts'],
+    // test/tmp-guard.ts first: the run's own temp dir, free of edusync-* debris at the end.
+    globalSetup: ['../../test/tmp-guard.ts', './test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -8,5 +8,11 @@ export default defineProject({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   // Each test runs the CLI as child processes (tsx start-up plus PGlite): seconds each on a shared machine.
-  test: { name: 'cli', restoreMocks: true, testTimeout: 180_000 },
+  test: {
+    name: 'cli',
+    restoreMocks: true,
+    testTimeout: 180_000,
+    // The run's own temp dir, required to be free of edusync-* debris at the end (test/tmp-guard.ts).
+    globalSetup: ['../../test/tmp-guard.ts'],
+  },
 })

@@ -14,6 +14,7 @@ export default defineProject({
     testTimeout: 180_000,
     hookTimeout: 60_000,
     // A real PostgreSQL (DATABASE_URL, or a throw-away cluster started the way store-pg's tests do).
-    globalSetup: ['../store-pg/test/global-setup.ts'],
+    // test/tmp-guard.ts first: the run's own temp dir, free of edusync-* debris at the end.
+    globalSetup: ['../../test/tmp-guard.ts', '../store-pg/test/global-setup.ts'],
   },
 })

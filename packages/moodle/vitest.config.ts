@@ -12,7 +12,8 @@ export default defineProject({
     restoreMocks: true,
     // The inbox processor runs on real PostgreSQL too: store-pg's setup starts a throw-away cluster when
     // DATABASE_URL is not given.
-    globalSetup: ['../store-pg/test/global-setup.ts'],
+    // test/tmp-guard.ts first: the run's own temp dir, free of edusync-* debris at the end.
+    globalSetup: ['../../test/tmp-guard.ts', '../store-pg/test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -12,7 +12,8 @@ export default defineProject({
     restoreMocks: true,
     // The sync tests run on the memory Store, PGlite and a real PostgreSQL; store-pg's setup starts a
     // throw-away cluster on loopback when DATABASE_URL is not given.
-    globalSetup: ['../store-pg/test/global-setup.ts'],
+    // test/tmp-guard.ts first: the run's own temp dir, free of edusync-* debris at the end.
+    globalSetup: ['../../test/tmp-guard.ts', '../store-pg/test/global-setup.ts'],
     // PGlite takes seconds to boot and each pg test migrates a fresh schema.
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -11,7 +11,8 @@ export default defineProject({
     name: 'store-pg',
     restoreMocks: true,
     // Starts a throw-away PostgreSQL when DATABASE_URL is not given.
-    globalSetup: ['./test/global-setup.ts'],
+    // test/tmp-guard.ts first: the run's own temp dir, free of edusync-* debris at the end.
+    globalSetup: ['../../test/tmp-guard.ts', './test/global-setup.ts'],
     // PGlite instances take seconds to boot and a fresh schema is migrated per test.
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -13,11 +13,12 @@
  * `soak peak RSS` (MiB) and `soak RSS last/second minute` (ratio of mean RSS; flat is within 0.9-1.1).
  *
  * Usage: `pnpm soak` (10 minutes) or `pnpm soak --minutes 1`; `--rate <deliveries/s>` (default 40),
- * `--kill-every <s>` (default 5). Runs itself under `scripts/with-postgres.sh`.
+ * `--kill-every <s>` (default 5). Runs itself under `scripts/with-postgres.sh`. The host's log
+ * (`<tmp>/edusync-soak-<pid>.log`) is kept only when the soak fails (it says where); a passing soak removes it.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { createWriteStream, readFileSync } from 'node:fs'
+import { createWriteStream, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -127,6 +128,20 @@ const logFile = join(tmpdir(), `edusync-soak-${process.pid}.log`)
 const log = createWriteStream(logFile)
 const hostUrl = new URL(databaseUrl)
 hostUrl.searchParams.set('application_name', HOST_APPLICATION_NAME)
+let host: ReturnType<typeof spawn> | undefined
+// However the soak ends (its verdict, an uncaught error, Ctrl-C): the host goes, and its log goes unless
+// someone needs to read it, i.e. unless the soak failed.
+process.on('exit', (code) => {
+  if (host && host.exitCode === null && host.signalCode === null) host.kill('SIGKILL')
+  if (code === 0) rmSync(logFile, { force: true })
+  else console.error(`soak: the host's log is kept at ${logFile}`)
+})
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.on(signal, () => process.exit(code))
+}
 const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@edusync/source', 'src/main.ts'], {
   cwd: hostDir,
   env: {
@@ -149,6 +164,7 @@ const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@edusync
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 })
+host = child
 child.stdout.pipe(log)
 child.stderr.pipe(log)
 const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))

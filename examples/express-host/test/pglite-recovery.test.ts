@@ -23,9 +23,12 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
-  await host.close()
-  await pg.close()
-  rmSync(dir, { recursive: true, force: true })
+  try {
+    await host?.close()
+    await pg?.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 describe('the embedded database recovers (issue 18)', () => {

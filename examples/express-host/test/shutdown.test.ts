@@ -4,12 +4,14 @@ import http from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createPgStore } from '@edusync/store-pg'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
 import { SECRETS, tenant } from './host.ts'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'edusync-host-'))
+// DATA_DIR inside a directory of its own: the host keeps its finance side in `<DATA_DIR>-finance`, beside it.
+const parent = mkdtempSync(join(tmpdir(), 'edusync-host-'))
+const dataDir = join(parent, 'pglite')
 
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+afterAll(() => rmSync(parent, { recursive: true, force: true }))
 
 describe('graceful shutdown', () => {
   it('lets a request in flight finish on SIGTERM, then closes the Store and exits 0', async () => {
@@ -30,6 +32,11 @@ describe('graceful shutdown', () => {
     )
     let output = ''
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    // A failed assertion must not leave the host running (and writing to the directory removed after).
+    onTestFinished(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
+    })
     const url = await new Promise<URL>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString()

@@ -2,11 +2,13 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'edusync-hono-host-'))
+// DATA_DIR inside a directory of its own: the host keeps its finance side in `<DATA_DIR>-finance`, beside it.
+const parent = mkdtempSync(join(tmpdir(), 'edusync-hono-host-'))
+const dataDir = join(parent, 'pglite')
 
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+afterAll(() => rmSync(parent, { recursive: true, force: true }))
 
 describe('the Hono host process', () => {
   it('serves health with the request id echoed, logs pino lines carrying it, and stops on SIGTERM with exit 0', async () => {
@@ -21,6 +23,11 @@ describe('the Hono host process', () => {
     )
     let output = ''
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    // A failed assertion must not leave the host running (and writing to the directory removed after).
+    onTestFinished(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
+    })
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString()

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fault } from '@edusync/quickbooks/testing'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { MockQuickBooksServer } from './mock-quickbooks-server.ts'
 import { startMockQuickBooks } from './mock-quickbooks-server.ts'
 import type { MockZoho } from './mock-zoho.ts'
@@ -33,6 +33,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await zoho.close()
 })
+// A separate afterEach (not a cleanup returned by beforeEach): it runs also when the beforeEach's pull
+// fails or times out, so the directory never outlives the test.
+afterEach(async () => {
+  await qb?.close()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
 beforeEach(async () => {
   qb = await startMockQuickBooks()
   dir = mkdtempSync(join(tmpdir(), 'edusync-cli-qb-'))
@@ -47,10 +53,6 @@ beforeEach(async () => {
   }
   const pulled = await inProcess(['sync', '--only', 'zoho:program', 'zoho:student'], { cwd: dir, env })
   expect(pulled.code).toBe(0)
-  return async () => {
-    await qb.close()
-    rmSync(dir, { recursive: true, force: true })
-  }
 }, 120_000)
 
 describe('edusync customers (PGlite, QuickBooks stand-in on loopback)', () => {

@@ -29,9 +29,12 @@ beforeAll(async () => {
   env = zohoEnv(zoho)
 })
 afterAll(async () => {
-  await zoho.close()
-  await moodle.close()
-  rmSync(dir, { recursive: true, force: true })
+  try {
+    await zoho?.close()
+    await moodle?.close()
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 const cli = (args: string[]) => inProcess(args, { cwd: dir, env })

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { MockZoho } from './mock-zoho.ts'
 import { startMockZoho, zohoEnv } from './mock-zoho.ts'
 import { inProcess } from './run-cli.ts'
@@ -20,11 +20,15 @@ beforeAll(async () => {
   zoho = await startMockZoho(100)
 })
 afterAll(() => zoho.close())
+// A separate afterEach (not a cleanup returned by beforeEach): it runs also when the beforeEach's pull
+// fails or times out, so the directory never outlives the test.
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'edusync-cli-deletes-'))
   env = zohoEnv(zoho)
   expect((await edusync(['sync', '--only', 'zoho:program', 'zoho:student'])).code).toBe(0)
-  return () => rmSync(dir, { recursive: true, force: true })
   // Opening PGlite and syncing 100 students takes seconds on a shared machine (the tests' own timeout is
   // the project's 180 s).
 }, 180_000)

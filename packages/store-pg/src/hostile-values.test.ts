@@ -114,8 +114,11 @@ describe('deep values without the guard', () => {
       expect(after._unsafeUnwrap().get('kept')?.data).toMatchObject({ name: 'HND' })
       await expectHealthy(store, 'reopened')
     } finally {
-      await store.close()
-      rmSync(dir, { recursive: true, force: true })
+      try {
+        await store.close()
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
     }
   }, 60_000)
 

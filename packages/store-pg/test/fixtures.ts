@@ -58,10 +58,14 @@ export function storeFactory(engine: EngineName) {
       for (const { schema } of list) await dropSchema(schema)
     },
     async dispose() {
-      await this.teardown()
-      await admin?.end()
-      await db?.close()
-      if (dir) rmSync(dir, { recursive: true, force: true })
+      // The directory goes even when closing fails (a test that broke the engine).
+      try {
+        await this.teardown()
+        await admin?.end()
+        await db?.close()
+      } finally {
+        if (dir) rmSync(dir, { recursive: true, force: true })
+      }
     },
   }
 
@@ -113,10 +117,14 @@ export function registryFactory(engine: EngineName) {
       }
     },
     async dispose() {
-      await this.teardown()
-      await admin?.end()
-      await db?.close()
-      if (dir) rmSync(dir, { recursive: true, force: true })
+      // The directory goes even when closing fails (a test that broke the engine).
+      try {
+        await this.teardown()
+        await admin?.end()
+        await db?.close()
+      } finally {
+        if (dir) rmSync(dir, { recursive: true, force: true })
+      }
     },
   }
 }

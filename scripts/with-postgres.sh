@@ -44,12 +44,20 @@ start_time() {
   echo "${20:-}"
 }
 
+# Whether process $1 runs (exists and is not a zombie nobody reaped).
+running() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  [ "${stat%% *}" != "Z" ]
+}
+
 # Whether the owner named in "$1/owner" is gone (a missing or unreadable file: not ours, never "gone").
 owner_gone() {
   local pid started now
   read -r pid started 2>/dev/null <"$1/owner" || return 1
   case "$pid" in '' | *[!0-9]*) return 1 ;; esac
-  [ -d "/proc/$pid" ] || return 0
+  running "$pid" || return 0
   now="$(start_time "$pid")"
   [ -n "$started" ] && [ -n "$now" ] && [ "$now" != "$started" ]
 }
@@ -58,7 +66,7 @@ owner_gone() {
 postmaster_alive() {
   local pid
   read -r pid 2>/dev/null <"$1/data/postmaster.pid" || return 1
-  [ -n "$pid" ] && [ -d "/proc/$pid" ]
+  [ -n "$pid" ] && running "$pid"
 }
 
 # Clusters left by runs that died without stopping them (SIGKILL): stop and remove them. A cluster whose

@@ -13,15 +13,32 @@ import { join } from 'node:path'
 /** The name of the file in an owned directory that names its owner. */
 export const OWNER_FILE = 'owner'
 
-/** This process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), if readable. */
-function startTime(pid: number): string | undefined {
+/** Fields 3 and on of /proc/<pid>/stat (state first), if readable. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   } catch {
     return undefined
   }
+}
+
+/** A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), if readable. */
+const startTime = (pid: number): string | undefined => statFields(pid)?.[19]
+
+/**
+ * Whether process `pid` runs: it exists (under any user) and is not a zombie (a dead process nobody has
+ * reaped yet, common for daemons in containers whose init does not reap).
+ */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch (error) {
+    // EPERM: the process exists under another user.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
+  }
+  return statFields(pid)?.[0] !== 'Z'
 }
 
 /**
@@ -50,12 +67,7 @@ export function ownerAlive(dir: string): boolean | undefined {
   const [pidText, started] = text.trim().split(' ')
   const pid = Number(pidText)
   if (!Number.isInteger(pid) || pid <= 0) return undefined
-  try {
-    process.kill(pid, 0)
-  } catch (error) {
-    // EPERM: the process exists under another user.
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
-  }
+  if (!processAlive(pid)) return false
   // Same pid, other start time: the owner died and the pid was handed to an unrelated process.
   const now = started ? startTime(pid) : undefined
   return !(started && now && now !== started)

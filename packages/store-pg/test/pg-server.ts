@@ -3,11 +3,13 @@ import { chownSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { makeOwnedTempDir, sweepDeadOwners } from '../../../test/owned-temp.ts'
+import { makeOwnedTempDir, processAlive, sweepDeadOwners } from '../../../test/owned-temp.ts'
 
 /** A running throw-away PostgreSQL cluster. */
 export interface PgServer {
   readonly url: string
+  /** The cluster's directory (`data/` inside holds the cluster, `server.log` its log). */
+  readonly dir: string
   /** Stops the server and removes its directory. Safe to call twice. */
   stop(): void
 }
@@ -65,7 +67,7 @@ export async function startPostgres(settings: readonly string[] = []): Promise<P
         stdio: 'ignore',
       },
     )
-    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop }
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dir: workdir, stop }
   } catch (error) {
     stop()
     throw error
@@ -123,17 +125,10 @@ function stopCluster(bin: string, workdir: string, mode: 'fast' | 'immediate'): 
 
 /** Whether the postmaster named in `workdir`'s data directory is alive. */
 function serverRunning(workdir: string): boolean {
-  let pid: number
   try {
-    pid = Number(readFileSync(join(workdir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0])
+    return processAlive(Number(readFileSync(join(workdir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]))
   } catch {
     return false
-  }
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

@@ -30,7 +30,13 @@ export function cli(
       ['--import', tsxLoader, '--conditions=@edusync/source', bin, ...args],
       {
         cwd: options.cwd,
-        env: { PATH: process.env.PATH ?? '', HOME: options.cwd, ...options.env },
+        // TMPDIR too: what the CLI (and tsx) put in the temp dir lands in the run's own (test/tmp-guard.ts).
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: options.cwd,
+          ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
+          ...options.env,
+        },
         stdio: ['pipe', 'pipe', 'pipe'],
       },
     )

@@ -32,7 +32,9 @@ export default function setup(): () => void {
   const global = globalThis as WithShared
   let shared = global[SHARED]
   if (!shared) {
-    // Runs killed before their teardown: stop their clusters first, then remove their directories.
+    // Clusters of dead processes in the temp dir itself (a benchmark killed with SIGKILL), and runs
+    // killed before their teardown: their clusters first, then their directories.
+    sweepStaleClusters()
     sweepDeadOwners(PREFIX, (dir) => {
       sweepStaleClusters(dir)
       return readdirSync(dir).every((name) => !name.startsWith('edusync-pg-'))

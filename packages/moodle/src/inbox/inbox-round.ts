@@ -49,8 +49,10 @@ export interface Prepared {
 
 /** @internal A page of events read strictly: what a round is prepared from. */
 export interface ReadPage {
-  /** Every event id of the page, in order (the drain's bookkeeping). */
-  readonly eventIds: string[]
+  /** Events on the page. */
+  readonly size: number
+  /** The page's last event (where the next page starts), `undefined` for an empty page. */
+  readonly lastEventId: string | undefined
   readonly typed: PluginEvent[]
   /** Events that could not be read, with every field, rule and value. */
   readonly failures: InboxFailure[]
@@ -62,9 +64,8 @@ export interface ReadPage {
  * the young-generation collections kept copying them and then promoted them.
  */
 export function readRound(events: readonly InboundEvent[]): ReadPage {
-  const page: ReadPage = { eventIds: [], typed: [], failures: [] }
+  const page: ReadPage = { size: events.length, lastEventId: events.at(-1)?.eventId, typed: [], failures: [] }
   for (const event of events) {
-    page.eventIds.push(event.eventId)
     const read = readPluginEvent(event.payload)
     if (read.isOk()) page.typed.push(read.value)
     else
@@ -290,20 +291,26 @@ export async function writeRound(
   const { store, engine, tenant } = options
   const { round, batches, target, newLinks, deletions } = prepared
   // ---- one engine pass, parents first --------------------------------------------------------------
-  const outcomes = new Map<string, RecordOutcome>()
+  // Outcomes by entity, then id (nested maps: no key string built per record).
+  const outcomes = new Map<string, Map<string, RecordOutcome>>()
+  const outcomeOf = (entity: string, id: string) => outcomes.get(entity)?.get(id)
   if (batches.size > 0) {
     const synced = await engine.syncAll({
       tenant,
       batches: Object.fromEntries([...batches].map(([entity, batch]) => [entity, [...batch.values()]])),
     })
     if (synced.isErr()) return err(synced.error)
+    const changedGrade = (o: RecordOutcome) =>
+      o.entity === 'grade' && o.id !== undefined && (o.status === 'NEW' || o.status === 'UPDATED')
     for (const [entity, result] of synced.value.results) {
-      for (const o of result.outcomes) if (o.id !== undefined) outcomes.set(`${entity}\u0000${o.id}`, o)
-      for (const o of [...result.outcomes, ...result.replayed]) {
-        if (o.entity === 'grade' && o.id !== undefined && (o.status === 'NEW' || o.status === 'UPDATED')) {
-          round.grades.push(o.id)
-        }
+      const byId = new Map<string, RecordOutcome>()
+      outcomes.set(entity, byId)
+      for (const o of result.outcomes) {
+        if (o.id === undefined) continue
+        byId.set(o.id, o)
+        if (changedGrade(o)) round.grades.push(o.id)
       }
+      for (const o of result.replayed) if (changedGrade(o) && o.id !== undefined) round.grades.push(o.id)
     }
     const total = synced.value.counts
     for (const key of Object.keys(round.counts) as (keyof OutcomeCounts)[]) round.counts[key] += total[key]
@@ -311,7 +318,7 @@ export async function writeRound(
 
   // ---- links of records first seen here, for the records that were stored ----------------------------
   const stored = (entity: string, id: string) => {
-    const o = outcomes.get(`${entity}\u0000${id}`)
+    const o = outcomeOf(entity, id)
     return o !== undefined && o.status !== 'INVALID' && o.status !== 'ERROR'
   }
   const links = [...newLinks.values()].filter((l) => stored(l.entity, l.id))
@@ -321,7 +328,7 @@ export async function writeRound(
   }
 
   for (const [eventId, t] of target) {
-    const o = outcomes.get(`${t.entity}\u0000${t.id}`)
+    const o = outcomeOf(t.entity, t.id)
     if (o === undefined) {
       round.failures.push({ eventId, type: t.type, error: `no outcome for ${t.entity} ${t.id}` })
     } else if (o.status === 'INVALID') {

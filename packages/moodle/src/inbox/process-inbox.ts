@@ -103,7 +103,8 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
     const failures = new Map<string, InboxFailure>()
     const ignored: InboxIgnored[] = []
     const grades = new Set<string>()
-    const seen = new Set<string>()
+    // Pages only move forward (`afterEventId`), so no event is read twice in one drain.
+    let read = 0
     let handled = 0
     let marking: Promise<Result<number, StoreError>>[] = []
     // Rounds being written, oldest first (see `mayOverlap`).
@@ -153,8 +154,8 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
         while (writing.length > 0) await settle()
         return stop(page)
       }
-      for (const id of page.eventIds) seen.add(id)
-      const last = page.eventIds.at(-1)
+      read += page.size
+      const last = page.lastEventId
       if (last !== undefined) next = list(last)
       // A round being written that makes links or records others read (users, courses, enrolments) is
       // awaited before this round reads links and records, so it reads what that round wrote.
@@ -176,14 +177,14 @@ export function processMoodleInbox(options: ProcessInboxOptions): ResultAsync<In
     marking = []
     if (markFailed?.isErr()) return err(markFailed.error)
     const report: InboxReport = {
-      read: seen.size,
+      read,
       handled,
       counts,
       failures: [...failures.values()],
       ignored,
       grades: [...grades],
     }
-    if (options.recordRun === false || seen.size === 0) return ok(report)
+    if (options.recordRun === false || read === 0) return ok(report)
     const recorded = await recordRun(store, tenant, report)
     return recorded.map((runId) => ({ ...report, runId }))
   }

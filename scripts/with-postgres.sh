@@ -34,33 +34,8 @@ if [ "$(id -u)" = "0" ]; then
   as_pg=(runuser -u postgres --)
 fi
 
-# Field 22 of /proc/<pid>/stat (start time in clock ticks), counted after the command name's ")".
-start_time() {
-  local stat
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
-  stat="${stat##*) }"
-  # shellcheck disable=SC2086
-  set -- $stat
-  echo "${20:-}"
-}
-
-# Whether process $1 runs (exists and is not a zombie nobody reaped).
-running() {
-  local stat
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-  stat="${stat##*) }"
-  [ "${stat%% *}" != "Z" ]
-}
-
-# Whether the owner named in "$1/owner" is gone (a missing or unreadable file: not ours, never "gone").
-owner_gone() {
-  local pid started now
-  read -r pid started 2>/dev/null <"$1/owner" || return 1
-  case "$pid" in '' | *[!0-9]*) return 1 ;; esac
-  running "$pid" || return 0
-  now="$(start_time "$pid")"
-  [ -n "$started" ] && [ -n "$now" ] && [ "$now" != "$started" ]
-}
+# shellcheck source=scripts/owned-temp.sh
+source "$(dirname "${BASH_SOURCE[0]}")/owned-temp.sh"
 
 # Whether the postmaster of "$1"'s cluster is running.
 postmaster_alive() {
@@ -82,7 +57,7 @@ done
 port="${PGTEST_PORT:-55432}"
 while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 workdir="$(mktemp -d "$tmp/edusync-pg-XXXXXX")"
-echo "$$ $(start_time $$)" >"$workdir/owner"
+name_process $$ "$workdir/owner"
 child=""
 stop() {
   local status=$?

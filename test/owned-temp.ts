@@ -7,7 +7,8 @@ import { join } from 'node:path'
  * that made it (its pid and, on Linux, its start time, so a reused pid is not mistaken for the owner).
  * A run killed before it could clean up (SIGKILL, a machine reboot) leaves such a directory behind; the
  * next run of the same mechanism removes it once its owner is provably gone, and never one whose owner is
- * alive (other people's runs on a shared machine). scripts/with-postgres.sh writes the same file.
+ * alive (other people's runs on a shared machine). scripts/owned-temp.sh (with-postgres.sh, with-redis.sh)
+ * writes the same file.
  */
 
 /** The name of the file in an owned directory that names its owner. */

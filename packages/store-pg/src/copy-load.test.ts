@@ -26,10 +26,12 @@ async function watchedStore(engine: EngineName, schema: string, db: () => Promis
     const pool = new pg.Pool({ connectionString: databaseUrl(), max: 4 })
     pool.on('error', () => {})
     const watched: PgPoolLike = {
-      query: (q, values) => {
+      // biome-ignore lint/suspicious/noExplicitAny: forwards both overloads of pg's query
+      query: ((q: any, values?: unknown[]) => {
         statements.push(text(q))
         return pool.query(q, values)
-      },
+        // biome-ignore lint/suspicious/noExplicitAny: see above
+      }) as any,
       async connect() {
         const client = await pool.connect()
         const wrapped: PgClientLike = {

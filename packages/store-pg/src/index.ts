@@ -1,5 +1,5 @@
 /** @module The Postgres Store for edusync: node-postgres in production, embedded PGlite by default. */
-export type { PgClientLike, PgPoolLike } from './executor/pg-executor.ts'
+export type { PgClientLike, PgPoolLike, PgQueryConfig } from './executor/pg-executor.ts'
 export type { PgliteLike, PgliteQueryable } from './executor/pglite-executor.ts'
 export { migrate } from './migrate.ts'
 export type { MigrateResult } from './migrate-schema.ts'

@@ -52,12 +52,26 @@ export interface PgConnectionConfig extends PgStoreCommonOptions {
   readonly poolSize?: number
   /** Server-side `statement_timeout` for the pool's sessions, in ms. @default none */
   readonly statementTimeoutMs?: number
+  /**
+   * Run the Store's fixed statements as named prepared statements (parsed once per connection, planned
+   * from PostgreSQL's plan cache; see README, "Prepared statements"). Set `false` behind a pooler that
+   * moves a session's statements between server connections, such as PgBouncer in transaction mode before
+   * 1.21 or without `max_prepared_statements`. @default true
+   */
+  readonly preparedStatements?: boolean
 }
 
 /** A real server reached through a pool the host already has (the Store never closes it). */
 export interface PgPoolConfig extends PgStoreCommonOptions {
   /** A node-postgres `Pool` (or anything with the same `query`/`connect`/`end`). */
   readonly pool: PgPoolLike
+  /**
+   * Run the Store's fixed statements as named prepared statements (parsed once per connection, planned
+   * from PostgreSQL's plan cache; see README, "Prepared statements"). Set `false` behind a pooler that
+   * moves a session's statements between server connections, such as PgBouncer in transaction mode before
+   * 1.21 or without `max_prepared_statements`. @default true
+   */
+  readonly preparedStatements?: boolean
 }
 
 /** An in-process PGlite the host already has (the Store never closes it). */
@@ -117,7 +131,12 @@ export function resolveConfig(config: PgStoreConfig): ResolvedConfig {
     return {
       ...common,
       engine: 'pg',
-      open: async () => pgExecutor(config.pool, { owned: false, ...(await copy()) }),
+      open: async () =>
+        pgExecutor(config.pool, {
+          owned: false,
+          prepared: config.preparedStatements ?? true,
+          ...(await copy()),
+        }),
     }
   }
   if ('connectionString' in config) {
@@ -136,7 +155,11 @@ export function resolveConfig(config: PgStoreConfig): ResolvedConfig {
         })
         // An idle client whose server went away emits 'error' on the pool; without a listener Node crashes.
         pool.on('error', () => {})
-        return pgExecutor(pool, { owned: true, ...(await copy()) })
+        return pgExecutor(pool, {
+          owned: true,
+          prepared: config.preparedStatements ?? true,
+          ...(await copy()),
+        })
       },
     }
   }

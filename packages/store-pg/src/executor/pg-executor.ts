@@ -1,11 +1,13 @@
 import type { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { preparedName } from '../sql/prepared.ts'
 import { withArrayLiterals } from './array-param.ts'
 import type { CopyInto, SqlExecutor, SqlSession } from './executor.ts'
 
 /** The slice of a node-postgres client the Store uses (structural, so `pg` stays an optional peer). */
 export interface PgClientLike {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+  query(config: PgQueryConfig): Promise<{ rows: unknown[] }>
   query(stream: Writable): Writable
   release(destroy?: boolean | Error): void
   on?(event: 'error', listener: (error: Error) => void): unknown
@@ -15,21 +17,45 @@ export interface PgClientLike {
 /** The slice of a node-postgres `Pool` the Store uses. Pass your own to share it with the host. */
 export interface PgPoolLike {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+  query(config: PgQueryConfig): Promise<{ rows: unknown[] }>
   connect(): Promise<PgClientLike>
   end(): Promise<void>
 }
 
+/** A node-postgres query config: with a `name`, the statement is prepared once per connection. */
+export interface PgQueryConfig {
+  readonly name?: string
+  readonly text: string
+  readonly values?: unknown[]
+}
+
 type CopyFrom = (statement: string) => Writable
+
+type Queryable = Pick<PgPoolLike, 'query'>
+
+// A statement marked fixed (sql/prepared.ts) goes out named: node-postgres parses it once per connection and
+// afterwards sends only Bind/Execute, and PostgreSQL keeps its plan. Everything else stays unnamed (parsed and
+// planned per call), and a query without values keeps the simple protocol, as before.
+function run(target: Queryable, text: string, values: readonly unknown[] | undefined, named: boolean) {
+  const params = withArrayLiterals(values)
+  const name = named && params !== undefined ? preparedName(text) : undefined
+  return name === undefined ? target.query(text, params) : target.query({ name, text, values: params })
+}
 
 /**
  * Executor over a node-postgres pool. Transactions check out one client; a client whose connection broke
- * mid-transaction is destroyed instead of being returned to the pool.
+ * mid-transaction is destroyed instead of being returned to the pool. `prepared` (default true) sends the
+ * statements marked fixed as named prepared statements.
  */
-export function pgExecutor(pool: PgPoolLike, options: { owned: boolean; copyFrom?: CopyFrom }): SqlExecutor {
+export function pgExecutor(
+  pool: PgPoolLike,
+  options: { owned: boolean; copyFrom?: CopyFrom; prepared?: boolean },
+): SqlExecutor {
   const copyFrom = options.copyFrom
+  const named = options.prepared ?? true
   const session = (client: PgClientLike): SqlSession => ({
     async query<R extends object>(text: string, values?: readonly unknown[]) {
-      return (await client.query(text, withArrayLiterals(values))).rows as R[]
+      return (await run(client, text, values, named)).rows as R[]
     },
     async exec(text: string) {
       await client.query(text)
@@ -72,7 +98,7 @@ export function pgExecutor(pool: PgPoolLike, options: { owned: boolean; copyFrom
     engine: 'pg',
     canCopy: copyFrom !== undefined,
     async query<R extends object>(text: string, values?: readonly unknown[]) {
-      return (await pool.query(text, withArrayLiterals(values))).rows as R[]
+      return (await run(pool, text, values, named)).rows as R[]
     },
     async exec(text: string) {
       await pool.query(text)

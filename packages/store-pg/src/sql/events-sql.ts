@@ -1,9 +1,10 @@
 import type { InboundEvent } from '@edusync/core'
 import { NOW } from './now.ts'
+import { prepared } from './prepared.ts'
 
 /** Statements over the inbound-event inbox, for one schema (`s` is its quoted name). */
 export function eventsSql(s: string) {
-  return {
+  return prepared({
     /**
      * Appends a batch given as one JSON array (`$2`) of `{source, eventId, type, payload}`: one statement,
      * so the batch is atomic and costs one round trip whatever its size. Rows are inserted in array order
@@ -104,7 +105,7 @@ export function eventsSql(s: string) {
         HAVING count(*) > 0
       )
       SELECT count(*)::int AS n FROM done`,
-  }
+  })
 }
 
 // Times leave as epoch milliseconds (they are stored truncated to milliseconds, so nothing is lost): the

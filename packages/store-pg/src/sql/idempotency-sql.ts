@@ -1,4 +1,5 @@
 import { NOW } from './now.ts'
+import { prepared } from './prepared.ts'
 
 /** Statements over idempotency keys, for one schema (`s` is its quoted name). */
 export function idempotencySql(s: string) {
@@ -9,7 +10,7 @@ export function idempotencySql(s: string) {
     `${column} = CASE WHEN ${expired} THEN excluded.${column} ELSE k.${column} END`
   // The fencing check of every later step: the key is still in progress under the holder's token.
   const held = `tenant = $1 AND key = $2 AND state = 'in_progress' AND claim_token = $3`
-  return {
+  return prepared({
     /**
      * Claims a key in one atomic statement. A live row (lease or ttl not expired) is kept as it is; an
      * absent or expired one becomes ours. The caller's random token tells which happened, and the row's
@@ -76,5 +77,5 @@ export function idempotencySql(s: string) {
 
     /** $1 tenant, $2 key, $3 token. */
     release: `DELETE FROM ${s}.idempotency_keys WHERE ${held} RETURNING 1 AS done`,
-  }
+  })
 }

@@ -1,8 +1,9 @@
 import { NOW } from './now.ts'
+import { prepared } from './prepared.ts'
 
 /** Statements over cross-system links, for one schema (`s` is its quoted name). */
 export function linksSql(s: string) {
-  return {
+  return prepared({
     // Index probes per requested key, fenced with OFFSET 0 (see recordsSql) so stale statistics cannot
     // turn them into a scan of the tenant's links.
     read: `SELECT l.entity, l.id, l.system, l.external_id FROM unnest($3::text[]) AS k(id)
@@ -56,5 +57,5 @@ export function linksSql(s: string) {
       ON CONFLICT (tenant, entity, id, system) DO UPDATE
         SET external_id = excluded.external_id, updated_at = excluded.updated_at
         WHERE l.external_id IS DISTINCT FROM excluded.external_id`,
-  }
+  })
 }

@@ -1,10 +1,11 @@
 import type { ParkedRecord, RecordRef } from '@edusync/core'
+import { prepared } from './prepared.ts'
 
 const COLUMNS = 'p.entity, p.id, p.fingerprint, p.data, p.waiting_for, p.parked_at, p.updated_at'
 
 /** Statements reading and expiring parked records, for one schema (`s` is its quoted name). */
 export function parkedSql(s: string) {
-  return {
+  return prepared({
     // Index probes only (see recordsSql): who waits for each id, then each of those parked records.
     waitingFor: `SELECT ${COLUMNS} FROM (
         SELECT DISTINCT w.entity, w.id FROM unnest($3::text[]) AS k(id)
@@ -34,7 +35,7 @@ export function parkedSql(s: string) {
       WHERE w.tenant = $1 AND ($2::text IS NULL OR w.entity = $2) AND NOT EXISTS (
         SELECT 1 FROM ${s}.parked p WHERE p.tenant = $1 AND p.entity = w.entity AND p.id = w.id
       )`,
-  }
+  })
 }
 
 /** A parked row as the drivers return it. */

@@ -30,7 +30,13 @@ function must<T>(result: { isErr(): boolean; _unsafeUnwrap(): T; _unsafeUnwrapEr
 
 async function rep(store: Store, tenant: string) {
   const engine = createSyncEngine({ store, deletionGuard: false })
-  must(await engine.syncAll({ tenant, batches: { program: programs(), student: students() } }))
+  // Parents in batches the engine accepts (25,000 students exceed one syncBatch's maxRecords).
+  for (const [entity, records] of [
+    ['program', programs()],
+    ['student', students()],
+  ] as const) {
+    must(await engine.syncStream({ tenant, entity, records, batchSize: BATCH }))
+  }
   const fresh = Array.from({ length: N }, (_, n) => registration(n))
   must(await engine.syncStream({ tenant, entity: 'registration', records: fresh, batchSize: BATCH }))
 

@@ -59,6 +59,7 @@ describe('named prepared statements on node-postgres', () => {
     const events = (await store.listEvents('t1', { source: 'zoho', handled: false }))._unsafeUnwrap()
     expect(events.map((e) => e.eventId)).toEqual(['e1'])
     await store.listEvents('t1', { type: 'created' })
+    expect((await store.markEventsHandled('t1', 'zoho', ['e1']))._unsafeUnwrap()).toBe(1)
     expect((await store.countRecords('t1', 'program'))._unsafeUnwrap()).toBe(1)
     const { statements } = await prepared()
     const variable = eventsSql(s).list({ source: true, type: false, handled: false, after: false })
@@ -66,6 +67,9 @@ describe('named prepared statements on node-postgres', () => {
     for (const text of statements.keys()) expect(text).not.toMatch(/WITH page AS/)
     // Fixed, but excluded on purpose: its generic plan would scan every tenant's records.
     expect(statements.has(recordsSql(s).countRecords)).toBe(false)
+    // Fixed, but excluded on purpose: its generic plan scanned every pending event of the source (a
+    // 50,000-event drain went from 36,000 to 6,700 events/s).
+    expect(statements.has(eventsSql(s).markHandled)).toBe(false)
     // The fixed append statement is there, so the call did go through the named path.
     expect(statements.size).toBeGreaterThan(before)
   })

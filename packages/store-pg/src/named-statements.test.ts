@@ -60,6 +60,13 @@ describe('named prepared statements on node-postgres', () => {
     expect(events.map((e) => e.eventId)).toEqual(['e1'])
     await store.listEvents('t1', { type: 'created' })
     expect((await store.markEventsHandled('t1', 'zoho', ['e1']))._unsafeUnwrap()).toBe(1)
+    // Another entity, so the program count below stays 1; the table is not empty, so this is the upsert.
+    const updated = await store.applyBatch('t1', 'class', {
+      upserts: [{ id: 'p9', fingerprint: 'e'.repeat(64), data: { name: 'nine' } }],
+      park: [],
+      unpark: [],
+    })
+    expect(updated._unsafeUnwrap().get('p9')).toBe('inserted')
     expect((await store.countRecords('t1', 'program'))._unsafeUnwrap()).toBe(1)
     const { statements } = await prepared()
     const variable = eventsSql(s).list({ source: true, type: false, handled: false, after: false })
@@ -70,6 +77,8 @@ describe('named prepared statements on node-postgres', () => {
     // Fixed, but excluded on purpose: its generic plan scanned every pending event of the source (a
     // 50,000-event drain went from 36,000 to 6,700 events/s).
     expect(statements.has(eventsSql(s).markHandled)).toBe(false)
+    // Likewise every `= ANY($n)` filter, the engine's upsert (its parked deletes) included.
+    expect(statements.has(recordsSql(s).upsert)).toBe(false)
     // The fixed append statement is there, so the call did go through the named path.
     expect(statements.size).toBeGreaterThan(before)
   })

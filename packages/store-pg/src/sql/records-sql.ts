@@ -68,8 +68,9 @@ export function recordsSql(s: string) {
         WHERE r.fingerprint IS DISTINCT FROM excluded.fingerprint OR r.deleted_at IS NOT NULL
       RETURNING r.id, (r.xmax = 0) AS inserted, (r.restored_from IS NOT NULL) AS restored`,
 
-      // Deletes use "= ANY(array)" filters, never joins: PostgreSQL hashes the array, so even a plan that
-      // scans the table costs O(rows + ids), whatever the statistics say.
+      // Deletes use "= ANY(array)" filters, never joins: planned for its values, PostgreSQL hashes the
+      // array, so even a plan that scans the table costs O(rows + ids), whatever the statistics say. A
+      // generic plan cannot hash it, so these texts are never prepared statements (sql/prepared.ts).
       unpark: `WITH unwaited AS (
         DELETE FROM ${s}.parked_waiting WHERE tenant = $1 AND entity = $2 AND id = ANY($3::text[])
       )

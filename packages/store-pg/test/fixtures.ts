@@ -20,15 +20,14 @@ export const freshSchemaName = (): string => `test_${randomBytes(6).toString('he
 export type EngineName = 'pg' | 'pglite-memory' | 'pglite-disk'
 
 /**
- * A factory of fresh, empty Stores on one engine: each `create()` gets its own schema; `teardown()` drops
- * the schemas it made and closes the stores; `dispose()` releases the engine itself (end of file).
+ * The engine under a factory: PGlite made on first use (in a temp directory for `pglite-disk`), an admin
+ * pool for the server, schemas dropped on either; `release()` frees it all, the directory even when closing
+ * fails (a test that broke the engine).
  */
-export function storeFactory(engine: EngineName) {
+function engineHandle(engine: EngineName) {
   let db: PGlite | undefined
   let dir: string | undefined
-  const made: { store: PgStore; schema: string }[] = []
   let admin: pg.Pool | undefined
-
   async function pglite(): Promise<PGlite> {
     if (!db) {
       if (engine === 'pglite-disk') dir = mkdtempSync(join(tmpdir(), 'edusync-pglite-'))
@@ -36,6 +35,33 @@ export function storeFactory(engine: EngineName) {
     }
     return db
   }
+  return {
+    pglite,
+    async dropSchema(schema: string) {
+      const statement = `DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`
+      if (engine === 'pg') {
+        admin ??= new pg.Pool({ connectionString: databaseUrl(), max: 1 })
+        await admin.query(statement)
+      } else await (await pglite()).exec(statement)
+    },
+    async release() {
+      try {
+        await admin?.end()
+        await db?.close()
+      } finally {
+        if (dir) rmSync(dir, { recursive: true, force: true })
+      }
+    },
+  }
+}
+
+/**
+ * A factory of fresh, empty Stores on one engine: each `create()` gets its own schema; `teardown()` drops
+ * the schemas it made and closes the stores; `dispose()` releases the engine itself (end of file).
+ */
+export function storeFactory(engine: EngineName) {
+  const handle = engineHandle(engine)
+  const made: { store: PgStore; schema: string }[] = []
 
   return {
     async create(options: PgStoreCommonOptions & { poolSize?: number; statementTimeoutMs?: number } = {}) {
@@ -48,33 +74,22 @@ export function storeFactory(engine: EngineName) {
               schema,
               poolSize: options.poolSize ?? 4,
             })
-          : createPgStore({ ...options, pglite: (await pglite()) as unknown as PgliteLike, schema })
+          : createPgStore({ ...options, pglite: (await handle.pglite()) as unknown as PgliteLike, schema })
       made.push({ store, schema })
       return store
     },
     async teardown() {
       const list = made.splice(0)
       for (const { store } of list) await store.close()
-      for (const { schema } of list) await dropSchema(schema)
+      for (const { schema } of list) await handle.dropSchema(schema)
     },
     async dispose() {
-      // The directory goes even when closing fails (a test that broke the engine).
       try {
         await this.teardown()
-        await admin?.end()
-        await db?.close()
       } finally {
-        if (dir) rmSync(dir, { recursive: true, force: true })
+        await handle.release()
       }
     },
-  }
-
-  async function dropSchema(schema: string) {
-    const statement = `DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`
-    if (engine === 'pg') {
-      admin ??= new pg.Pool({ connectionString: databaseUrl(), max: 1 })
-      await admin.query(statement)
-    } else await (await pglite()).exec(statement)
   }
 }
 
@@ -83,47 +98,28 @@ export function storeFactory(engine: EngineName) {
  * own schema; `teardown()` closes them and drops their schemas; `dispose()` releases the engine.
  */
 export function registryFactory(engine: EngineName) {
-  let db: PGlite | undefined
-  let dir: string | undefined
-  let admin: pg.Pool | undefined
+  const handle = engineHandle(engine)
   const made: { registry: PgRegistry; schema: string }[] = []
-
-  async function pglite(): Promise<PGlite> {
-    if (!db) {
-      if (engine === 'pglite-disk') dir = mkdtempSync(join(tmpdir(), 'edusync-pglite-'))
-      db = await PGlite.create(dir)
-    }
-    return db
-  }
 
   return {
     async create(schema = freshSchemaName()): Promise<PgRegistry> {
       const registry =
         engine === 'pg'
           ? createPgRegistry({ connectionString: databaseUrl(), schema, poolSize: 4 })
-          : createPgRegistry({ pglite: (await pglite()) as unknown as PgliteLike, schema })
+          : createPgRegistry({ pglite: (await handle.pglite()) as unknown as PgliteLike, schema })
       made.push({ registry, schema })
       return registry
     },
     async teardown() {
       const list = made.splice(0)
       for (const { registry } of list) await registry.close()
-      for (const { schema } of list) {
-        const statement = `DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`
-        if (engine === 'pg') {
-          admin ??= new pg.Pool({ connectionString: databaseUrl(), max: 1 })
-          await admin.query(statement)
-        } else await (await pglite()).exec(statement)
-      }
+      for (const { schema } of list) await handle.dropSchema(schema)
     },
     async dispose() {
-      // The directory goes even when closing fails (a test that broke the engine).
       try {
         await this.teardown()
-        await admin?.end()
-        await db?.close()
       } finally {
-        if (dir) rmSync(dir, { recursive: true, force: true })
+        await handle.release()
       }
     },
   }

@@ -58,6 +58,21 @@ export const courseData = (courseid: number, fullname = 'Networking') => ({
   visible: 1,
 })
 
+/** `event_data` of `enrollment_created`: a manual enrolment starting 2026-01-01. */
+export const enrolmentData = (enrollmentId: number, userid: number, courseid: number) => ({
+  enrollment_id: enrollmentId,
+  userid,
+  courseid,
+  course_name: 'Networking',
+  course_shortname: `NET${courseid}`,
+  status: 0,
+  enrol_method: 'manual',
+  timestart: 1767225600,
+  timeend: 0,
+  timecreated: 1767225600,
+  timemodified: 1767225600,
+})
+
 /** `event_data` of `grade_updated`, one learning outcome; `extra` overrides or adds fields. */
 export const gradeData = (
   userid: number,

@@ -6,6 +6,7 @@ import type { PluginEvent } from '../__fixtures__/plugin-events.ts'
 import {
   appendPluginEvents,
   courseData,
+  enrolmentData,
   failingMethod,
   gradeData,
   overlapGate,
@@ -281,19 +282,7 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
         store,
         pluginEvent('user_created', userData(3)),
         pluginEvent('course_created', courseData(12)),
-        pluginEvent('enrollment_created', {
-          enrollment_id: 44,
-          userid: 3,
-          courseid: 12,
-          course_name: 'Networking',
-          course_shortname: 'NET12',
-          status: 0,
-          enrol_method: 'manual',
-          timestart: 1767225600,
-          timeend: 0,
-          timecreated: 1767225600,
-          timemodified: 1767225600,
-        }),
+        pluginEvent('enrollment_created', enrolmentData(44, 3, 12)),
       )
       const report = await drain(store)
       expect(report.handled).toBe(3)
@@ -531,19 +520,7 @@ function describeProcessor(name: string, create: () => Promise<Store>, teardown:
         pluginEvent('grade_updated', gradeData(3, 12, 77, 3), 'g-1'),
         pluginEvent('user_created', userData(3)),
         pluginEvent('course_created', courseData(12)),
-        pluginEvent('enrollment_created', {
-          enrollment_id: 55,
-          userid: 3,
-          courseid: 12,
-          course_name: 'Networking',
-          course_shortname: 'NET12',
-          status: 0,
-          enrol_method: 'manual',
-          timestart: 1767225600,
-          timeend: 0,
-          timecreated: 1767225600,
-          timemodified: 1767225600,
-        }),
+        pluginEvent('enrollment_created', enrolmentData(55, 3, 12)),
       )
       const report = (
         await processMoodleInbox({ store, engine: createSyncEngine({ store }), tenant: T, batchSize: 1 })
